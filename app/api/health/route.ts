@@ -1,0 +1,10 @@
+import { route } from "@/lib/http/route";
+import { getHealth } from "@/lib/system/get-health";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route({}, async () => {
+  const health = await getHealth();
+  // The app is up whenever the database answers; a missing engine only degrades it.
+  return Response.json(health, { status: health.database.ok ? 200 : 503 });
+});

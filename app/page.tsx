@@ -1,0 +1,69 @@
+import { Card, Stat } from "@/components/card";
+import { formatBytes } from "@/components/format";
+import { PageHeader } from "@/components/page-header";
+import { countRecords } from "@/lib/system/count-records";
+import { getHealth } from "@/lib/system/get-health";
+
+export const dynamic = "force-dynamic";
+
+export default async function OverviewPage() {
+  const health = await getHealth();
+  const totals = countRecords();
+  const { docker } = health;
+  return (
+    <>
+      <PageHeader title="Overview" description="Dockerized kernel driver builds: header bundles and a driver repository in, drivers and failures out." />
+      <div className="grid gap-4 lg:grid-cols-2">
+        {docker.reachable ? (
+          <Card title="Docker engine">
+            <dl className="grid grid-cols-2 gap-4 xl:grid-cols-4">
+              <Stat label="Engine version" value={<span data-testid="engine-version">{docker.version}</span>} />
+              <Stat label="API version" value={docker.apiVersion} />
+              <Stat label="BuildKit" value={docker.buildkit ? "available" : "not available"} />
+              <Stat label="Platform" value={`${docker.os}/${docker.arch}`} />
+            </dl>
+            <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
+              Reached at <code className="font-mono">{docker.host}</code>
+            </p>
+          </Card>
+        ) : (
+          <Card title="Docker engine" tone="warning">
+            <p className="font-semibold" data-testid="engine-unreachable">
+              kobuild cannot reach the Docker engine at <code className="font-mono">{docker.host}</code>: {docker.error}.
+            </p>
+            <p className="mt-2 text-sm">Builds, image operations and image reads need it. To fix this:</p>
+            <ul className="mt-1 list-disc pl-6 text-sm">
+              <li>
+                start the engine on this machine (as root: <code className="font-mono">bash scripts/setup-machine.sh</code>, or{" "}
+                <code className="font-mono">systemctl start docker</code>), or
+              </li>
+              <li>
+                set <code className="font-mono">DOCKER_HOST</code> to the engine&apos;s address (
+                <code className="font-mono">unix:///var/run/docker.sock</code>, <code className="font-mono">tcp://host:2376</code>,{" "}
+                <code className="font-mono">ssh://user@host</code>) and restart kobuild.
+              </li>
+            </ul>
+            <p className="mt-2 text-sm">Bundles, history, coverage and failures keep working meanwhile.</p>
+          </Card>
+        )}
+        <Card title="Storage">
+          <dl className="grid grid-cols-2 gap-4 xl:grid-cols-4">
+            <Stat label="Bundles" value={totals.bundles} />
+            <Stat label="Bundle space" value={formatBytes(totals.bundleBytes)} />
+            <Stat label="Free in data directory" value={formatBytes(health.dataDir.freeBytes)} />
+            <Stat label="Database" value={health.database.ok ? "ok" : "error"} />
+          </dl>
+          <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
+            Data directory <code className="font-mono">{health.dataDir.path}</code>
+          </p>
+        </Card>
+        <Card title="Builds">
+          <dl className="grid grid-cols-2 gap-4">
+            <Stat label="Workspaces" value={totals.workspaces} />
+            <Stat label="Builds" value={totals.builds} />
+          </dl>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,33 @@
+import { PageHeader } from "@/components/page-header";
+import { describeConfig } from "@/lib/system/describe-config";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Settings" };
+
+export default function SettingsPage() {
+  const rows = describeConfig();
+  return (
+    <>
+      <PageHeader title="Settings" description="The configuration this dashboard started with. Change it through the environment and restart." />
+      <table className="w-full max-w-4xl text-left text-sm">
+        <caption className="sr-only">Configuration</caption>
+        <thead>
+          <tr className="border-b border-slate-300 dark:border-slate-700">
+            <th scope="col" className="py-2 pr-4">Variable</th>
+            <th scope="col" className="py-2 pr-4">Value</th>
+            <th scope="col" className="py-2">Meaning</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.name} className="border-b border-slate-200 dark:border-slate-800">
+              <th scope="row" className="py-2 pr-4 font-mono font-normal">{r.name}</th>
+              <td className="py-2 pr-4 font-mono break-all">{r.value}</td>
+              <td className="py-2 text-slate-600 dark:text-slate-400">{r.meaning}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

@@ -1,0 +1,9 @@
+import next from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+const config = [
+  ...next,
+  ...nextTs,
+  { ignores: [".next/**", "node_modules/**", "data/**", "sample/**", "drizzle/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+];
+export default config;

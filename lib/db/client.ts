@@ -1,0 +1,32 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { env } from "@/lib/env";
+import * as schema from "./schema";
+
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/** Opens (creating if needed) the database in a data directory and applies every pending migration. */
+export function openDb(dataDir: string): Db {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const sqlite = new Database(path.join(dataDir, "kobuild.db"));
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("foreign_keys = ON");
+  // Writers (the build runner's log batches) and readers share the file.
+  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma("synchronous = NORMAL");
+  const db = drizzle(sqlite, { schema });
+  migrate(db, { migrationsFolder: path.join(process.cwd(), "drizzle") });
+  return db;
+}
+
+// One connection per process; kept on globalThis so development reloads reuse it.
+const holder = globalThis as unknown as { kobuildDb?: Db };
+
+export function getDb(): Db {
+  holder.kobuildDb ??= openDb(env().dataDir);
+  return holder.kobuildDb;
+}

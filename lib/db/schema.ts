@@ -1,0 +1,232 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Times are milliseconds since the epoch. Drivers and failures belong to an
+// image (what a build produced, a merge result, or an image kobuild was asked
+// to read) so that coverage works the same for every kind of image.
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+export const engines = sqliteTable("engines", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  /** unix, tcp or ssh: how the client reaches the engine. */
+  kind: text("kind", { enum: ["unix", "tcp", "ssh"] }).notNull(),
+  url: text("url").notNull(),
+  concurrency: integer("concurrency").notNull().default(1),
+  createdAt: createdAt(),
+});
+
+export const workspaces = sqliteTable("workspaces", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  path: text("path").notNull().unique(),
+  /** Path of the dockerized Dockerfile inside the checkout. */
+  dockerfile: text("dockerfile").notNull().default("kernel-modules/dockerized/Dockerfile"),
+  createdAt: createdAt(),
+});
+
+export const bundles = sqliteTable(
+  "bundles",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The bundle id: the file name without `bundle-` and `.tgz`. */
+    kernel: text("kernel").notNull().unique(),
+    uname: text("uname").notNull(),
+    distro: text("distro").notNull(),
+    version: integer("version").notNull(),
+    major: integer("major").notNull(),
+    minor: integer("minor").notNull(),
+    buildDir: text("build_dir").notNull(),
+    checksum: text("checksum"),
+    /** sha256 of the archive as stored: two uploads with the same content are one bundle. */
+    sha256: text("sha256").notNull().unique(),
+    size: integer("size").notNull(),
+    addedAt: createdAt(),
+  },
+  (t) => [index("bundles_distro").on(t.distro), index("bundles_version").on(t.version)],
+);
+
+export const images = sqliteTable(
+  "images",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** repository:tag as the user knows it; null for an untagged build result. */
+    ref: text("ref"),
+    /** The engine's image id (sha256:...). */
+    dockerId: text("docker_id").notNull(),
+    engineId: text("engine_id").references(() => engines.id),
+    size: integer("size"),
+    layers: integer("layers"),
+    imageCreatedAt: integer("image_created_at", { mode: "timestamp_ms" }),
+    readAt: integer("read_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("images_docker_id").on(t.dockerId), index("images_ref").on(t.ref)],
+);
+
+export const builds = sqliteTable(
+  "builds",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** drivers: the dockerized build; merge, squash, collector: image operations. */
+    kind: text("kind", { enum: ["drivers", "merge", "squash", "collector"] }).notNull().default("drivers"),
+    status: text("status", {
+      enum: ["queued", "running", "succeeded", "failed", "cancelled", "interrupted"],
+    })
+      .notNull()
+      .default("queued"),
+    workspaceId: integer("workspace_id").references(() => workspaces.id),
+    engineId: text("engine_id").references(() => engines.id),
+    branch: text("branch"),
+    /** The build's options as JSON, never with secret values. */
+    options: text("options", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+    target: text("target"),
+    tag: text("tag"),
+    /** BuildKit or the classic builder, as the engine ran it. */
+    builder: text("builder", { enum: ["buildkit", "classic"] }),
+    imageId: integer("image_id").references(() => images.id),
+    error: text("error"),
+    failedStep: text("failed_step"),
+    warnings: text("warnings", { mode: "json" }).$type<string[]>().notNull().default([]),
+    startedBy: text("started_by"),
+    plannedTasks: integer("planned_tasks"),
+    doneTasks: integer("done_tasks").notNull().default(0),
+    createdAt: createdAt(),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("builds_status").on(t.status), index("builds_created").on(t.createdAt)],
+);
+
+const stageStatus = ["waiting", "running", "cached", "done", "failed", "cancelled"] as const;
+
+export const stages = sqliteTable(
+  "stages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    buildId: integer("build_id")
+      .notNull()
+      .references(() => builds.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    position: integer("position").notNull(),
+    status: text("status", { enum: stageStatus }).notNull().default("waiting"),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("stages_build_name").on(t.buildId, t.name)],
+);
+
+/** A step of a stage: a BuildKit vertex, or a classic builder's `Step i/n`. */
+export const steps = sqliteTable(
+  "steps",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    buildId: integer("build_id")
+      .notNull()
+      .references(() => builds.id, { onDelete: "cascade" }),
+    stage: text("stage"),
+    /** The vertex digest, or `step-<i>` for the classic builder. */
+    key: text("key").notNull(),
+    name: text("name").notNull(),
+    status: text("status", { enum: stageStatus }).notNull().default("waiting"),
+    error: text("error"),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("steps_build_key").on(t.buildId, t.key)],
+);
+
+/** Every log line of a build, numbered per build so a reader can resume exactly. */
+export const logLines = sqliteTable(
+  "log_lines",
+  {
+    buildId: integer("build_id")
+      .notNull()
+      .references(() => builds.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    stage: text("stage"),
+    step: text("step"),
+    /** 1 stdout, 2 stderr, 0 kobuild's own notes. */
+    stream: integer("stream").notNull(),
+    ts: integer("ts").notNull(),
+    text: text("text").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.buildId, t.seq] }), index("log_lines_stage").on(t.buildId, t.stage, t.seq)],
+);
+
+const flavour = ["mod", "bpf"] as const;
+
+/** The plan: one row per line of `/build-tasks`, with what became of it. */
+export const tasks = sqliteTable(
+  "tasks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    buildId: integer("build_id")
+      .notNull()
+      .references(() => builds.id, { onDelete: "cascade" }),
+    kernel: text("kernel").notNull(),
+    moduleVersion: text("module_version").notNull(),
+    flavour: text("flavour", { enum: flavour }).notNull(),
+    builder: text("builder", { enum: ["rhel-7", "rhel-8"] }).notNull(),
+    state: text("state", { enum: ["planned", "running", "built", "failed", "unavailable"] })
+      .notNull()
+      .default("planned"),
+    seconds: integer("seconds_ms"),
+  },
+  (t) => [uniqueIndex("tasks_identity").on(t.buildId, t.kernel, t.moduleVersion, t.flavour)],
+);
+
+/** A file under an image's /kernel-modules: a driver or an unavailability marker. */
+export const drivers = sqliteTable(
+  "drivers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    imageId: integer("image_id")
+      .notNull()
+      .references(() => images.id, { onDelete: "cascade" }),
+    kernel: text("kernel").notNull(),
+    moduleVersion: text("module_version").notNull(),
+    flavour: text("flavour", { enum: flavour }).notNull(),
+    kind: text("kind", { enum: ["driver", "marker"] }).notNull(),
+    path: text("path").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256"),
+  },
+  (t) => [
+    uniqueIndex("drivers_identity").on(t.imageId, t.kernel, t.moduleVersion, t.flavour),
+    index("drivers_version").on(t.imageId, t.moduleVersion),
+  ],
+);
+
+/** A log under an image's /FAILURES. */
+export const failures = sqliteTable(
+  "failures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    imageId: integer("image_id")
+      .notNull()
+      .references(() => images.id, { onDelete: "cascade" }),
+    kernel: text("kernel").notNull(),
+    moduleVersion: text("module_version").notNull(),
+    flavour: text("flavour", { enum: flavour }).notNull(),
+    path: text("path").notNull(),
+    log: text("log").notNull(),
+    signature: text("signature"),
+  },
+  (t) => [uniqueIndex("failures_identity").on(t.imageId, t.kernel, t.moduleVersion, t.flavour)],
+);
+
+/** Long work that is not a build (uploads, image reads), with its progress. */
+export const operations = sqliteTable("operations", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  kind: text("kind").notNull(),
+  status: text("status", { enum: ["running", "succeeded", "failed"] }).notNull().default("running"),
+  done: integer("done").notNull().default(0),
+  total: integer("total"),
+  detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+  error: text("error"),
+  createdAt: createdAt(),
+  finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+});

@@ -1,0 +1,23 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+describe("parseEnv", () => {
+  it("fills in the documented defaults", () => {
+    const e = parseEnv({});
+    expect(e).toMatchObject({ host: "127.0.0.1", port: 3000, dockerHost: "unix:///var/run/docker.sock" });
+    expect(e.dataDir).toBe(path.resolve("./data"));
+  });
+
+  it("names the variable and the value that is wrong", () => {
+    expect(() => parseEnv({ KOBUILD_PORT: "http" })).toThrow(EnvError);
+    expect(() => parseEnv({ KOBUILD_PORT: "70000" })).toThrow(/KOBUILD_PORT must be between 1 and 65535 \(got "70000"\)/);
+    expect(() => parseEnv({ DOCKER_HOST: "/var/run/docker.sock" })).toThrow(/^DOCKER_HOST must look like/);
+  });
+
+  it("accepts the engine address forms dockerode understands", () => {
+    for (const value of ["unix:///run/user/1000/docker.sock", "tcp://10.0.0.5:2376", "ssh://builder@ci-7"]) {
+      expect(parseEnv({ DOCKER_HOST: value }).dockerHost).toBe(value);
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import path from "node:path";
+import { z } from "zod";
+
+// The one place kobuild reads its environment. Imported by next.config.ts so
+// a bad value stops start-up before the server listens.
+
+const port = z
+  .string()
+  .regex(/^\d+$/, "must be a whole number")
+  .transform(Number)
+  .refine((n) => n >= 1 && n <= 65535, "must be between 1 and 65535");
+
+const host = z
+  .string()
+  .min(1, "must not be empty")
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or an IP address");
+
+const dockerHost = z
+  .string()
+  .regex(
+    /^(unix:\/\/\/\S+|tcp:\/\/[^\s/]+:\d+|ssh:\/\/[^\s]+|https?:\/\/[^\s/]+:\d+)$/,
+    "must look like unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host",
+  );
+
+const flag = z.enum(["0", "1", "true", "false", ""]).transform((v) => v === "1" || v === "true");
+
+const schema = z.object({
+  KOBUILD_DATA_DIR: z.string().min(1, "must not be empty").default("./data"),
+  KOBUILD_HOST: host.default("127.0.0.1"),
+  KOBUILD_PORT: port.default(3000),
+  DOCKER_HOST: dockerHost.default("unix:///var/run/docker.sock"),
+  DOCKER_TLS_VERIFY: flag.default(false),
+  DOCKER_CERT_PATH: z.string().optional(),
+});
+
+export type Env = {
+  dataDir: string;
+  host: string;
+  port: number;
+  dockerHost: string;
+  dockerTlsVerify: boolean;
+  dockerCertPath: string | undefined;
+};
+
+export class EnvError extends Error {
+  constructor(readonly variable: string, reason: string, value: string | undefined) {
+    super(`${variable} ${reason} (got ${JSON.stringify(value ?? "")})`);
+    this.name = "EnvError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings mean "unset", as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    throw new EnvError(variable, issue.message, source[variable]);
+  }
+  const e = result.data;
+  return {
+    dataDir: path.resolve(e.KOBUILD_DATA_DIR),
+    host: e.KOBUILD_HOST,
+    port: e.KOBUILD_PORT,
+    dockerHost: e.DOCKER_HOST,
+    dockerTlsVerify: e.DOCKER_TLS_VERIFY,
+    dockerCertPath: e.DOCKER_CERT_PATH,
+  };
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** For entry points: print one line naming the bad variable and stop. */
+export function loadEnvOrExit(): Env {
+  try {
+    return env();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(`kobuild: invalid configuration: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

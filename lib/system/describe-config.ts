@@ -1,0 +1,14 @@
+import "server-only";
+import { env } from "@/lib/env";
+
+/** The configuration as the Settings page shows it: every value here is safe to display. */
+export function describeConfig() {
+  const e = env();
+  return [
+    { name: "KOBUILD_DATA_DIR", value: e.dataDir, meaning: "database, bundles, logs and workspaces" },
+    { name: "KOBUILD_HOST", value: e.host, meaning: "address the dashboard listens on" },
+    { name: "KOBUILD_PORT", value: String(e.port), meaning: "port the dashboard listens on" },
+    { name: "DOCKER_HOST", value: e.dockerHost, meaning: "the Docker engine builds run on" },
+    { name: "DOCKER_TLS_VERIFY", value: e.dockerTlsVerify ? "1" : "0", meaning: "verify the engine's TLS certificate" },
+  ];
+}

@@ -1,0 +1,15 @@
+import type { NextConfig } from "next";
+import { loadEnvOrExit } from "./lib/env";
+
+// Validate the configuration before anything else runs: a bad value stops
+// `next build` and `next start` with one line that names the variable.
+loadEnvOrExit();
+
+const nextConfig: NextConfig = {
+  // Native addons (better-sqlite3, ssh2 through dockerode) must stay outside the bundle.
+  serverExternalPackages: ["better-sqlite3", "dockerode", "ssh2", "cpu-features", "protobufjs"],
+  poweredByHeader: false,
+  typedRoutes: false,
+};
+
+export default nextConfig;

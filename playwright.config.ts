@@ -1,0 +1,62 @@
+import os from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+// e2e runs against the built app (`npm run build` first), on ports of its
+// own and fresh data directories, in Debian's chromium.
+const runDir = process.env.KOBUILD_E2E_DIR ?? path.join(os.tmpdir(), `kobuild-e2e-${process.pid}`);
+export const ports = { main: 3100, noEngine: 3101 } as const;
+
+function server(port: number, name: string, extra: Record<string, string> = {}) {
+  return {
+    command: "npm start",
+    url: `http://127.0.0.1:${port}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
+    env: {
+      KOBUILD_HOST: "127.0.0.1",
+      KOBUILD_PORT: String(port),
+      KOBUILD_DATA_DIR: path.join(runDir, name),
+      NEXT_TELEMETRY_DISABLED: "1",
+      ...extra,
+    },
+  };
+}
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? [["list"]] : [["list"]],
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  use: {
+    baseURL: `http://127.0.0.1:${ports.main}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+      // Chromium writes crash reports under the config dir: keep them out of $HOME.
+      env: { ...process.env, HOME: path.join(runDir, "home"), XDG_CONFIG_HOME: path.join(runDir, "home", ".config") },
+    },
+  },
+  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: [
+    server(ports.main, "main"),
+    // Same app, pointed at a socket where no engine listens.
+    server(ports.noEngine, "no-engine", { DOCKER_HOST: `unix://${path.join(runDir, "no-engine.sock")}` }),
+  ],
+});

@@ -1,0 +1,2 @@
+// Tests import lib/ modules directly, outside Next's server build.
+export {};
