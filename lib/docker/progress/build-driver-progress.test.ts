@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { parseTaskLine } from "./build-driver-progress";
+
+describe("parseTaskLine", () => {
+  it("reads a builder's start", () => {
+    expect(parseTaskLine("KOBUILD-BUILDER builder=rhel-7 tasks=12 jobs=2")).toEqual({ kind: "builder", builder: "rhel-7", tasks: 12, jobs: 2 });
+  });
+
+  it("reads a task's start", () => {
+    expect(parseTaskLine("KOBUILD-TASK start kernel=4.18.0-477.el8.x86_64 version=2.5.0 flavour=bpf")).toEqual({
+      kind: "task-start",
+      kernel: "4.18.0-477.el8.x86_64",
+      version: "2.5.0",
+      flavour: "bpf",
+    });
+  });
+
+  it.each([
+    ["built", 1.25],
+    ["failed", 0.4],
+    ["unavailable", 0],
+  ] as const)("reads a task's end with result %s", (result, seconds) => {
+    const line = `KOBUILD-TASK end kernel=3.10.0-1160.el7.x86_64 version=2.5.0+1 flavour=mod result=${result} seconds=${seconds.toFixed(2)}`;
+    expect(parseTaskLine(line)).toEqual({
+      kind: "task-end",
+      kernel: "3.10.0-1160.el7.x86_64",
+      version: "2.5.0+1",
+      flavour: "mod",
+      result,
+      seconds,
+    });
+  });
+
+  it("tolerates surrounding whitespace and fields in another order", () => {
+    expect(parseTaskLine("  KOBUILD-TASK start flavour=mod version=2.6.0 kernel=5.14.0-70.el9.x86_64\r")).toEqual({
+      kind: "task-start",
+      kernel: "5.14.0-70.el9.x86_64",
+      version: "2.6.0",
+      flavour: "mod",
+    });
+  });
+
+  it.each([
+    "make[1]: Entering directory '/kernel'",
+    "",
+    "KOBUILD-TASK",
+    "KOBUILD-TASK begin kernel=4.18.0 version=2.5.0 flavour=mod",
+    "KOBUILD-TASK start kernel=4.18.0 version=2.5.0 flavour=ko",
+    "KOBUILD-TASK start kernel=4.18.0 version=2.5.0",
+    "KOBUILD-TASK start kernel=4.18.0 kernel=4.19.0 version=2.5.0 flavour=mod",
+    "KOBUILD-TASK end kernel=4.18.0 version=2.5.0 flavour=mod result=ok seconds=1.00",
+    "KOBUILD-TASK end kernel=4.18.0 version=2.5.0 flavour=mod result=built seconds=soon",
+    "KOBUILD-TASK end kernel=4.18.0 version=2.5.0 flavour=mod result=built",
+    "KOBUILD-BUILDER builder=rhel-8 tasks=many jobs=2",
+    "KOBUILD-BUILDER builder=ubuntu tasks=1 jobs=2",
+    "echo KOBUILD-TASK start kernel=4.18.0 version=2.5.0 flavour=mod",
+    "KOBUILD-TASK start kernel=4.18.0 version=2.5.0 flavour=mod constructor",
+  ])("ignores %j", (line) => {
+    expect(parseTaskLine(line)).toBeNull();
+  });
+});

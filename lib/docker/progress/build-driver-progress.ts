@@ -1,0 +1,60 @@
+// kobuild's driver builders report their progress in plain lines of their log,
+// one per builder start and per task start/end. BuildKit and the classic
+// builder both deliver those lines as the builder printed them (no prefix), so
+// a whole log line either is one of these or is ordinary output.
+//
+//   KOBUILD-BUILDER builder=rhel-8 tasks=12 jobs=2
+//   KOBUILD-TASK start kernel=4.18.0-477.el8.x86_64 version=2.5.0 flavour=mod
+//   KOBUILD-TASK end kernel=4.18.0-477.el8.x86_64 version=2.5.0 flavour=bpf result=built seconds=3.21
+
+export type Flavour = "mod" | "bpf";
+export type TaskResult = "built" | "failed" | "unavailable";
+
+export type TaskProgress =
+  | { kind: "builder"; builder: string; tasks: number; jobs: number }
+  | { kind: "task-start"; kernel: string; version: string; flavour: Flavour }
+  | { kind: "task-end"; kernel: string; version: string; flavour: Flavour; result: TaskResult; seconds: number };
+
+const FLAVOURS: readonly string[] = ["mod", "bpf"] satisfies Flavour[];
+const RESULTS: readonly string[] = ["built", "failed", "unavailable"] satisfies TaskResult[];
+const WORD = /^[A-Za-z0-9][A-Za-z0-9._+~-]*$/;
+const COUNT = /^\d+$/;
+const SECONDS = /^\d+(\.\d+)?$/;
+
+/** The progress a builder line reports, or null for any other line (including malformed ones). */
+export function parseTaskLine(text: string): TaskProgress | null {
+  const [head, ...rest] = text.trim().split(/\s+/);
+  if (head === "KOBUILD-BUILDER") {
+    const f = fields(rest);
+    if (!f) return null;
+    const { builder, tasks, jobs } = f;
+    if (!builder || !/^rhel-\d+$/.test(builder) || !tasks || !COUNT.test(tasks) || !jobs || !COUNT.test(jobs)) return null;
+    return { kind: "builder", builder, tasks: Number(tasks), jobs: Number(jobs) };
+  }
+  if (head !== "KOBUILD-TASK") return null;
+
+  const [phase, ...pairs] = rest;
+  const f = fields(pairs);
+  if (!f) return null;
+  const { kernel, version, flavour } = f;
+  if (!kernel || !WORD.test(kernel) || !version || !WORD.test(version) || !flavour || !FLAVOURS.includes(flavour)) return null;
+  const task = { kernel, version, flavour: flavour as Flavour };
+  if (phase === "start") return { kind: "task-start", ...task };
+  if (phase !== "end") return null;
+  const { result, seconds } = f;
+  if (!result || !RESULTS.includes(result) || !seconds || !SECONDS.test(seconds)) return null;
+  return { kind: "task-end", ...task, result: result as TaskResult, seconds: Number(seconds) };
+}
+
+/** key=value words, in any order; null if one is not of that form or a key repeats. */
+function fields(words: string[]): Partial<Record<string, string>> | null {
+  const out = new Map<string, string>();
+  for (const word of words) {
+    const eq = word.indexOf("=");
+    if (eq <= 0) return null;
+    const key = word.slice(0, eq);
+    if (out.has(key)) return null;
+    out.set(key, word.slice(eq + 1));
+  }
+  return Object.fromEntries(out);
+}

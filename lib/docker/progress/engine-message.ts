@@ -1,0 +1,16 @@
+// Small readers for the JSON messages of a build response, shared by both decoders.
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `{error, errorDetail: {message}}` ends a failed build; errorDetail is the fuller of the two. */
+export function isErrorMessage(message: Record<string, unknown>) {
+  return typeof message.error === "string" || isObject(message.errorDetail);
+}
+
+export function errorText(message: Record<string, unknown>): string {
+  const detail = isObject(message.errorDetail) ? message.errorDetail.message : undefined;
+  if (typeof detail === "string" && detail !== "") return detail;
+  return typeof message.error === "string" && message.error !== "" ? message.error : "the build failed";
+}
