@@ -1,0 +1,242 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import tar from "tar-stream";
+import { createEngineClient } from "@/lib/docker/engine";
+import { ApiError } from "@/lib/http/api-error";
+import { FAILURE_LOG_MAX_BYTES, readDriverImage } from "./read-driver-image";
+
+// Real images made here with `docker import` of a tar written by tar-stream:
+// no registry, no base image, no shell inside.
+
+const engine = createEngineClient({ dockerHost: "unix:///var/run/docker.sock" });
+const run = `${process.pid}-${Date.now().toString(36)}`;
+const made: string[] = [];
+
+type FileSpec = { name: string; content: Buffer | string } | { name: string; size: number; fill: (i: number) => Buffer };
+
+/** Streams the tar into `docker import` (files may be generated lazily: nothing is built in memory as a whole). */
+async function importImage(suffix: string, files: Iterable<FileSpec>): Promise<{ ref: string; id: string }> {
+  const ref = `kobuild-test/drivers:${run}-${suffix}`;
+  const child = spawn("/usr/bin/docker", ["import", "-", ref], { stdio: ["pipe", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  const pack = tar.pack();
+  pack.pipe(child.stdin);
+  const dirs = new Set<string>();
+  const add = (header: Partial<tar.Header> & { name: string }, body: Buffer | string) =>
+    new Promise<void>((resolve, reject) => {
+      pack.entry(header, body, (err) => (err ? reject(err) : resolve()));
+    });
+  for (const file of files) {
+    const parts = file.name.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join("/");
+      if (!dirs.has(dir)) {
+        dirs.add(dir);
+        await add({ name: `${dir}/`, type: "directory", mode: 0o755 }, "");
+      }
+    }
+    if ("content" in file) {
+      await add({ name: file.name, mode: 0o644 }, file.content);
+    } else {
+      const sink = pack.entry({ name: file.name, size: file.size, mode: 0o644 });
+      const written = new Promise<void>((resolve, reject) => sink.once("finish", () => resolve()).once("error", reject));
+      for (let i = 0, left = file.size; left > 0; i++) {
+        const chunk = file.fill(i).subarray(0, left);
+        left -= chunk.length;
+        if (!sink.write(chunk)) await new Promise<void>((r) => sink.once("drain", () => r()));
+      }
+      sink.end(undefined);
+      await written;
+    }
+  }
+  pack.finalize();
+  const code = await exited;
+  if (code !== 0) throw new Error(`docker import failed (${code}): ${stderr}`);
+  made.push(ref);
+  return { ref, id: stdout.trim() };
+}
+
+async function containersFrom(imageId: string) {
+  return engine.listContainers({ all: true, filters: { ancestor: [imageId] } });
+}
+
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+const gz = (s: string) => gzipSync(Buffer.from(s));
+
+afterAll(async () => {
+  for (const ref of made) await engine.getImage(ref).remove({ force: true }).catch(() => undefined);
+}, 60_000);
+
+describe("readDriverImage on a full driver image", () => {
+  const mod22 = gz("kernel module 5.4.0-1055-gcp for 2.2.0");
+  const bpf22 = gz("ebpf probe 5.4.0-1055-gcp for 2.2.0");
+  const modBackport = gz("kernel module 4.15.0-1098-gcp~16.04");
+  const modCos = gz("kernel module cos 2.1.0");
+  const bpfCos = gz("ebpf probe cos 2.1.0");
+  const modPlus = gz("kernel module 6.12.117+deb12-amd64");
+  const longLog = "x".repeat(FAILURE_LOG_MAX_BYTES + 1000);
+  let image: { ref: string; id: string };
+
+  beforeAll(async () => {
+    image = await importImage("full", [
+      { name: "kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz", content: mod22 },
+      { name: "kernel-modules/2.2.0/collector-ebpf-5.4.0-1055-gcp.o.gz", content: bpf22 },
+      { name: "kernel-modules/2.2.0/collector-4.15.0-1098-gcp~16.04.ko.gz", content: modBackport },
+      { name: "kernel-modules/2.2.0/.collector-ebpf-3.10.0-1160.42.2.el7.x86_64.unavail", content: "" },
+      { name: "kernel-modules/2.1.0/collector-ebpf-3.10.0-514.2.2.el7.x86_64.unavail", content: "" },
+      { name: "kernel-modules/2.1.0/collector-5.10.68-16623.39.6-cos.ko.gz", content: modCos },
+      { name: "kernel-modules/2.1.0/collector-ebpf-5.10.68-16623.39.6-cos.o.gz", content: bpfCos },
+      { name: "kernel-modules/2.0.1/collector-6.12.117+deb12-amd64.ko.gz", content: modPlus },
+      { name: "kernel-modules/2.0.1/README.txt", content: "not a driver" },
+      { name: "FAILURES/5.14.12-100.fc33.x86_64/2.2.0/mod.log", content: "make: *** [Makefile:12] Error 2\n" },
+      { name: "FAILURES/2.1.0/4.18.0-305.19.1.el8_4.x86_64/bpf.log", content: "clang: error: unknown argument\n" },
+      { name: "FAILURES/5.15.0-1-cloud-amd64/2.2.0/bpf.log", content: longLog },
+      { name: "FAILURES/summary.txt", content: "stray" },
+    ]);
+  }, 60_000);
+
+  it("lists drivers with their hashes, markers in both spellings, failures in both layouts", async () => {
+    const progress: number[] = [];
+    const content = await readDriverImage(engine, image.ref, { onProgress: (n) => progress.push(n) });
+    expect(content.imageId).toBe(image.id);
+    const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
+    expect([...content.drivers].sort(byPath)).toEqual(
+      [
+        { path: "/kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz", kernel: "5.4.0-1055-gcp", moduleVersion: "2.2.0", flavour: "mod", kind: "driver", size: mod22.length, sha256: sha256(mod22) },
+        { path: "/kernel-modules/2.2.0/collector-ebpf-5.4.0-1055-gcp.o.gz", kernel: "5.4.0-1055-gcp", moduleVersion: "2.2.0", flavour: "bpf", kind: "driver", size: bpf22.length, sha256: sha256(bpf22) },
+        { path: "/kernel-modules/2.2.0/collector-4.15.0-1098-gcp~16.04.ko.gz", kernel: "4.15.0-1098-gcp~16.04", moduleVersion: "2.2.0", flavour: "mod", kind: "driver", size: modBackport.length, sha256: sha256(modBackport) },
+        { path: "/kernel-modules/2.2.0/.collector-ebpf-3.10.0-1160.42.2.el7.x86_64.unavail", kernel: "3.10.0-1160.42.2.el7.x86_64", moduleVersion: "2.2.0", flavour: "bpf", kind: "marker", size: 0, sha256: null },
+        { path: "/kernel-modules/2.1.0/collector-ebpf-3.10.0-514.2.2.el7.x86_64.unavail", kernel: "3.10.0-514.2.2.el7.x86_64", moduleVersion: "2.1.0", flavour: "bpf", kind: "marker", size: 0, sha256: null },
+        { path: "/kernel-modules/2.1.0/collector-5.10.68-16623.39.6-cos.ko.gz", kernel: "5.10.68-16623.39.6-cos", moduleVersion: "2.1.0", flavour: "mod", kind: "driver", size: modCos.length, sha256: sha256(modCos) },
+        { path: "/kernel-modules/2.1.0/collector-ebpf-5.10.68-16623.39.6-cos.o.gz", kernel: "5.10.68-16623.39.6-cos", moduleVersion: "2.1.0", flavour: "bpf", kind: "driver", size: bpfCos.length, sha256: sha256(bpfCos) },
+        { path: "/kernel-modules/2.0.1/collector-6.12.117+deb12-amd64.ko.gz", kernel: "6.12.117+deb12-amd64", moduleVersion: "2.0.1", flavour: "mod", kind: "driver", size: modPlus.length, sha256: sha256(modPlus) },
+      ].sort(byPath),
+    );
+    expect(content.unknown.sort()).toEqual(["/FAILURES/summary.txt", "/kernel-modules/2.0.1/README.txt"]);
+
+    const failures = [...content.failures].sort(byPath);
+    expect(failures.map(({ log, ...f }) => ({ ...f, logLength: log.length }))).toEqual(
+      [
+        { path: "/FAILURES/5.14.12-100.fc33.x86_64/2.2.0/mod.log", kernel: "5.14.12-100.fc33.x86_64", moduleVersion: "2.2.0", flavour: "mod", logLength: 32 },
+        { path: "/FAILURES/2.1.0/4.18.0-305.19.1.el8_4.x86_64/bpf.log", kernel: "4.18.0-305.19.1.el8_4.x86_64", moduleVersion: "2.1.0", flavour: "bpf", logLength: 31 },
+        { path: "/FAILURES/5.15.0-1-cloud-amd64/2.2.0/bpf.log", kernel: "5.15.0-1-cloud-amd64", moduleVersion: "2.2.0", flavour: "bpf", logLength: expect.any(Number) },
+      ].sort(byPath),
+    );
+    expect(failures.find((f) => f.flavour === "mod")?.log).toBe("make: *** [Makefile:12] Error 2\n");
+    const cut = failures.find((f) => f.path.includes("5.15.0"))!.log;
+    expect(cut.startsWith("x".repeat(FAILURE_LOG_MAX_BYTES) + "\n[kobuild: log cut at")).toBe(true);
+    expect(cut).toContain(`the file has ${FAILURE_LOG_MAX_BYTES + 1000} bytes`);
+
+    expect(progress.at(-1)).toBe(13);
+    expect(await containersFrom(image.id)).toEqual([]);
+  }, 60_000);
+
+  it("reads the same image by its id", async () => {
+    const content = await readDriverImage(engine, image.id);
+    expect(content.drivers).toHaveLength(8);
+    expect(await containersFrom(image.id)).toEqual([]);
+  }, 60_000);
+});
+
+describe("readDriverImage on images missing parts", () => {
+  it("reads an image without /FAILURES as having no failures", async () => {
+    const ko = gz("only module");
+    const image = await importImage("no-failures", [{ name: "kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz", content: ko }]);
+    const content = await readDriverImage(engine, image.ref);
+    expect(content.failures).toEqual([]);
+    expect(content.unknown).toEqual([]);
+    expect(content.drivers).toEqual([
+      { path: "/kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz", kernel: "5.4.0-1055-gcp", moduleVersion: "2.2.0", flavour: "mod", kind: "driver", size: ko.length, sha256: sha256(ko) },
+    ]);
+    expect(await containersFrom(image.id)).toEqual([]);
+  }, 60_000);
+
+  it("refuses an image without /kernel-modules, leaving no container", async () => {
+    const image = await importImage("no-modules", [{ name: "etc/hostname", content: "x\n" }]);
+    await expect(readDriverImage(engine, image.ref)).rejects.toThrow(`not a driver image: no /kernel-modules in ${image.ref}`);
+    await expect(readDriverImage(engine, image.ref)).rejects.toMatchObject({ code: "unprocessable" });
+    expect(await containersFrom(image.id)).toEqual([]);
+  }, 60_000);
+
+  it("says which image does not exist", async () => {
+    const ref = `kobuild-test/drivers:${run}-missing`;
+    const error = await readDriverImage(engine, ref).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: "not_found", message: `no such image ${ref}` });
+  });
+
+  it("refuses a bad reference before asking the engine", async () => {
+    await expect(readDriverImage(engine, "Kobuild/Drivers:1")).rejects.toMatchObject({ code: "bad_request" });
+    await expect(readDriverImage(engine, "kobuild/drivers:1 --all")).rejects.toThrow(/whitespace/);
+  });
+});
+
+describe("readDriverImage on a large image", () => {
+  const COUNT = 5000;
+  const BIG = 16 * 1024 * 1024;
+  let image: { ref: string; id: string };
+  const bigHash = createHash("sha256");
+
+  // Kernel names cycle through real shapes; each file's bytes are its own name.
+  const kernelOf = (i: number) => [`5.4.0-${1000 + i}-gcp`, `3.10.0-${i}.el7.x86_64`, `4.15.0-${i}-aws~16.04`, `5.10.${i}+`][i % 4]!;
+  function* files(): Generator<FileSpec> {
+    for (let i = 0; i < COUNT; i++) {
+      const mv = ["2.2.0", "2.1.0", "2.0.1", "1.6.0"][i % 4]!;
+      const name = `kernel-modules/${mv}/collector-${i % 2 ? "ebpf-" : ""}${kernelOf(i)}${i % 2 ? ".o.gz" : ".ko.gz"}`;
+      yield { name, content: name };
+    }
+    // One large driver, hashed across many chunks as it streams.
+    yield {
+      name: "kernel-modules/2.2.0/collector-6.1.0-56-cloud-amd64.ko.gz",
+      size: BIG,
+      fill: (i) => {
+        // A fresh buffer each time: the tar stream may still hold the previous one.
+        const block = Buffer.alloc(64 * 1024, i % 251);
+        bigHash.update(block);
+        return block;
+      },
+    };
+  }
+
+  beforeAll(async () => {
+    image = await importImage("many", files());
+  }, 60_000);
+
+  it(`streams ${COUNT} drivers and a ${BIG >> 20} MiB one, reporting progress as it goes`, async () => {
+    const progress: number[] = [];
+    const started = Date.now();
+    const content = await readDriverImage(engine, image.ref, { onProgress: (n) => progress.push(n) });
+    const seconds = (Date.now() - started) / 1000;
+    expect(content.drivers).toHaveLength(COUNT + 1);
+    expect(content.unknown).toEqual([]);
+    const sample = content.drivers.find((d) => d.path === "/kernel-modules/2.1.0/collector-ebpf-3.10.0-4997.el7.x86_64.o.gz");
+    const name = "kernel-modules/2.1.0/collector-ebpf-3.10.0-4997.el7.x86_64.o.gz";
+    expect(sample).toMatchObject({ flavour: "bpf", kind: "driver", size: name.length, sha256: sha256(Buffer.from(name)) });
+    const big = content.drivers.find((d) => d.kernel === "6.1.0-56-cloud-amd64");
+    expect(big).toMatchObject({ size: BIG, sha256: bigHash.digest("hex") });
+    // Progress came in steps while the archive streamed, not once at the end.
+    expect(progress.length).toBeGreaterThanOrEqual(COUNT / 250);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.at(-1)).toBe(COUNT + 1);
+    expect(seconds).toBeLessThan(20);
+    expect(await containersFrom(image.id)).toEqual([]);
+  }, 60_000);
+
+  it("stops on abort and still removes its container", async () => {
+    const controller = new AbortController();
+    const error = await readDriverImage(engine, image.ref, {
+      signal: controller.signal,
+      onProgress: (n) => {
+        if (n >= 1000) controller.abort();
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "AbortError" });
+    expect(await containersFrom(image.id)).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,112 @@
+import "server-only";
+import { execFile } from "node:child_process";
+
+// Every git call of kobuild goes through here: execFile with an argument
+// array (never a shell), `-C <repo>`, a timeout, and no prompt that could
+// hang a request. User-supplied revisions come after `--end-of-options`
+// (git >= 2.24): `--` would make git read them as paths, yet it still keeps a
+// name such as `--output=x` from being taken as an option. Paths come after `--`.
+
+export const GIT_TIMEOUT_MS = 30_000;
+const MAX_OUTPUT = 64 * 1024 * 1024;
+
+export class GitError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly exitCode: number | null,
+    readonly stderr: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "GitError";
+  }
+}
+
+export type GitOptions = {
+  timeoutMs?: number;
+  /** Written to git's standard input. */
+  input?: string;
+  /** Extra environment, e.g. fixed dates for commits in tests. */
+  env?: Record<string, string>;
+};
+
+function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // Inherited from a hook or a wrapper, these would override `-C`.
+  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE"]) delete env[name];
+  return { ...env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", ...extra };
+}
+
+/** Runs git in `repo`; resolves with stdout as bytes, rejects with a GitError. */
+export function gitBuffer(repo: string, args: readonly string[], opts: GitOptions = {}): Promise<Buffer> {
+  const fullArgs = ["-C", repo, ...args];
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      "git",
+      fullArgs,
+      { encoding: "buffer", timeout: opts.timeoutMs ?? GIT_TIMEOUT_MS, maxBuffer: MAX_OUTPUT, env: gitEnv(opts.env), windowsHide: true },
+      (error, stdout, stderr) => {
+        if (!error) return resolve(stdout);
+        const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: number | string };
+        const text = stderr.toString("utf8").trim();
+        if (e.killed) return reject(new GitError(args, null, text, `git ${args[0]} timed out after ${opts.timeoutMs ?? GIT_TIMEOUT_MS} ms`));
+        if (e.code === "ENOENT") return reject(new GitError(args, null, text, "git is not installed"));
+        const exitCode = typeof e.code === "number" ? e.code : null;
+        reject(new GitError(args, exitCode, text, `git ${args[0]} failed: ${text.split("\n")[0] || `exit code ${exitCode}`}`));
+      },
+    );
+    // Ignore EPIPE when git exits before reading all of its input; the exit code tells.
+    child.stdin?.on("error", () => undefined);
+    child.stdin?.end(opts.input ?? "");
+  });
+}
+
+export async function git(repo: string, args: readonly string[], opts?: GitOptions): Promise<string> {
+  return (await gitBuffer(repo, args, opts)).toString("utf8");
+}
+
+/** Like `git`, but exit code 1 (git's "no" for --verify --quiet, symbolic-ref --quiet ...) gives null. */
+export async function gitOrNull(repo: string, args: readonly string[], opts?: GitOptions): Promise<string | null> {
+  try {
+    return await git(repo, args, opts);
+  } catch (error) {
+    if (error instanceof GitError && error.exitCode === 1) return null;
+    throw error;
+  }
+}
+
+/** The commit a revision names, or null when it names none. */
+export async function resolveCommit(repo: string, rev: string): Promise<string | null> {
+  const out = await gitOrNull(repo, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`]);
+  return out === null ? null : out.trim();
+}
+
+/**
+ * Reads blobs named `<rev>:<path>` in one `git cat-file --batch`: one process
+ * for any number of files. Missing names (or names of trees) map to null.
+ */
+export async function readBlobs(repo: string, specs: readonly string[]): Promise<Map<string, Buffer | null>> {
+  const result = new Map<string, Buffer | null>();
+  if (specs.length === 0) return result;
+  for (const spec of specs) {
+    if (/[\n\r]/.test(spec)) throw new Error("a blob name cannot hold a line break");
+  }
+  const out = await gitBuffer(repo, ["cat-file", "--batch"], { input: specs.map((s) => `${s}\n`).join("") });
+  let at = 0;
+  for (const spec of specs) {
+    const eol = out.indexOf(0x0a, at);
+    if (eol < 0) throw new Error("git cat-file --batch: output ended early");
+    const header = out.subarray(at, eol).toString("utf8");
+    at = eol + 1;
+    const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
+    if (!m) {
+      // "<name> missing" or "<name> ambiguous"
+      result.set(spec, null);
+      continue;
+    }
+    const size = Number(m[2]);
+    result.set(spec, m[1] === "blob" ? out.subarray(at, at + size) : null);
+    at += size + 1; // the content is followed by a line feed
+  }
+  return result;
+}
