@@ -1,0 +1,3 @@
+import type { bundles } from "@/lib/db/schema";
+
+export type BundleRow = typeof bundles.$inferSelect;

@@ -1,0 +1,31 @@
+import { BundleError } from "./bundle-error";
+
+const maxPathBytes = 4096;
+
+/**
+ * An archive path made canonical (`./a//b/` → `a/b`, the root → ``), or
+ * unsafe_path when extracting it could write outside the target directory.
+ * Backslashes count as separators for `..` so no extractor on any system
+ * can be walked out of the tree.
+ */
+export function normalizeEntryPath(raw: string, what = "the entry"): string {
+  const shown = JSON.stringify(raw.slice(0, 200));
+  if (Buffer.byteLength(raw) > maxPathBytes) throw new BundleError("unsafe_path", `${what} has a name longer than ${maxPathBytes} bytes`);
+  if (hasControlCharacter(raw)) throw new BundleError("unsafe_path", `${what} ${shown} has a control character in its name`);
+  if (raw.startsWith("/") || raw.startsWith("\\") || /^[A-Za-z]:/.test(raw)) {
+    throw new BundleError("unsafe_path", `${what} ${shown} is an absolute path`);
+  }
+  const parts = raw.split("/").filter((p) => p !== "" && p !== ".");
+  if (parts.some((p) => p.split("\\").includes(".."))) {
+    throw new BundleError("unsafe_path", `${what} ${shown} climbs out of the archive with ..`);
+  }
+  return parts.join("/");
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}

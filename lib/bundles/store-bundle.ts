@@ -1,0 +1,132 @@
+import "server-only";
+import { createHash, randomBytes, type Hash } from "node:crypto";
+import fs, { type FileHandle } from "node:fs/promises";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { getDb, type Db } from "@/lib/db/client";
+import { bundles } from "@/lib/db/schema";
+import { env } from "@/lib/env";
+import type { InspectLimits } from "./archive-meters";
+import { BundleError } from "./bundle-error";
+import { withBundleLock } from "./bundle-lock";
+import { bundlePath } from "./bundle-path";
+import { sourceChunks, type BundleSource } from "./bundle-source";
+import type { BundleRow } from "./bundle-row";
+import { inspectBundle } from "./inspect-bundle";
+import { matchVersionPrefix } from "./match-version-prefix";
+import { parseBundleFileName } from "./parse-bundle-name";
+
+export type StoreBundleInput = {
+  /** The uploaded file's name: `bundle-<kernel>.tgz`. */
+  fileName: string;
+  source: BundleSource;
+  /** Largest accepted upload, compressed. */
+  maxBytes: number;
+  db?: Db;
+  dataDir?: string;
+  limits?: Partial<InspectLimits>;
+};
+
+type Upload = { size: number; hash: Hash; stopped: boolean };
+
+/**
+ * Streams an upload once into a temporary file, a sha256 and inspectBundle,
+ * then files it under bundles/ with its row. Same bytes as a stored bundle:
+ * that bundle, duplicate. On any failure nothing is left on disk or in the
+ * database.
+ */
+export async function storeBundle(input: StoreBundleInput): Promise<{ bundle: BundleRow; duplicate: boolean }> {
+  try {
+    return await store(input);
+  } catch (error) {
+    throw error instanceof BundleError ? error.forFile(input.fileName) : error;
+  }
+}
+
+async function store(input: StoreBundleInput): Promise<{ bundle: BundleRow; duplicate: boolean }> {
+  const kernel = parseBundleFileName(input.fileName);
+  const db = input.db ?? getDb();
+  const dataDir = input.dataDir ?? env().dataDir;
+  const incoming = path.join(dataDir, "bundles", ".incoming");
+  await onDisk(() => fs.mkdir(incoming, { recursive: true, mode: 0o750 }));
+  const partPath = path.join(incoming, `${randomBytes(16).toString("hex")}.part`);
+  const handle = await onDisk(() => fs.open(partPath, "wx", 0o640));
+  const upload: Upload = { size: 0, hash: createHash("sha256"), stopped: false };
+  let closed = false;
+  try {
+    const info = await inspectBundle(tee(input.source, handle, upload, input.maxBytes), input.limits);
+    if (!matchVersionPrefix(kernel, info.version, info.major)) {
+      throw new BundleError("name_mismatch", `the kernel ${JSON.stringify(kernel)} does not start with ${info.version}.${info.major} (BUNDLE_VERSION.BUNDLE_MAJOR)`);
+    }
+    await onDisk(() => handle.sync());
+    closed = true;
+    await handle.close();
+    const sha256 = upload.hash.digest("hex");
+    return await withBundleLock(async () => {
+      const same = db.select().from(bundles).where(eq(bundles.sha256, sha256)).get();
+      if (same) return { bundle: same, duplicate: true };
+      const other = db.select({ sha256: bundles.sha256 }).from(bundles).where(eq(bundles.kernel, kernel)).get();
+      if (other) throw new BundleError("duplicate_kernel", `the kernel ${kernel} is already stored with other content (sha256 ${other.sha256})`);
+      const finalPath = bundlePath(kernel, dataDir);
+      await onDisk(() => fs.rename(partPath, finalPath));
+      await syncDirectory(path.dirname(finalPath));
+      try {
+        const row = db
+          .insert(bundles)
+          .values({ kernel, uname: info.uname, distro: info.distro, version: info.version, major: info.major, minor: info.minor, buildDir: info.buildDir, checksum: info.checksum, sha256, size: upload.size })
+          .returning()
+          .get();
+        return { bundle: row, duplicate: false };
+      } catch (error) {
+        await fs.rm(finalPath, { force: true });
+        throw error;
+      }
+    });
+  } finally {
+    upload.stopped = true;
+    // close() waits for a write still in flight, so nothing lands after the removal.
+    if (!closed) await handle.close().catch(() => undefined);
+    await fs.rm(partPath, { force: true });
+  }
+}
+
+/** The upload, passed on chunk by chunk once it is counted, hashed and written: one read, with backpressure. */
+async function* tee(source: BundleSource, handle: FileHandle, upload: Upload, maxBytes: number): AsyncGenerator<Buffer> {
+  for await (const chunk of sourceChunks(source)) {
+    if (upload.stopped) return;
+    const bytes = toBuffer(chunk);
+    upload.size += bytes.length;
+    if (upload.size > maxBytes) throw new BundleError("too_large", `the upload is larger than ${maxBytes} bytes`);
+    upload.hash.update(bytes);
+    for (let at = 0; at < bytes.length; ) {
+      const { bytesWritten } = await onDisk(() => handle.write(bytes, at, bytes.length - at));
+      at += bytesWritten;
+    }
+    yield bytes;
+  }
+}
+
+function toBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new TypeError("a bundle upload must yield bytes, not text");
+}
+
+/** Runs a file system call, turning a full disk into an error the uploader can act on. */
+async function onDisk<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOSPC" || code === "EDQUOT") throw new BundleError("disk_full", "the disk is full; the bundle was not stored");
+    throw error;
+  }
+}
+
+/** Makes the rename itself durable. Some file systems refuse fsync on a directory; the rename stands anyway. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await fs.open(dir, "r").catch(() => null);
+  if (!handle) return;
+  await handle.sync().catch(() => undefined);
+  await handle.close();
+}
