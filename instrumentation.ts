@@ -1,8 +1,11 @@
-// Runs once when the server starts: open the database so migrations apply
-// before the first request.
+// Runs once when the server starts: open the database (applying migrations)
+// before the first request, and settle builds a previous process left behind.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { getDb } = await import("@/lib/db/client");
     getDb();
+    const { recoverBuilds } = await import("@/lib/builds/build-queue");
+    const interrupted = recoverBuilds();
+    if (interrupted > 0) console.log(`kobuild: ${interrupted} build(s) left running by a previous start marked interrupted`);
   }
 }

@@ -16,6 +16,7 @@ CREATE TABLE `builds` (
 	`started_by` text,
 	`planned_tasks` integer,
 	`done_tasks` integer DEFAULT 0 NOT NULL,
+	`progress` text DEFAULT '{}' NOT NULL,
 	`created_at` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
 	`started_at` integer,
 	`finished_at` integer,

@@ -31,6 +31,12 @@ const schema = z.object({
   DOCKER_HOST: dockerHost.default("unix:///var/run/docker.sock"),
   DOCKER_TLS_VERIFY: flag.default(false),
   DOCKER_CERT_PATH: z.string().optional(),
+  KOBUILD_BUILDS_PER_ENGINE: z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 64, "must be between 1 and 64")
+    .default(1),
 });
 
 export type Env = {
@@ -40,6 +46,7 @@ export type Env = {
   dockerHost: string;
   dockerTlsVerify: boolean;
   dockerCertPath: string | undefined;
+  buildsPerEngine: number;
 };
 
 export class EnvError extends Error {
@@ -66,6 +73,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     dockerHost: e.DOCKER_HOST,
     dockerTlsVerify: e.DOCKER_TLS_VERIFY,
     dockerCertPath: e.DOCKER_CERT_PATH,
+    buildsPerEngine: e.KOBUILD_BUILDS_PER_ENGINE,
   };
 }
 

@@ -7,7 +7,8 @@ export const dynamic = "force-dynamic";
 export const metadata = { title: "Builds" };
 
 export default function BuildsPage() {
-  const rows = listBuilds();
+  const { rows: list } = listBuilds();
+  const rows = list.map((r) => r.build);
   return (
     <>
       <PageHeader title="Builds" description="Every driver build and image operation, newest first." />

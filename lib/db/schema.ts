@@ -93,6 +93,11 @@ export const builds = sqliteTable(
     startedBy: text("started_by"),
     plannedTasks: integer("planned_tasks"),
     doneTasks: integer("done_tasks").notNull().default(0),
+    /** Per builder: tasks planned, done, failed, as the builders report them. */
+    progress: text("progress", { mode: "json" })
+      .$type<Record<string, { planned: number; done: number; failed: number }>>()
+      .notNull()
+      .default({}),
     createdAt: createdAt(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
@@ -100,7 +105,7 @@ export const builds = sqliteTable(
   (t) => [index("builds_status").on(t.status), index("builds_created").on(t.createdAt)],
 );
 
-const stageStatus = ["waiting", "running", "cached", "done", "failed", "cancelled"] as const;
+const stageStatus = ["waiting", "running", "cached", "done", "failed", "cancelled", "skipped"] as const;
 
 export const stages = sqliteTable(
   "stages",

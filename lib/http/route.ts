@@ -8,7 +8,7 @@ type Context<P> = { params: Promise<P> };
  * Wraps a route handler: parses path params (and JSON body when a schema is
  * given) with zod, and maps every error to one JSON shape `{error, code}`.
  */
-export function route<P extends Record<string, string> = Record<string, string>, B = undefined>(
+export function route<P extends Record<string, unknown> = Record<string, string>, B = undefined>(
   options: { params?: z.ZodType<P>; body?: z.ZodType<B> },
   handler: (input: { request: Request; params: P; body: B }) => Promise<Response> | Response,
 ) {

@@ -1,0 +1,56 @@
+import "server-only";
+import { formatSse, sseBytes, sseComment } from "@/lib/http/sse";
+import { waitForBuildChange } from "./build-signals";
+import { getBuildView } from "./get-build";
+import { readLogLines } from "./read-log-lines";
+
+const PAGE = 500;
+const HEARTBEAT_MS = 10_000;
+const ENDED = new Set(["succeeded", "failed", "cancelled", "interrupted"]);
+
+/**
+ * The live events of a build: every log line (its sequence number is the SSE
+ * id, so a client that reconnects with Last-Event-ID gets exactly what it
+ * missed), a `state` event whenever stages, progress or status change, and
+ * `end` with the result. Pull-based: nothing is read from the database until
+ * the client has taken what it was sent.
+ */
+export function streamBuildEvents(buildId: number, { afterSeq = 0, signal }: { afterSeq?: number; signal?: AbortSignal } = {}) {
+  let lastSeq = afterSeq;
+  let lastState = "";
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(sseBytes("retry: 2000\n\n"));
+      },
+      async pull(controller) {
+        for (;;) {
+          if (signal?.aborted) return controller.close();
+          const lines = readLogLines(buildId, { afterSeq: lastSeq, limit: PAGE });
+          if (lines.length > 0) {
+            lastSeq = lines[lines.length - 1]!.seq;
+            controller.enqueue(sseBytes(lines.map((l) => formatSse({ id: l.seq, event: "log", data: l })).join("")));
+            return;
+          }
+          const view = getBuildView(buildId);
+          const state = JSON.stringify({ status: view.status, stages: view.stages, plan: view.plan, error: view.error, failedStep: view.failedStep, warnings: view.warnings });
+          if (state !== lastState) {
+            lastState = state;
+            controller.enqueue(sseBytes(`event: state\ndata: ${state}\n\n`));
+            return;
+          }
+          if (ENDED.has(view.status)) {
+            controller.enqueue(sseBytes(formatSse({ event: "end", data: { status: view.status, error: view.error, image: view.image } })));
+            return controller.close();
+          }
+          const why = await waitForBuildChange(buildId, HEARTBEAT_MS, signal);
+          if (why === "timeout") {
+            controller.enqueue(sseComment("ping"));
+            return;
+          }
+        }
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}

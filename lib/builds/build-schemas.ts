@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+// Docker's grammar for repository paths and tags, checked before any value
+// reaches the engine.
+const repository = z
+  .string()
+  .max(255)
+  .regex(
+    /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/,
+    "must be a repository such as quay.io/rhacs-eng or 127.0.0.1:5000/drivers",
+  );
+const tag = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, "must be a tag: letters, digits, _ . - and at most 128 characters");
+const imageRef = z
+  .string()
+  .max(400)
+  .refine((v) => {
+    const at = v.lastIndexOf(":");
+    const slash = v.lastIndexOf("/");
+    const [repo, t] = at > slash ? [v.slice(0, at), v.slice(at + 1)] : [v, "latest"];
+    return repository.safeParse(repo).success && tag.safeParse(t).success;
+  }, "must be an image reference such as kobuild/collector-drivers:nightly");
+const refName = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine(
+    (v) => !/(^[-/.])|(\.\.)|[\s~^:?*[\\\x00-\x1f\x7f]|(@\{)|(\/\/)|(\.lock$)|([/.]$)/.test(v),
+    "must be a git branch or tag name",
+  );
+
+export const createBuildBodySchema = z
+  .object({
+    workspaceId: z.number().int().positive(),
+    branch: refName.default("master"),
+    legacyProbes: z.boolean().default(false),
+    useKernelsFile: z.boolean().default(false),
+    cacheRepo: repository.nullish(),
+    cacheTag: tag.nullish(),
+    checkoutBeforePatching: z.boolean().default(true),
+    redhatUsername: z.string().max(256).optional(),
+    redhatPassword: z.string().max(1024).optional(),
+    bundleIds: z.array(z.number().int().positive()).max(100_000).nullish(),
+    target: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "must be a stage name").nullish(),
+    tag: imageRef.nullish(),
+    buildJobs: z.number().int().min(0).max(256).optional(),
+    builder: z.enum(["auto", "buildkit", "classic"]).default("auto"),
+  })
+  .strict()
+  .refine((b) => !b.cacheRepo === !b.cacheTag, { message: "cacheRepo and cacheTag go together", path: ["cacheTag"] });
+
+export type CreateBuildBody = z.infer<typeof createBuildBodySchema>;
+
+export const buildIdParamsSchema = z.object({ id: z.string().regex(/^\d{1,12}$/, "must be a build id").transform(Number) });
+
+export const listBuildsQuerySchema = z.object({
+  status: z.enum(["queued", "running", "succeeded", "failed", "cancelled", "interrupted"]).optional(),
+  branch: refName.optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  perPage: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const buildLogsQuerySchema = z.object({ stage: z.string().max(128).optional() });

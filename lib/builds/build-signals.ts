@@ -1,0 +1,30 @@
+import "server-only";
+import { EventEmitter } from "node:events";
+
+// Wakes readers of a build (SSE streams) when something new was stored. It
+// carries no data: readers fetch from the database at their own pace, so a
+// slow reader can never slow the build or make a buffer grow.
+const holder = globalThis as unknown as { kobuildBuildSignals?: EventEmitter };
+const emitter = (holder.kobuildBuildSignals ??= new EventEmitter().setMaxListeners(0));
+
+export function signalBuildChanged(buildId: number) {
+  emitter.emit(String(buildId));
+}
+
+/** Resolves on the next change of the build, after `timeoutMs`, or when `signal` aborts. */
+export function waitForBuildChange(buildId: number, timeoutMs: number, signal?: AbortSignal): Promise<"changed" | "timeout"> {
+  return new Promise((resolve) => {
+    const key = String(buildId);
+    const done = (why: "changed" | "timeout") => {
+      clearTimeout(timer);
+      emitter.off(key, onChange);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(why);
+    };
+    const onChange = () => done("changed");
+    const onAbort = () => done("timeout");
+    const timer = setTimeout(() => done("timeout"), timeoutMs);
+    emitter.on(key, onChange);
+    signal?.addEventListener("abort", onAbort);
+  });
+}

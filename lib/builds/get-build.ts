@@ -1,0 +1,51 @@
+import "server-only";
+import { asc, eq } from "drizzle-orm";
+import { getDb } from "@/lib/db/client";
+import { builds, images, stages, workspaces } from "@/lib/db/schema";
+import { ApiError } from "@/lib/http/api-error";
+
+/** A build as the API and pages show it: options without secrets, stages with timings, plan and progress. */
+export function getBuildView(id: number) {
+  const db = getDb();
+  const row = db
+    .select({ build: builds, workspace: { id: workspaces.id, name: workspaces.name }, image: { id: images.id, dockerId: images.dockerId, ref: images.ref } })
+    .from(builds)
+    .leftJoin(workspaces, eq(workspaces.id, builds.workspaceId))
+    .leftJoin(images, eq(images.id, builds.imageId))
+    .where(eq(builds.id, id))
+    .get();
+  if (!row) throw new ApiError("not_found", `no build with id ${id}`);
+  const b = row.build;
+  const stageRows = db.select().from(stages).where(eq(stages.buildId, id)).orderBy(asc(stages.position)).all();
+  const end = b.finishedAt ?? (b.startedAt ? new Date() : null);
+  return {
+    id: b.id,
+    kind: b.kind,
+    status: b.status,
+    workspace: row.workspace,
+    branch: b.branch,
+    options: b.options,
+    target: b.target,
+    tag: b.tag,
+    builder: b.builder,
+    image: row.image?.id ? row.image : null,
+    error: b.error,
+    failedStep: b.failedStep,
+    warnings: b.warnings,
+    startedBy: b.startedBy,
+    createdAt: b.createdAt,
+    startedAt: b.startedAt,
+    finishedAt: b.finishedAt,
+    durationMs: b.startedAt && end ? end.getTime() - b.startedAt.getTime() : null,
+    plan: { planned: b.plannedTasks, done: b.doneTasks, builders: b.progress },
+    stages: stageRows.map((s) => ({
+      name: s.name,
+      status: s.status,
+      startedAt: s.startedAt,
+      finishedAt: s.finishedAt,
+      durationMs: s.startedAt && s.finishedAt ? s.finishedAt.getTime() - s.startedAt.getTime() : null,
+    })),
+  };
+}
+
+export type BuildView = ReturnType<typeof getBuildView>;

@@ -1,0 +1,117 @@
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { stages, steps } from "@/lib/db/schema";
+import { parseVertexName } from "@/lib/docker/progress/parse-vertex-name";
+import type { BuildEvent } from "@/lib/docker/progress/events";
+import { stageStatusOf, type StageStatus } from "./stage-status";
+
+type Step = { key: string; stage: string | null; name: string; status: StageStatus; index?: number; total?: number; startedAt?: number; finishedAt?: number; error?: string };
+
+/** Keeps the steps and stages of one build in the database as the engine reports them. */
+export class StageTracker {
+  private readonly steps = new Map<string, Step>();
+  private readonly stageNames: string[];
+
+  constructor(
+    private readonly db: Db,
+    private readonly buildId: number,
+    declaredStages: string[],
+  ) {
+    this.stageNames = [...declaredStages];
+    db.transaction((tx) => {
+      this.stageNames.forEach((name, position) =>
+        tx.insert(stages).values({ buildId, name, position }).onConflictDoNothing().run(),
+      );
+    });
+  }
+
+  /** Applies a step event; returns the step's stage when its status changed. */
+  apply(event: Extract<BuildEvent, { type: "step" }>) {
+    const previous = this.steps.get(event.key);
+    // Only BuildKit's `[stage i/n]` counts steps per stage; the classic `Step i/n` counts the whole file.
+    const parsed = parseVertexName(event.name);
+    const perStage = parsed.stage !== null;
+    const step: Step = {
+      key: event.key,
+      stage: event.stage,
+      name: event.name,
+      // A FROM of an image the engine already holds does no work; BuildKit marks it
+      // cached in one build and "done in 0 ms" in the next. It counts as cached.
+      status: event.status === "done" && /^\[[^\]]+\] FROM /.test(event.name) ? "cached" : event.status,
+      index: perStage ? parsed.index : undefined,
+      total: perStage ? parsed.total : undefined,
+      startedAt: event.startedAt ?? previous?.startedAt,
+      finishedAt: event.finishedAt ?? previous?.finishedAt,
+      error: event.error,
+    };
+    this.steps.set(event.key, step);
+    this.db
+      .insert(steps)
+      .values({
+        buildId: this.buildId,
+        stage: step.stage,
+        key: step.key,
+        name: step.name,
+        status: step.status,
+        error: step.error,
+        startedAt: toDate(step.startedAt),
+        finishedAt: toDate(step.finishedAt),
+      })
+      .onConflictDoUpdate({
+        target: [steps.buildId, steps.key],
+        set: { status: step.status, name: step.name, error: step.error ?? null, startedAt: toDate(step.startedAt), finishedAt: toDate(step.finishedAt) },
+      })
+      .run();
+    if (step.stage) this.updateStage(step.stage);
+  }
+
+  private updateStage(name: string) {
+    if (!this.stageNames.includes(name)) {
+      this.stageNames.push(name);
+      this.db.insert(stages).values({ buildId: this.buildId, name, position: this.stageNames.length - 1 }).onConflictDoNothing().run();
+    }
+    const own = [...this.steps.values()].filter((s) => s.stage === name);
+    const started = own.map((s) => s.startedAt).filter((t): t is number => t !== undefined);
+    const finished = own.map((s) => s.finishedAt).filter((t): t is number => t !== undefined);
+    const status = stageStatusOf(own);
+    const over = status === "done" || status === "cached" || status === "failed" || status === "cancelled";
+    this.db
+      .update(stages)
+      .set({
+        status,
+        startedAt: started.length ? new Date(Math.min(...started)) : null,
+        finishedAt: over && finished.length ? new Date(Math.max(...finished)) : null,
+      })
+      .where(and(eq(stages.buildId, this.buildId), eq(stages.name, name)))
+      .run();
+  }
+
+  /** The step that failed, for the build's error summary. */
+  failedStep(): Step | undefined {
+    return [...this.steps.values()].find((s) => s.status === "failed");
+  }
+
+  /** At the end: stages that never ran are skipped; unfinished ones take the build's fate. */
+  finish(outcome: "succeeded" | "failed" | "cancelled" | "interrupted") {
+    const now = new Date();
+    for (const name of this.stageNames) {
+      const own = [...this.steps.values()].filter((s) => s.stage === name);
+      const status = stageStatusOf(own);
+      let final: StageStatus = status;
+      if (own.length === 0) final = "skipped";
+      else if (status === "running" || status === "waiting") final = outcome === "succeeded" ? "done" : "cancelled";
+      if (final !== status || own.length === 0) {
+        this.db
+          .update(stages)
+          .set({ status: final, finishedAt: own.length ? now : null })
+          .where(and(eq(stages.buildId, this.buildId), eq(stages.name, name)))
+          .run();
+      }
+    }
+  }
+}
+
+function toDate(ms: number | undefined) {
+  return ms === undefined ? null : new Date(ms);
+}

@@ -1,0 +1,17 @@
+import "server-only";
+import { readLogLines } from "./read-log-lines";
+
+/** A build's log as plain text, read page by page as the client takes it. */
+export function streamLogText(buildId: number, stage?: string) {
+  const encoder = new TextEncoder();
+  let afterSeq = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const lines = readLogLines(buildId, { afterSeq, limit: 5000, stage });
+      if (lines.length === 0) return controller.close();
+      afterSeq = lines[lines.length - 1]!.seq;
+      const text = lines.map((l) => (stage || !l.stage ? l.text : `[${l.stage}] ${l.text}`)).join("\n") + "\n";
+      controller.enqueue(encoder.encode(text));
+    },
+  });
+}
