@@ -6,10 +6,12 @@ import type Docker from "dockerode";
 import { getDb, type Db } from "@/lib/db/client";
 import { builds, bundles, workspaces } from "@/lib/db/schema";
 import { getDefaultEngine } from "@/lib/docker/engine";
+import { drainResponse } from "@/lib/docker/drain-response";
 import { ensureEmptyCacheImage } from "@/lib/docker/ensure-empty-cache-image";
 import { probeEngine } from "@/lib/docker/probe-engine";
 import { createBuildKitDecoder } from "@/lib/docker/progress/buildkit-decoder";
 import { createClassicDecoder } from "@/lib/docker/progress/classic-decoder";
+import { createEmptyTraceGuard } from "@/lib/docker/progress/empty-trace-guard";
 import type { BuildEvent } from "@/lib/docker/progress/events";
 import { createJsonLineSplitter } from "@/lib/docker/progress/json-lines";
 import { bundlePath } from "@/lib/bundles/bundle-path";
@@ -56,7 +58,8 @@ export async function runBuild(buildId: number, signal: AbortSignal, engine: Doc
     db.update(builds).set({ builder: useBuildKit ? "buildkit" : "classic" }).where(eq(builds.id, buildId)).run();
 
     const dockerfile = path.join(workspace.path, workspace.dockerfile);
-    tracker = new StageTracker(db, buildId, parseDockerfileStages(await fs.promises.readFile(dockerfile, "utf8")));
+    const declared = parseDockerfileStages(await fs.promises.readFile(dockerfile, "utf8"));
+    tracker = new StageTracker(db, buildId, declared);
     if (!options.cacheRepo) await ensureEmptyCacheImage(engine);
     const bundleFiles = selectBundleFiles(db, options.bundleIds);
     logs.note(
@@ -83,10 +86,40 @@ export async function runBuild(buildId: number, signal: AbortSignal, engine: Doc
     const splitter = createJsonLineSplitter();
     const tasks = new TaskProgressTracker(db, buildId);
     const seen = { imageId: null as string | null, error: null as string | null, warnings: [] as string[] };
-    const handle = (event: BuildEvent) => applyEvent(event, { db, buildId, logs, tracker: tracker!, tasks, mask, seen });
+    // BuildKit leaves out the stage name (`[1/2] RUN ...`) when a Dockerfile has a single stage.
+    const onlyStage = declared.length === 1 ? declared[0]! : null;
+    const stageByKey = new Map<string, string>();
+    const handle = (raw: BuildEvent) => {
+      let event = raw;
+      if (onlyStage && raw.type === "step" && raw.stage === null && /^\[\d+\/\d+\] /.test(raw.name)) {
+        stageByKey.set(raw.key, onlyStage);
+        event = { ...raw, stage: onlyStage };
+      } else if (raw.type === "log" && raw.stage === null && stageByKey.has(raw.key)) {
+        event = { ...raw, stage: stageByKey.get(raw.key)! };
+      }
+      applyEvent(event, { db, buildId, logs, tracker: tracker!, tasks, mask, seen });
+    };
 
-    for await (const chunk of response as AsyncIterable<Buffer>) {
-      for (const message of splitter.push(chunk)) for (const event of decoder.push(message)) handle(event);
+    const guard = createEmptyTraceGuard();
+    await drainResponse(response, (chunks) => {
+      for (const chunk of chunks) {
+        for (const message of splitter.push(chunk)) {
+          if (!guard.see(message)) continue;
+          for (const event of decoder.push(message)) {
+            if (event.type === "image" || event.type === "error") guard.buildEnded();
+            handle(event);
+          }
+        }
+      }
+      return guard.shouldClose();
+    });
+    if (guard.flooded) {
+      handle({
+        type: "warning",
+        kind: "other",
+        message:
+          "the engine's BuildKit stopped sending log output and sent empty progress messages instead (a fault of BuildKit in Docker 20.10 after a very large log); the end of a step's log may be missing. Newer engines, or the classic builder, keep every line.",
+      });
     }
     for (const message of splitter.end()) for (const event of decoder.push(message)) handle(event);
     for (const event of decoder.end()) handle(event);

@@ -117,6 +117,37 @@ describe("a driver build through dockerode", () => {
     expect(imageDrivers(again.image!.id).map(key).sort()).toEqual(imageDrivers(first.image!.id).map(key).sort());
   });
 
+  it("yields the same drivers and failures as the same build with the docker CLI", async () => {
+    const ctx = fs.mkdtempSync(path.join(os.tmpdir(), "kobuild-cli-ctx-"));
+    fs.cpSync(workspacePath, path.join(ctx, "collector"), { recursive: true });
+    fs.mkdirSync(path.join(ctx, "bundles"));
+    for (const f of fs.readdirSync(path.join(sampleCache, "bundles"))) fs.copyFileSync(path.join(sampleCache, "bundles", f), path.join(ctx, "bundles", f));
+    const tag = `kobuild-test/cli:${process.pid}`;
+    docker(["build", "--network", "none", "-q", "-f", path.join(ctx, "collector/kernel-modules/dockerized/Dockerfile"), "--build-arg", "CHECKOUT_BEFORE_PATCHING=false", "-t", tag, ctx]);
+    fs.rmSync(ctx, { recursive: true, force: true });
+    const { readDriverImage } = await import("@/lib/docker/image/read-driver-image");
+    const { getDefaultEngine } = await import("@/lib/docker/engine");
+    const cli = await readDriverImage(getDefaultEngine(), tag);
+    docker(["rmi", tag]);
+    const identity = (d: { kernel: string; moduleVersion: string; flavour: string; kind?: string }) => `${d.kernel} ${d.moduleVersion} ${d.flavour} ${d.kind ?? "failure"}`;
+    expect(cli.drivers.map(identity).sort()).toEqual(imageDrivers(first.image!.id).map(identity).sort());
+    const ours = getDb().select().from(failures).where(eq(failures.imageId, first.image!.id)).all();
+    expect(cli.failures.map(identity).sort()).toEqual(ours.map(identity).sort());
+  });
+
+  it("builds nothing on a cache that already holds every driver of its kernels", async () => {
+    const real = getDb().select().from(bundles).all().filter((b) => b.version >= 4);
+    const [cacheRepo, cacheTag] = [first.tag!.slice(0, first.tag!.lastIndexOf("/")), first.tag!.split(":")[1]];
+    const cached = await waitForBuild((await start({ branch: "master", bundleIds: real.map((b) => b.id), cacheRepo, cacheTag })).id);
+    expect(cached.status).toBe("succeeded");
+    expect(cached.plan.planned).toBe(0);
+    expect(readLogLines(cached.id, { stage: "task-master", limit: 100 }).map((l) => l.text).join("\n")).toMatch(/to build: 0/);
+    // Every driver of those kernels is still in the result, taken from the cache.
+    const wanted = imageDrivers(first.image!.id).filter((d) => real.some((b) => b.kernel === d.kernel)).map((d) => `${d.kernel} ${d.moduleVersion} ${d.flavour} ${d.sha256}`);
+    const got = imageDrivers(cached.image!.id).map((d) => `${d.kernel} ${d.moduleVersion} ${d.flavour} ${d.sha256}`);
+    expect(got).toEqual(expect.arrayContaining(wanted));
+  });
+
   it("keeps the error and the failing step of a build that fails in a stage", async () => {
     // A checkout whose task master breaks, as a user's local change might.
     const broken = fs.mkdtempSync(path.join(dataDir, "broken-"));

@@ -1,0 +1,26 @@
+// `npm run bench`: runs the benchmarks on this machine and prints one table;
+// the figures go into BENCHMARKS.md with the machine they were measured on.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { benchEngine } from "./engine";
+import { repoRoot } from "./support";
+
+async function main() {
+  if (!fs.existsSync(path.join(repoRoot, ".next", "BUILD_ID"))) {
+    execFileSync("npx", ["next", "build"], { cwd: repoRoot, stdio: "inherit" });
+  }
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${execFileSync("/usr/bin/docker", ["version", "--format", "Docker {{.Server.Version}}"], { encoding: "utf8" }).trim()}`;
+  console.log(`machine: ${machine}`);
+  const results = { ...(await benchEngine()) };
+  for (const [name, value] of Object.entries(results)) console.log(`| ${name} | ${value} |`);
+  fs.mkdirSync(path.join(repoRoot, "bench", "results"), { recursive: true });
+  fs.writeFileSync(path.join(repoRoot, "bench", "results", "latest.json"), JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2));
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+// Shared pieces of the benchmarks: a throw-away kobuild server on its own data
+// directory, workspaces made for a benchmark, and timing.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export const repoRoot = path.resolve(__dirname, "..");
+export const cacheDir = process.env.KOBUILD_CACHE_DIR ?? path.join(repoRoot, "data", "cache");
+
+export function git(cwd: string, ...args: string[]) {
+  return execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "bench", GIT_AUTHOR_EMAIL: "bench@kobuild.invalid", GIT_COMMITTER_NAME: "bench", GIT_COMMITTER_EMAIL: "bench@kobuild.invalid" } });
+}
+
+/** A git checkout holding only a Dockerfile: the smallest workspace a build can run. */
+export function makeDockerfileWorkspace(dir: string, dockerfile: string) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "Dockerfile"), dockerfile);
+  git(dir, "init", "-q", "-b", "master");
+  git(dir, "add", ".");
+  git(dir, "commit", "-qm", "benchmark");
+  return dir;
+}
+
+export type Server = { url: string; dataDir: string; stop: () => Promise<void>; process: ChildProcess };
+
+/** Starts the built dashboard (`next build` must have run) on a free port with `dataDir`. */
+export async function startServer(dataDir: string, port: number): Promise<Server> {
+  const child = spawn(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/start.ts"], {
+    cwd: repoRoot,
+    env: { ...process.env, KOBUILD_DATA_DIR: dataDir, KOBUILD_PORT: String(port), KOBUILD_HOST: "127.0.0.1" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(100);
+  }
+  return {
+    url,
+    dataDir,
+    process: child,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+export function tempDir(label: string) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `kobuild-bench-${label}-`));
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function percentile(values: number[], p: number) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+export async function postJson(url: string, body: unknown) {
+  const send = () => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  // A kept-alive connection the server closed while idle fails once; the request never reached it.
+  const response = await send().catch((error: { cause?: { code?: string } }) => {
+    if (error.cause?.code === "UND_ERR_SOCKET") return send();
+    throw error;
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+export async function waitForEnd(server: Server, id: number) {
+  for (;;) {
+    const b = (await (await fetch(`${server.url}/api/builds/${id}`)).json()) as { status: string; error: string | null; startedAt: string; finishedAt: string | null };
+    if (!["queued", "running"].includes(b.status)) {
+      if (b.status !== "succeeded") throw new Error(`build ${id} ${b.status}: ${b.error}`);
+      return b;
+    }
+    await sleep(100);
+  }
+}
