@@ -47,6 +47,7 @@ export async function runBuild(buildId: number, signal: AbortSignal, engine: Doc
 
   let tracker: StageTracker | null = null;
   let outcome: Outcome;
+  const warnings: string[] = [];
   try {
     const workspace = db.select().from(workspaces).where(eq(workspaces.id, build.workspaceId!)).get();
     if (!workspace) throw new Error("the build's workspace no longer exists");
@@ -85,7 +86,7 @@ export async function runBuild(buildId: number, signal: AbortSignal, engine: Doc
     const decoder = useBuildKit ? createBuildKitDecoder() : createClassicDecoder();
     const splitter = createJsonLineSplitter();
     const tasks = new TaskProgressTracker(db, buildId);
-    const seen = { imageId: null as string | null, error: null as string | null, warnings: [] as string[] };
+    const seen = { imageId: null as string | null, error: null as string | null, warnings };
     // BuildKit leaves out the stage name (`[1/2] RUN ...`) when a Dockerfile has a single stage.
     const onlyStage = declared.length === 1 ? declared[0]! : null;
     const stageByKey = new Map<string, string>();
@@ -130,7 +131,6 @@ export async function runBuild(buildId: number, signal: AbortSignal, engine: Doc
       const step = tracker.failedStep();
       outcome = { status: "failed", error: seen.error ?? "the engine ended the build without an image", failedStep: step ? mask(step.name) : undefined };
     } else {
-      db.update(builds).set({ warnings: seen.warnings }).where(eq(builds.id, buildId)).run();
       if (!build.target) {
         logs.note("kobuild: reading /kernel-modules and /FAILURES from the image");
         logs.flush();
@@ -153,7 +153,7 @@ export async function runBuild(buildId: number, signal: AbortSignal, engine: Doc
   logs.flush();
   tracker?.finish(outcome.status);
   db.update(builds)
-    .set({ status: outcome.status, error: outcome.error ?? null, failedStep: outcome.failedStep ?? null, finishedAt: new Date() })
+    .set({ status: outcome.status, error: outcome.error ?? null, failedStep: outcome.failedStep ?? null, warnings, finishedAt: new Date() })
     .where(eq(builds.id, buildId))
     .run();
   signalBuildChanged(buildId);

@@ -16,6 +16,7 @@ type Counts = { planned: number; done: number; failed: number };
 export class TaskProgressTracker {
   private readonly progress: Record<string, Counts> = {};
   private dirty = false;
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Db,
@@ -26,8 +27,14 @@ export class TaskProgressTracker {
     if (!text.startsWith("KOBUILD-")) return;
     const p = parseTaskLine(text);
     if (!p) return;
+    if (p.kind === "skip") return;
     if (p.kind === "builder") {
       this.counts(p.builder).planned = p.tasks;
+    } else if (p.kind === "plan") {
+      // The task master's plan: every task is known before a builder starts.
+      const builder = builderForKernel(p.kernel);
+      this.db.insert(tasks).values({ buildId: this.buildId, kernel: p.kernel, moduleVersion: p.version, flavour: p.flavour, builder }).onConflictDoNothing().run();
+      this.counts(builder).planned++;
     } else {
       const builder = builderForKernel(p.kernel);
       const key = { buildId: this.buildId, kernel: p.kernel, moduleVersion: p.version, flavour: p.flavour };
@@ -47,7 +54,8 @@ export class TaskProgressTracker {
       }
     }
     this.dirty = true;
-    this.flush();
+    // Counts reach the build row at most every 100 ms: a plan has thousands of lines.
+    this.timer ??= setTimeout(() => this.flush(), 100);
   }
 
   private counts(builder: string) {
@@ -55,6 +63,8 @@ export class TaskProgressTracker {
   }
 
   flush() {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     if (!this.dirty) return;
     this.dirty = false;
     const all = Object.values(this.progress);

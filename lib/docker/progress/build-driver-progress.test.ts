@@ -2,6 +2,19 @@ import { describe, expect, it } from "vitest";
 import { parseTaskLine } from "./build-driver-progress";
 
 describe("parseTaskLine", () => {
+  it("reads the task master's plan and what it left out", () => {
+    expect(parseTaskLine("KOBUILD-PLAN kernel=6.1.0-56-cloud-amd64 version=2.2.0 flavour=bpf")).toEqual({ kind: "plan", kernel: "6.1.0-56-cloud-amd64", version: "2.2.0", flavour: "bpf" });
+    expect(parseTaskLine("KOBUILD-SKIP kernel=3.10.0-1160.el7.x86_64 version=2.0.0 flavour=mod reason=blocklist")).toEqual({
+      kind: "skip",
+      kernel: "3.10.0-1160.el7.x86_64",
+      version: "2.0.0",
+      flavour: "mod",
+      reason: "blocklist",
+    });
+    expect(parseTaskLine("KOBUILD-SKIP kernel=5.4.0-1055-gcp version=2.2.0 flavour=mod reason=mood")).toBeNull();
+    expect(parseTaskLine("KOBUILD-PLAN kernel=5.4.0-1055-gcp version=2.2.0")).toBeNull();
+  });
+
   it("reads a builder's start", () => {
     expect(parseTaskLine("KOBUILD-BUILDER builder=rhel-7 tasks=12 jobs=2")).toEqual({ kind: "builder", builder: "rhel-7", tasks: 12, jobs: 2 });
   });

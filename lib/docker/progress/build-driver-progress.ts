@@ -3,6 +3,11 @@
 // builder both deliver those lines as the builder printed them (no prefix), so
 // a whole log line either is one of these or is ordinary output.
 //
+// The task master prints the plan first (KOBUILD-PLAN, one per task, and
+// KOBUILD-SKIP for tasks the cache or the BLOCKLIST removed).
+//
+//   KOBUILD-PLAN kernel=4.18.0-477.el8.x86_64 version=2.5.0 flavour=mod
+//   KOBUILD-SKIP kernel=4.18.0-477.el8.x86_64 version=2.5.0 flavour=bpf reason=cache
 //   KOBUILD-BUILDER builder=rhel-8 tasks=12 jobs=2
 //   KOBUILD-TASK start kernel=4.18.0-477.el8.x86_64 version=2.5.0 flavour=mod
 //   KOBUILD-TASK end kernel=4.18.0-477.el8.x86_64 version=2.5.0 flavour=bpf result=built seconds=3.21
@@ -11,6 +16,8 @@ export type Flavour = "mod" | "bpf";
 export type TaskResult = "built" | "failed" | "unavailable";
 
 export type TaskProgress =
+  | { kind: "plan"; kernel: string; version: string; flavour: Flavour }
+  | { kind: "skip"; kernel: string; version: string; flavour: Flavour; reason: "cache" | "blocklist" }
   | { kind: "builder"; builder: string; tasks: number; jobs: number }
   | { kind: "task-start"; kernel: string; version: string; flavour: Flavour }
   | { kind: "task-end"; kernel: string; version: string; flavour: Flavour; result: TaskResult; seconds: number };
@@ -31,19 +38,31 @@ export function parseTaskLine(text: string): TaskProgress | null {
     if (!builder || !/^rhel-\d+$/.test(builder) || !tasks || !COUNT.test(tasks) || !jobs || !COUNT.test(jobs)) return null;
     return { kind: "builder", builder, tasks: Number(tasks), jobs: Number(jobs) };
   }
+  if (head === "KOBUILD-PLAN" || head === "KOBUILD-SKIP") {
+    const f = fields(rest);
+    const task = f && taskOf(f);
+    if (!task) return null;
+    if (head === "KOBUILD-PLAN") return { kind: "plan", ...task };
+    return f.reason === "cache" || f.reason === "blocklist" ? { kind: "skip", ...task, reason: f.reason } : null;
+  }
   if (head !== "KOBUILD-TASK") return null;
 
   const [phase, ...pairs] = rest;
   const f = fields(pairs);
   if (!f) return null;
-  const { kernel, version, flavour } = f;
-  if (!kernel || !WORD.test(kernel) || !version || !WORD.test(version) || !flavour || !FLAVOURS.includes(flavour)) return null;
-  const task = { kernel, version, flavour: flavour as Flavour };
+  const task = taskOf(f);
+  if (!task) return null;
   if (phase === "start") return { kind: "task-start", ...task };
   if (phase !== "end") return null;
   const { result, seconds } = f;
   if (!result || !RESULTS.includes(result) || !seconds || !SECONDS.test(seconds)) return null;
   return { kind: "task-end", ...task, result: result as TaskResult, seconds: Number(seconds) };
+}
+
+function taskOf(f: Partial<Record<string, string>>) {
+  const { kernel, version, flavour } = f;
+  if (!kernel || !WORD.test(kernel) || !version || !WORD.test(version) || !flavour || !FLAVOURS.includes(flavour)) return null;
+  return { kernel, version, flavour: flavour as Flavour };
 }
 
 /** key=value words, in any order; null if one is not of that form or a key repeats. */

@@ -145,9 +145,11 @@ for kernel in "${kernels[@]}"; do
       total=$((total + 1))
       if cached "$kernel" "$version" "$flavour"; then
         from_cache=$((from_cache + 1))
+        echo "KOBUILD-SKIP kernel=$kernel version=$version flavour=$flavour reason=cache"
       elif blocklisted_task "$kernel" "$version" "$flavour"; then
         blocklisted=$((blocklisted + 1))
         log "blocklisted: $kernel $version $flavour (BLOCKLIST ${rule_text[$matched_rule]})"
+        echo "KOBUILD-SKIP kernel=$kernel version=$version flavour=$flavour reason=blocklist"
       else
         printf '%s %s %s\n' "$kernel" "$version" "$flavour" >>"$tmp"
       fi
@@ -155,6 +157,10 @@ for kernel in "${kernels[@]}"; do
   done
 done
 mv "$tmp" "$tasks_file"
+# The plan, one machine-readable line per task, before any builder starts.
+while read -r kernel version flavour; do
+  echo "KOBUILD-PLAN kernel=$kernel version=$version flavour=$flavour"
+done <"$tasks_file"
 
 to_build=$(wc -l <"$tasks_file")
 rhel8=$(grep -c '^[4-9]' "$tasks_file" || true)
