@@ -7,12 +7,12 @@ import { defineConfig } from "@playwright/test";
 const runDir = process.env.KOBUILD_E2E_DIR ?? path.join(os.tmpdir(), `kobuild-e2e-${process.pid}`);
 export const ports = { main: 3100, noEngine: 3101 } as const;
 
-function server(port: number, name: string, extra: Record<string, string> = {}) {
+function server(port: number, name: string, extra: Record<string, string> = {}, command = "npm start") {
   return {
-    command: "npm start",
+    command,
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: false,
-    timeout: 120_000,
+    timeout: 300_000,
     stdout: "ignore" as const,
     stderr: "pipe" as const,
     env: {
@@ -55,7 +55,8 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: [
-    server(ports.main, "main"),
+    // The main instance holds the sample, as after `npm run up`; bundles come from the machine's cache.
+    server(ports.main, "main", { KOBUILD_CACHE_DIR: path.join(__dirname, "data", "cache") }, "npm run --silent sample && npm start"),
     // Same app, pointed at a socket where no engine listens.
     server(ports.noEngine, "no-engine", { DOCKER_HOST: `unix://${path.join(runDir, "no-engine.sock")}` }),
   ],

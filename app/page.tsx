@@ -16,7 +16,7 @@ export default async function OverviewPage() {
       <div className="grid gap-4 lg:grid-cols-2">
         {docker.reachable ? (
           <Card title="Docker engine">
-            <dl className="grid grid-cols-2 gap-4 xl:grid-cols-4">
+            <dl className="grid grid-cols-2 gap-4">
               <Stat label="Engine version" value={<span data-testid="engine-version">{docker.version}</span>} />
               <Stat label="API version" value={docker.apiVersion} />
               <Stat label="BuildKit" value={docker.buildkit ? "available" : "not available"} />
@@ -47,7 +47,7 @@ export default async function OverviewPage() {
           </Card>
         )}
         <Card title="Storage">
-          <dl className="grid grid-cols-2 gap-4 xl:grid-cols-4">
+          <dl className="grid grid-cols-2 gap-4">
             <Stat label="Bundles" value={totals.bundles} />
             <Stat label="Bundle space" value={formatBytes(totals.bundleBytes)} />
             <Stat label="Free in data directory" value={formatBytes(health.dataDir.freeBytes)} />
