@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { parseImageRef } from "@/lib/docker/image/image-ref";
+import { isValidRefName } from "@/lib/workspace/ref-name";
 
 // Docker's grammar for repository paths and tags, checked before any value
 // reaches the engine.
@@ -14,19 +16,13 @@ const imageRef = z
   .string()
   .max(400)
   .refine((v) => {
-    const at = v.lastIndexOf(":");
-    const slash = v.lastIndexOf("/");
-    const [repo, t] = at > slash ? [v.slice(0, at), v.slice(at + 1)] : [v, "latest"];
-    return repository.safeParse(repo).success && tag.safeParse(t).success;
+    try {
+      return parseImageRef(v).repository !== null;
+    } catch {
+      return false;
+    }
   }, "must be an image reference such as kobuild/collector-drivers:nightly");
-const refName = z
-  .string()
-  .min(1)
-  .max(255)
-  .refine(
-    (v) => !/(^[-/.])|(\.\.)|[\s~^:?*[\\\x00-\x1f\x7f]|(@\{)|(\/\/)|(\.lock$)|([/.]$)/.test(v),
-    "must be a git branch or tag name",
-  );
+const refName = z.string().min(1).max(255).refine(isValidRefName, "must be a git branch or tag name");
 
 export const createBuildBodySchema = z
   .object({
