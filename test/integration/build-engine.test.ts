@@ -205,6 +205,21 @@ describe("the classic builder and live events", () => {
   });
 });
 
+describe("the queue", () => {
+  it("runs one build at a time per engine, first in first out", async () => {
+    const a = await start({ branch: "master", target: "patcher" });
+    const b = await start({ branch: "master", target: "task-master" });
+    const c = await start({ branch: "master", target: "rhel-8-base" });
+    expect(getBuildView(b.id).status).toBe("queued");
+    expect(getBuildView(c.id).status).toBe("queued");
+    const done = [await waitForBuild(a.id), await waitForBuild(b.id), await waitForBuild(c.id)];
+    expect(done.map((d) => d.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+    // Each started after the one before it had finished.
+    expect(done[1]!.startedAt!.getTime()).toBeGreaterThanOrEqual(done[0]!.finishedAt!.getTime());
+    expect(done[2]!.startedAt!.getTime()).toBeGreaterThanOrEqual(done[1]!.finishedAt!.getTime());
+  });
+});
+
 describe("Red Hat credentials", () => {
   it("reach the build but appear nowhere kobuild stores or serves", async () => {
     const username = `rh-user-${process.pid}-${Date.now()}`;
