@@ -14,8 +14,8 @@ export default function BuildsPage() {
       <PageHeader title="Builds" description="Every driver build and image operation, newest first." />
       {rows.length === 0 ? (
         <EmptyState title="No builds yet">
-          A build runs the workspace&apos;s dockerized Dockerfile over the uploaded bundles. Prepare the sample with{" "}
-          <code className="font-mono">npm run sample</code>.
+          A build runs a workspace&apos;s dockerized Dockerfile over the stored bundles. Start one with{" "}
+          <code className="font-mono">POST /api/builds</code> (see the README); the build form comes next.
         </EmptyState>
       ) : (
         <table className="w-full text-left text-sm">

@@ -6,8 +6,8 @@ export const metadata = { title: "Coverage" };
 export default function CoveragePage() {
   return (
     <>
-      <PageHeader title="Coverage" description="Kernel × module version coverage, per flavour" />
-      <EmptyState title=" built, failed, unavailable, blocklisted, cached or missing.">No driver image has been read yet:Coverage appears here once a build finishes and kobuild has read its image.</EmptyState>
+      <PageHeader title="Coverage" description="Kernel × module version coverage per flavour: built, failed, unavailable, blocklisted, cached or missing." />
+      <EmptyState title="The coverage grid is not here yet">kobuild already stores every driver, marker and failure of a finished build&apos;s image; the grid that shows them comes next.</EmptyState>
     </>
   );
 }

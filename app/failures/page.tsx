@@ -6,8 +6,8 @@ export const metadata = { title: "Failures" };
 export default function FailuresPage() {
   return (
     <>
-      <PageHeader title="Failures" description="Failure logs from /FAILURES, grouped by their first error." />
-      <EmptyState title="No failures recorded">Failed drivers of finished builds are listed here, grouped by error signature.</EmptyState>
+      <PageHeader title="Failures" description="Failure logs from the images' /FAILURES, grouped by their first error." />
+      <EmptyState title="Failure triage is not here yet">Failure logs of finished builds are stored already; until this page groups them, a build&apos;s log holds each failed task&apos;s first error lines.</EmptyState>
     </>
   );
 }

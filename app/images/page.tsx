@@ -6,8 +6,8 @@ export const metadata = { title: "Images" };
 export default function ImagesPage() {
   return (
     <>
-      <PageHeader title="Images" description="Driver images" />
-      <EmptyState title=" build results, merges, squashes and full collector images.">No driver images yet:Images that kobuild builds or reads are listed here.</EmptyState>
+      <PageHeader title="Images" description="Driver images: build results, merges, squashes and full collector images." />
+      <EmptyState title="The image list is not here yet">Each finished build&apos;s result image is named in its API answer (GET /api/builds/:id); merge, squash and the collector image come next.</EmptyState>
     </>
   );
 }
