@@ -31,6 +31,12 @@ const schema = z.object({
   DOCKER_HOST: dockerHost.default("unix:///var/run/docker.sock"),
   DOCKER_TLS_VERIFY: flag.default(false),
   DOCKER_CERT_PATH: z.string().optional(),
+  KOBUILD_MAX_BUNDLE_BYTES: z
+    .string()
+    .regex(/^\d+$/, "must be a whole number of bytes")
+    .transform(Number)
+    .refine((n) => n >= 1024, "must be at least 1024")
+    .default(512 * 1024 * 1024),
   KOBUILD_BUILDS_PER_ENGINE: z
     .string()
     .regex(/^\d+$/, "must be a whole number")
@@ -47,6 +53,7 @@ export type Env = {
   dockerTlsVerify: boolean;
   dockerCertPath: string | undefined;
   buildsPerEngine: number;
+  maxBundleBytes: number;
 };
 
 export class EnvError extends Error {
@@ -74,6 +81,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     dockerTlsVerify: e.DOCKER_TLS_VERIFY,
     dockerCertPath: e.DOCKER_CERT_PATH,
     buildsPerEngine: e.KOBUILD_BUILDS_PER_ENGINE,
+    maxBundleBytes: e.KOBUILD_MAX_BUNDLE_BYTES,
   };
 }
 

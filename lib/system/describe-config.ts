@@ -10,5 +10,7 @@ export function describeConfig() {
     { name: "KOBUILD_PORT", value: String(e.port), meaning: "port the dashboard listens on" },
     { name: "DOCKER_HOST", value: e.dockerHost, meaning: "the Docker engine builds run on" },
     { name: "DOCKER_TLS_VERIFY", value: e.dockerTlsVerify ? "1" : "0", meaning: "verify the engine's TLS certificate" },
+    { name: "KOBUILD_MAX_BUNDLE_BYTES", value: String(e.maxBundleBytes), meaning: "largest bundle upload accepted, compressed" },
+    { name: "KOBUILD_BUILDS_PER_ENGINE", value: String(e.buildsPerEngine), meaning: "builds that run at once on the engine" },
   ];
 }

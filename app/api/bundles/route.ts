@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { listBundles } from "@/lib/bundles/list-bundles";
+import { receiveBundleUploads } from "@/lib/bundles/receive-bundle-uploads";
 import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -15,4 +16,13 @@ const listBundlesQuerySchema = z.object({
 export const GET = route({}, ({ request }) => {
   const filter = listBundlesQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return Response.json({ bundles: listBundles(filter) });
+});
+
+/** One or more bundle-<kernel>.tgz files as multipart/form-data; each gets its own result. */
+export const POST = route({}, async ({ request }) => {
+  const results = await receiveBundleUploads(request);
+  const rejected = results.filter((r) => r.status === "rejected");
+  // All refused: the first file's own status (413, 422, 409) says why.
+  if (rejected.length === results.length) return Response.json({ error: rejected[0]!.error, results }, { status: rejected[0]!.httpStatus });
+  return Response.json({ results }, { status: results.some((r) => r.status === "stored") ? 201 : 200 });
 });

@@ -1,0 +1,54 @@
+import "server-only";
+import { Readable } from "node:stream";
+import busboy from "busboy";
+import { env } from "@/lib/env";
+import { ApiError } from "@/lib/http/api-error";
+import type { BundleRow } from "./bundle-row";
+import { storeBundle } from "./store-bundle";
+
+export type UploadResult =
+  | { file: string; status: "stored" | "duplicate"; bundle: BundleRow }
+  | { file: string; status: "rejected"; error: string; httpStatus: number };
+
+const MAX_FILES = 1000;
+
+/**
+ * Stores every file of a multipart upload as a bundle, one after the other,
+ * each streamed from the request to disk. A bad file is reported by name and
+ * leaves nothing behind; the others are still stored.
+ */
+export async function receiveBundleUploads(request: Request): Promise<UploadResult[]> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("multipart/form-data")) throw new ApiError("bad_request", "send the bundles as multipart/form-data");
+  if (!request.body) throw new ApiError("bad_request", "the request has no body");
+  const maxBytes = env().maxBundleBytes;
+  const parser = busboy({ headers: { "content-type": type }, limits: { files: MAX_FILES, fields: 0, parts: MAX_FILES } });
+  const results: UploadResult[] = [];
+  let work = Promise.resolve();
+
+  const finished = new Promise<void>((resolve, reject) => {
+    parser.on("file", (_field, stream, info) => {
+      // Files are stored one at a time; busboy waits while a file's stream is not read.
+      work = work.then(async () => {
+        try {
+          const { bundle, duplicate } = await storeBundle({ fileName: info.filename, source: stream, maxBytes });
+          results.push({ file: info.filename, status: duplicate ? "duplicate" : "stored", bundle });
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          results.push({ file: info.filename, status: "rejected", error: error.message, httpStatus: error.status });
+        } finally {
+          // Whatever was not read of a rejected file is skipped, so the next one can come.
+          stream.resume();
+        }
+      });
+    });
+    parser.on("filesLimit", () => reject(new ApiError("payload_too_large", `at most ${MAX_FILES} files per upload`)));
+    parser.on("error", (error: Error) => reject(new ApiError("bad_request", `the upload is not valid multipart data: ${error.message}`)));
+    parser.on("close", resolve);
+  });
+  Readable.fromWeb(request.body as import("node:stream/web").ReadableStream).pipe(parser);
+  await finished;
+  await work;
+  if (results.length === 0) throw new ApiError("bad_request", "the upload holds no file");
+  return results;
+}
