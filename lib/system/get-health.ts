@@ -13,9 +13,22 @@ export type Health = {
   dataDir: { path: string; freeBytes: number | null; totalBytes: number | null };
 };
 
+// Every page shows the engine's state; asking the engine once per few seconds
+// keeps page loads fast even when a remote engine is slow to refuse.
+const ENGINE_STATE_TTL_MS = 2_000;
+const holder = globalThis as unknown as { kobuildEngineState?: { at: number; state: Promise<EngineState> } };
+
+function engineState(): Promise<EngineState> {
+  const cached = holder.kobuildEngineState;
+  if (cached && Date.now() - cached.at < ENGINE_STATE_TTL_MS) return cached.state;
+  const state = probeEngine(getDefaultEngine());
+  holder.kobuildEngineState = { at: Date.now(), state };
+  return state;
+}
+
 export async function getHealth(): Promise<Health> {
   const { dataDir, dockerHost } = env();
-  const [docker, space] = await Promise.all([probeEngine(getDefaultEngine()), diskSpace(dataDir)]);
+  const [docker, space] = await Promise.all([engineState(), diskSpace(dataDir)]);
   const database = checkDatabase();
   return {
     status: docker.reachable && database.ok ? "ok" : "degraded",
