@@ -4,7 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { docker, makeSampleWorkspace, sampleCache, freshDataDir } from "./helpers/sample-data-dir";
+import { bundlesDir, docker, listBundleKernels, makeContext } from "./helpers/driver-build";
+import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
 import { waitForBuild } from "./helpers/wait-for-build";
 
 const dataDir = freshDataDir("engine");
@@ -44,7 +45,7 @@ beforeAll(async () => {
   // false): the engine's cache of earlier runs must not turn this file's first
   // build into a cached one.
   fs.appendFileSync(path.join(workspacePath, "kernel-modules/probe/main.c"), `/* test run ${process.pid} ${Date.now()} */\n`);
-  const sample = await importSample({ workspacePath, bundleDir: path.join(sampleCache, "bundles") });
+  const sample = await importSample({ workspacePath, bundleDir: bundlesDir });
   workspaceId = sample.workspace.id;
   stageNames = parseDockerfileStages(fs.readFileSync(path.join(workspacePath, sample.workspace.dockerfile), "utf8"));
   const rows = getDb().select().from(bundles).all();
@@ -95,11 +96,11 @@ describe("a driver build through dockerode", () => {
     // The stored sha256 is the one of the file in the image, read independently with the CLI.
     const sampleDriver = stored.find((d) => d.kind === "driver")!;
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "kobuild-cp-"));
-    const container = docker(["create", first.tag!, "/none"]).trim();
+    const container = (await docker(["create", first.tag!, "/none"])).trim();
     try {
-      docker(["cp", `${container}:${sampleDriver.path}`, out]);
+      await docker(["cp", `${container}:${sampleDriver.path}`, out]);
     } finally {
-      docker(["rm", container]);
+      await docker(["rm", container]);
     }
     const bytes = fs.readFileSync(path.join(out, path.basename(sampleDriver.path)));
     expect(createHash("sha256").update(bytes).digest("hex")).toBe(sampleDriver.sha256);
@@ -118,17 +119,14 @@ describe("a driver build through dockerode", () => {
   });
 
   it("yields the same drivers and failures as the same build with the docker CLI", async () => {
-    const ctx = fs.mkdtempSync(path.join(os.tmpdir(), "kobuild-cli-ctx-"));
-    fs.cpSync(workspacePath, path.join(ctx, "collector"), { recursive: true });
-    fs.mkdirSync(path.join(ctx, "bundles"));
-    for (const f of fs.readdirSync(path.join(sampleCache, "bundles"))) fs.copyFileSync(path.join(sampleCache, "bundles", f), path.join(ctx, "bundles", f));
+    const ctx = makeContext(workspacePath, listBundleKernels(), "cli");
     const tag = `kobuild-test/cli:${process.pid}`;
-    docker(["build", "--network", "none", "-q", "-f", path.join(ctx, "collector/kernel-modules/dockerized/Dockerfile"), "--build-arg", "CHECKOUT_BEFORE_PATCHING=false", "-t", tag, ctx]);
+    await docker(["build", "--network", "none", "-q", "-f", path.join(ctx, "collector/kernel-modules/dockerized/Dockerfile"), "--build-arg", "CHECKOUT_BEFORE_PATCHING=false", "-t", tag, ctx]);
     fs.rmSync(ctx, { recursive: true, force: true });
     const { readDriverImage } = await import("@/lib/docker/image/read-driver-image");
     const { getDefaultEngine } = await import("@/lib/docker/engine");
     const cli = await readDriverImage(getDefaultEngine(), tag);
-    docker(["rmi", tag]);
+    await docker(["rmi", tag]);
     const identity = (d: { kernel: string; moduleVersion: string; flavour: string; kind?: string }) => `${d.kernel} ${d.moduleVersion} ${d.flavour} ${d.kind ?? "failure"}`;
     expect(cli.drivers.map(identity).sort()).toEqual(imageDrivers(first.image!.id).map(identity).sort());
     const ours = getDb().select().from(failures).where(eq(failures.imageId, first.image!.id)).all();
@@ -165,7 +163,7 @@ describe("a driver build through dockerode", () => {
   });
 
   it("cancels a running build and leaves no container behind", async () => {
-    const containersBefore = docker(["ps", "-aq"]).trim();
+    const containersBefore = (await docker(["ps", "-aq"])).trim();
     // One job per builder makes this build differ from the cached ones, so it has to compile.
     const build = await start({ branch: "master", buildJobs: 1, legacyProbes: true });
     await waitForBuild(build.id, (b) => (b.plan.done ?? 0) >= 1, 300_000);
@@ -174,7 +172,7 @@ describe("a driver build through dockerode", () => {
     expect(cancelled.status).toBe("cancelled");
     expect(cancelled.stages.some((s) => s.status === "cancelled")).toBe(true);
     expect(cancelled.image).toBeNull();
-    expect(docker(["ps", "-aq"]).trim()).toBe(containersBefore);
+    expect((await docker(["ps", "-aq"])).trim()).toBe(containersBefore);
     expect(cancelBuild(build.id)).toBe(false);
   });
 });

@@ -1,21 +1,22 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { freshDataDir, sampleCache } from "./helpers/sample-data-dir";
+import { bundlesDir } from "./helpers/driver-build";
+import { freshDataDir } from "./helpers/sample-data-dir";
 
 const dataDir = freshDataDir("upload");
 const collection = await import("@/app/api/bundles/route");
 const single = await import("@/app/api/bundles/[id]/route");
 
 const none = { params: Promise.resolve({}) };
-const real = fs.readdirSync(path.join(sampleCache, "bundles")).filter((f) => f.endsWith(".tgz")).sort();
+const real = fs.readdirSync(bundlesDir).filter((f) => f.endsWith(".tgz")).sort();
 
 function upload(files: { name: string; bytes: Buffer }[]) {
   const form = new FormData();
   for (const f of files) form.append("bundle", new Blob([new Uint8Array(f.bytes)]), f.name);
   return collection.POST(new Request("http://127.0.0.1/api/bundles", { method: "POST", body: form }), none);
 }
-const sample = (name: string) => ({ name, bytes: fs.readFileSync(path.join(sampleCache, "bundles", name)) });
+const sample = (name: string) => ({ name, bytes: fs.readFileSync(path.join(bundlesDir, name)) });
 const leftovers = () => {
   const dir = path.join(dataDir, "bundles");
   return fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(".part") || f.endsWith(".tgz")) : [];
