@@ -5,7 +5,9 @@ import { defineConfig } from "@playwright/test";
 // e2e runs against the built app (`npm run build` first), on ports of its
 // own and fresh data directories, in Debian's chromium.
 const runDir = process.env.KOBUILD_E2E_DIR ?? path.join(os.tmpdir(), `kobuild-e2e-${process.pid}`);
-export const ports = { main: 3100, noEngine: 3101 } as const;
+// KOBUILD_E2E_PORT moves both instances, so that two checkouts can run e2e side by side.
+const basePort = Number(process.env.KOBUILD_E2E_PORT ?? 3100);
+export const ports = { main: basePort, noEngine: basePort + 1 } as const;
 
 function server(port: number, name: string, extra: Record<string, string> = {}, command = "npm start") {
   return {
