@@ -110,3 +110,19 @@ export async function readBlobs(repo: string, specs: readonly string[]): Promise
   }
   return result;
 }
+
+/** The object type (blob, tree, commit) each `<rev>:<path>` names, in one `git cat-file --batch-check`; missing names map to null. */
+export async function objectTypes(repo: string, specs: readonly string[]): Promise<Map<string, string | null>> {
+  const result = new Map<string, string | null>();
+  if (specs.length === 0) return result;
+  for (const spec of specs) {
+    if (/[\n\r]/.test(spec)) throw new Error("an object name cannot hold a line break");
+  }
+  const out = await git(repo, ["cat-file", "--batch-check"], { input: specs.map((s) => `${s}\n`).join("") });
+  const lines = out.split("\n");
+  specs.forEach((spec, i) => {
+    const m = /^[0-9a-f]+ (\w+) \d+$/.exec(lines[i] ?? "");
+    result.set(spec, m ? m[1]! : null);
+  });
+  return result;
+}
