@@ -1,0 +1,296 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useId, useMemo, useState, useTransition, type ReactNode } from "react";
+import type { BuildPlanPreview } from "@/lib/builds/plan/preview-build-plan";
+import { bundlesMatching, toBuildBody, type BuildFormState, type BundleChoice } from "./build-form-state";
+import { PlanPreview } from "./plan-preview";
+
+export type RefChoice = { name: string; commit: string; subject: string };
+export type WorkspaceRefsView = { branches: RefChoice[]; tags: RefChoice[]; head: string | null; moduleVersion: string | null; releasedModuleVersions: string[]; kernelVersions: number };
+
+type Props = {
+  workspaces: { id: number; name: string }[];
+  initialRefs: WorkspaceRefsView;
+  bundles: BundleChoice[];
+  initial: BuildFormState;
+  /** The build this form repeats, when it does. */
+  from: { id: number; hadCredentials: boolean } | null;
+  startBuild: (body: unknown) => Promise<{ error: string; field?: string }>;
+};
+
+async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, init);
+  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
+  if (!response.ok) throw new Error(body.error ?? `${response.status} ${response.statusText}`);
+  return body;
+}
+
+/** Waits until the value has stopped changing for `ms`, so typing does not send a preview per key. */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+export function BuildForm({ workspaces, initialRefs, bundles, initial, from, startBuild }: Props) {
+  const router = useRouter();
+  const [state, setState] = useState<BuildFormState>(initial);
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const [starting, startTransition] = useTransition();
+  const set = <K extends keyof BuildFormState>(key: K, value: BuildFormState[K]) => setState((s) => ({ ...s, [key]: value }));
+
+  const refs = useQuery({
+    queryKey: ["workspace-refs", state.workspaceId],
+    queryFn: () => fetchJson<WorkspaceRefsView>(`/api/workspaces/${state.workspaceId}/refs`),
+    initialData: state.workspaceId === initial.workspaceId ? initialRefs : undefined,
+  });
+  const allRefs = useMemo(() => [...(refs.data?.branches ?? []).map((r) => ({ ...r, kind: "branch" })), ...(refs.data?.tags ?? []).map((r) => ({ ...r, kind: "tag" }))], [refs.data]);
+  const chosenRef = allRefs.find((r) => r.name === state.branch.trim());
+  const subset = state.kernels === "subset" ? bundlesMatching(bundles, state.kernelFilter) : [];
+
+  const previewBody = useSettled(JSON.stringify(toBuildBody(state, bundles, { withSecrets: false })), 300);
+  const plan = useQuery({
+    queryKey: ["build-plan", previewBody],
+    queryFn: () => fetchJson<BuildPlanPreview>("/api/builds/plan", { method: "POST", headers: { "content-type": "application/json" }, body: previewBody }),
+    retry: false,
+    placeholderData: (previous) => previous,
+  });
+
+  const submit = (event: React.FormEvent) => {
+    event.preventDefault();
+    setSubmitError(null);
+    startTransition(async () => {
+      const result = await startBuild(toBuildBody(state, bundles, { withSecrets: true }));
+      // Only a refusal comes back: success redirects to the build's page.
+      if (result?.error) setSubmitError(result.error);
+    });
+  };
+
+  const branchListId = useId();
+  return (
+    <form onSubmit={submit} className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]" aria-label="New build">
+      <div className="space-y-6">
+        {from ? (
+          <p className="rounded border border-sky-400 bg-sky-50 p-3 text-sm dark:border-sky-700 dark:bg-sky-950/40">
+            Options of build <a className="underline" href={`/builds/${from.id}`}>#{from.id}</a>.
+            {from.hadCredentials ? " It used Red Hat credentials: kobuild does not keep them, type them again below." : ""}
+          </p>
+        ) : null}
+        <Fieldset legend="Source">
+          <Field label="Workspace" hint="The driver repository checkout whose dockerized Dockerfile runs.">
+            {(id) => (
+              <select
+                id={id}
+                className={inputClass}
+                value={state.workspaceId}
+                onChange={(e) => {
+                  const workspaceId = Number(e.target.value);
+                  set("workspaceId", workspaceId);
+                  router.replace(`/builds/new?workspace=${workspaceId}`, { scroll: false });
+                }}
+              >
+                {workspaces.map((w) => (
+                  <option key={w.id} value={w.id}>
+                    {w.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field
+            label="Branch or tag (BRANCH)"
+            hint={
+              chosenRef ? (
+                <>
+                  {chosenRef.kind} at <code className="font-mono">{chosenRef.commit.slice(0, 12)}</code>: {chosenRef.subject}
+                </>
+              ) : refs.isLoading ? (
+                "reading the repository…"
+              ) : (
+                <span className="font-semibold text-amber-800 dark:text-amber-300">⚠ no branch or tag of that name in the workspace</span>
+              )
+            }
+          >
+            {(id) => (
+              <>
+                <input id={id} className={inputClass} list={branchListId} value={state.branch} onChange={(e) => set("branch", e.target.value)} autoComplete="off" spellCheck={false} required />
+                <datalist id={branchListId}>
+                  {allRefs.map((r) => (
+                    <option key={`${r.kind}:${r.name}`} value={r.name}>
+                      {`${r.kind} · ${r.subject}`}
+                    </option>
+                  ))}
+                </datalist>
+              </>
+            )}
+          </Field>
+          <Check
+            label="Check out BRANCH before patching (CHECKOUT_BEFORE_PATCHING)"
+            hint="On: the committed sources of BRANCH are built. Off: the working tree as it is, uncommitted changes included."
+            checked={state.checkoutBeforePatching}
+            onChange={(v) => set("checkoutBeforePatching", v)}
+          />
+          <Check
+            label="Also build released module versions (LEGACY_PROBES)"
+            hint={`Adds every collector version listed in RELEASED_VERSIONS${refs.data?.releasedModuleVersions.length ? ` (module versions ${refs.data.releasedModuleVersions.join(", ")})` : ""}.`}
+            checked={state.legacyProbes}
+            onChange={(v) => set("legacyProbes", v)}
+          />
+        </Fieldset>
+
+        <Fieldset legend="Kernels">
+          <Radio name="kernels" value="all" current={state.kernels} onChange={(v) => set("kernels", v)} label={`Every stored bundle (${bundles.length})`} hint="The build context carries all of them." />
+          <Radio name="kernels" value="subset" current={state.kernels} onChange={(v) => set("kernels", v)} label="Bundles whose kernel matches a filter" hint="Only the matching bundles go into the build context." />
+          {state.kernels === "subset" ? (
+            <div className="ml-7">
+              <Field label="Kernel filter" hint={`${subset.length} of ${bundles.length} bundles match${subset.length ? `: ${subset.slice(0, 4).map((b) => b.kernel).join(", ")}${subset.length > 4 ? ", …" : ""}` : ""}`}>
+                {(id) => <input id={id} className={inputClass} value={state.kernelFilter} onChange={(e) => set("kernelFilter", e.target.value)} placeholder="e.g. 6.1.0 or cloud" spellCheck={false} />}
+              </Field>
+            </div>
+          ) : null}
+          <Radio
+            name="kernels"
+            value="file"
+            current={state.kernels}
+            onChange={(v) => set("kernels", v)}
+            label={`The kernels of kernel-modules/KERNEL_VERSIONS (USE_KERNELS_FILE)${refs.data ? `, ${refs.data.kernelVersions} listed` : ""}`}
+            hint="Bundles are ignored for choosing kernels; a kernel without its bundle fails in the builder."
+          />
+        </Fieldset>
+
+        <Fieldset legend="Cache">
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            A driver image of an earlier build: tasks whose driver (or eBPF unavailability marker) it holds are skipped, and its drivers are carried into the result. Leave both empty to build everything.
+          </p>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Cache repository (CACHE_REPO)" hint="The image is <repository>/collector-drivers:<tag>.">
+              {(id) => <input id={id} className={inputClass} value={state.cacheRepo} onChange={(e) => set("cacheRepo", e.target.value)} placeholder="127.0.0.1:5000/drivers" spellCheck={false} />}
+            </Field>
+            <Field label="Cache tag (CACHE_TAG)" hint="Never the tag this build writes.">
+              {(id) => <input id={id} className={inputClass} value={state.cacheTag} onChange={(e) => set("cacheTag", e.target.value)} placeholder="nightly" spellCheck={false} />}
+            </Field>
+          </div>
+        </Fieldset>
+
+        <Fieldset legend="Build">
+          <div className="grid gap-4 sm:grid-cols-3">
+            <Field label="Parallel drivers (BUILD_JOBS)" hint="Per builder; empty: one per CPU of the engine.">
+              {(id) => <input id={id} className={inputClass} inputMode="numeric" value={state.buildJobs} onChange={(e) => set("buildJobs", e.target.value.replace(/[^0-9]/g, ""))} placeholder="auto" />}
+            </Field>
+            <Field label="Builder" hint="BuildKit runs the two builders in parallel; the classic builder keeps every log line.">
+              {(id) => (
+                <select id={id} className={inputClass} value={state.builder} onChange={(e) => set("builder", e.target.value as BuildFormState["builder"])}>
+                  <option value="auto">Auto (BuildKit if present)</option>
+                  <option value="buildkit">BuildKit</option>
+                  <option value="classic">Classic builder</option>
+                </select>
+              )}
+            </Field>
+            <Field label="Result image tag" hint="Empty: kobuild/collector-drivers:build-<id>.">
+              {(id) => <input id={id} className={inputClass} value={state.tag} onChange={(e) => set("tag", e.target.value)} placeholder="kobuild/collector-drivers:nightly" spellCheck={false} />}
+            </Field>
+          </div>
+        </Fieldset>
+
+        <Fieldset legend="Red Hat credentials">
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            For base stages that register with Red Hat (REDHAT_USERNAME, REDHAT_PASSWORD). Kept in memory for this build only, masked in its log, never stored or shown.
+          </p>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Username">
+              {(id) => <input id={id} className={inputClass} value={state.redhatUsername} onChange={(e) => set("redhatUsername", e.target.value)} autoComplete="off" spellCheck={false} />}
+            </Field>
+            <Field label="Password">
+              {(id) => <input id={id} type="password" className={inputClass} value={state.redhatPassword} onChange={(e) => set("redhatPassword", e.target.value)} autoComplete="new-password" />}
+            </Field>
+          </div>
+        </Fieldset>
+      </div>
+
+      <div className="space-y-4 xl:sticky xl:top-4 xl:self-start">
+        <PlanPreview plan={plan.data} loading={plan.isFetching} error={plan.error ? plan.error.message : null} />
+        {submitError ? (
+          <p role="alert" className="rounded border border-amber-500 bg-amber-50 p-3 text-sm dark:bg-amber-950/40">
+            ⚠ The build was not started: {submitError}
+          </p>
+        ) : null}
+        <button
+          type="submit"
+          disabled={starting}
+          className="w-full rounded-md bg-blue-700 px-4 py-2.5 font-semibold text-white hover:bg-blue-800 disabled:opacity-60 dark:bg-blue-600 dark:hover:bg-blue-500"
+        >
+          {starting ? "Starting…" : plan.data ? `Start build: ${plan.data.toBuild.toLocaleString("en")} tasks` : "Start build"}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+const inputClass =
+  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600 dark:border-slate-700 dark:bg-slate-950";
+
+function Fieldset({ legend, children }: { legend: string; children: ReactNode }) {
+  return (
+    <fieldset className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+      <legend className="px-1 text-sm font-semibold uppercase tracking-wide text-slate-700 dark:text-slate-300">{legend}</legend>
+      {children}
+    </fieldset>
+  );
+}
+
+function Field({ label, hint, children }: { label: string; hint?: ReactNode; children: (id: string) => ReactNode }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  return (
+    <div>
+      <label htmlFor={id} className="block text-sm font-medium">
+        {label}
+      </label>
+      {children(id)}
+      {hint ? (
+        <p id={hintId} className="mt-1 text-xs text-slate-600 dark:text-slate-400">
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+function Check({ label, hint, checked, onChange }: { label: string; hint: string; checked: boolean; onChange: (value: boolean) => void }) {
+  const id = useId();
+  return (
+    <div className="flex gap-3">
+      <input id={id} type="checkbox" className="mt-1 size-4" checked={checked} onChange={(e) => onChange(e.target.checked)} aria-describedby={`${id}-hint`} />
+      <div>
+        <label htmlFor={id} className="text-sm font-medium">
+          {label}
+        </label>
+        <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-400">
+          {hint}
+        </p>
+      </div>
+    </div>
+  );
+}
+
+function Radio<V extends string>({ name, value, current, onChange, label, hint }: { name: string; value: V; current: string; onChange: (value: V) => void; label: string; hint: string }) {
+  const id = useId();
+  return (
+    <div className="flex gap-3">
+      <input id={id} type="radio" name={name} value={value} className="mt-1 size-4" checked={current === value} onChange={() => onChange(value)} aria-describedby={`${id}-hint`} />
+      <div>
+        <label htmlFor={id} className="text-sm font-medium">
+          {label}
+        </label>
+        <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-400">
+          {hint}
+        </p>
+      </div>
+    </div>
+  );
+}

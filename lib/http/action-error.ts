@@ -1,0 +1,16 @@
+import "server-only";
+import { z } from "zod";
+import { ApiError } from "./api-error";
+
+/** What a server action tells the form when it refuses: the same words the HTTP API would answer. */
+export function actionError(error: unknown): { error: string; field?: string } {
+  if (error instanceof ApiError) return { error: error.message };
+  if (error instanceof z.ZodError) {
+    const issue = error.issues[0];
+    const field = issue?.path.join(".") || undefined;
+    return { error: `${field ? `${field}: ` : ""}${issue?.message ?? "invalid input"}`, field };
+  }
+  // Unknown errors may carry paths or secrets: logged here, never shown.
+  console.error("kobuild: unexpected error", error);
+  return { error: "internal error" };
+}
