@@ -1,43 +1,79 @@
+import Link from "next/link";
+import { BuildFilters } from "@/components/builds/build-filters";
+import { BuildsTable } from "@/components/builds/builds-table";
 import { EmptyState } from "@/components/empty-state";
-import { formatDate } from "@/components/format";
 import { PageHeader } from "@/components/page-header";
-import { listBuilds } from "@/lib/builds/list-builds";
+import { listBuildsQuerySchema } from "@/lib/builds/build-schemas";
+import { listBuildBranches, listBuildViews } from "@/lib/builds/list-builds";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Builds" };
 
-export default function BuildsPage() {
-  const { rows: list } = listBuilds();
-  const rows = list.map((r) => r.build);
+const PER_PAGE = 25;
+
+export default async function BuildsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const raw = Object.fromEntries(Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string"));
+  const parsed = listBuildsQuerySchema.safeParse({ perPage: PER_PAGE, ...raw });
+  const filter = parsed.success ? parsed.data : listBuildsQuerySchema.parse({ perPage: PER_PAGE });
+  const list = listBuildViews(filter);
+  const pages = Math.max(1, Math.ceil(list.total / filter.perPage));
+  const query = new URLSearchParams({ ...(filter.status ? { status: filter.status } : {}), ...(filter.branch ? { branch: filter.branch } : {}), page: String(filter.page), perPage: String(filter.perPage) }).toString();
+  const pageHref = (page: number) => `/builds?${new URLSearchParams({ ...(filter.status ? { status: filter.status } : {}), ...(filter.branch ? { branch: filter.branch } : {}), page: String(page) })}`;
+  const filtered = Boolean(filter.status || filter.branch);
   return (
     <>
-      <PageHeader title="Builds" description="Every driver build and image operation, newest first." />
-      {rows.length === 0 ? (
-        <EmptyState title="No builds yet">
-          A build runs a workspace&apos;s dockerized Dockerfile over the stored bundles. Start one with{" "}
-          <code className="font-mono">POST /api/builds</code> (see the README); the build form comes next.
+      <PageHeader
+        title="Builds"
+        description="Every driver build and image operation, newest first. Running builds update on their own."
+        actions={
+          <Link href="/builds/new" className="rounded-md bg-blue-700 px-4 py-2 font-semibold text-white hover:bg-blue-800 dark:bg-blue-600 dark:hover:bg-blue-500">
+            New build
+          </Link>
+        }
+      />
+      {!parsed.success ? (
+        <p role="alert" className="mb-4 text-sm">
+          ⚠ The filter in the address is not valid ({parsed.error.issues[0]?.path.join(".")}: {parsed.error.issues[0]?.message}); showing every build.
+        </p>
+      ) : null}
+      <BuildFilters status={filter.status} branch={filter.branch} branches={listBuildBranches()} />
+      {list.total === 0 ? (
+        <EmptyState title={filtered ? "No build matches this filter" : "No builds yet"}>
+          {filtered ? (
+            <Link href="/builds" className="underline">
+              Show every build
+            </Link>
+          ) : (
+            <>
+              A build runs a workspace&apos;s dockerized Dockerfile over the stored bundles.{" "}
+              <Link href="/builds/new" className="underline">
+                Start the first one
+              </Link>
+              , or call <code className="font-mono">POST /api/builds</code>.
+            </>
+          )}
         </EmptyState>
       ) : (
-        <table className="w-full text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-300 dark:border-slate-700">
-              <th className="py-2 pr-4">Build</th>
-              <th className="py-2 pr-4">Status</th>
-              <th className="py-2 pr-4">Branch</th>
-              <th className="py-2 pr-4">Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((b) => (
-              <tr key={b.id} className="border-b border-slate-200 dark:border-slate-800">
-                <td className="py-2 pr-4 font-mono">#{b.id}</td>
-                <td className="py-2 pr-4">{b.status}</td>
-                <td className="py-2 pr-4">{b.branch}</td>
-                <td className="py-2 pr-4">{formatDate(b.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <>
+          <BuildsTable initial={list} query={query} />
+          <nav aria-label="Pages" className="mt-4 flex items-center justify-between text-sm">
+            <span className="text-slate-600 dark:text-slate-400">
+              {list.total.toLocaleString("en")} build{list.total === 1 ? "" : "s"} · page {filter.page} of {pages}
+            </span>
+            <span className="flex gap-2">
+              {filter.page > 1 ? (
+                <Link href={pageHref(filter.page - 1)} className="rounded border border-slate-300 px-3 py-1 dark:border-slate-700" rel="prev">
+                  ← Newer
+                </Link>
+              ) : null}
+              {filter.page < pages ? (
+                <Link href={pageHref(filter.page + 1)} className="rounded border border-slate-300 px-3 py-1 dark:border-slate-700" rel="next">
+                  Older →
+                </Link>
+              ) : null}
+            </span>
+          </nav>
+        </>
       )}
     </>
   );

@@ -1,7 +1,7 @@
 import "server-only";
-import { and, count, desc, eq, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { builds, workspaces } from "@/lib/db/schema";
+import { builds, tasks, workspaces } from "@/lib/db/schema";
 
 type Filter = { status?: (typeof builds.$inferSelect)["status"]; branch?: string; page?: number; perPage?: number };
 
@@ -23,9 +23,41 @@ export function listBuilds({ status, branch, page = 1, perPage = 50 }: Filter = 
   return { rows, total, page, perPage };
 }
 
+/** Tasks built and failed per build, for the given builds only. */
+function countTaskResults(ids: number[]) {
+  const result = new Map<number, { built: number; failed: number; unavailable: number }>();
+  if (ids.length === 0) return result;
+  const rows = getDb()
+    .select({
+      buildId: tasks.buildId,
+      built: sql<number>`sum(${tasks.state} = 'built')`,
+      failed: sql<number>`sum(${tasks.state} = 'failed')`,
+      unavailable: sql<number>`sum(${tasks.state} = 'unavailable')`,
+    })
+    .from(tasks)
+    .where(inArray(tasks.buildId, ids))
+    .groupBy(tasks.buildId)
+    .all();
+  for (const r of rows) result.set(r.buildId, { built: Number(r.built ?? 0), failed: Number(r.failed ?? 0), unavailable: Number(r.unavailable ?? 0) });
+  return result;
+}
+
+/** The branches builds were made of, for the list's filter. */
+export function listBuildBranches(): string[] {
+  return getDb()
+    .selectDistinct({ branch: builds.branch })
+    .from(builds)
+    .where(sql`${builds.branch} IS NOT NULL`)
+    .orderBy(builds.branch)
+    .all()
+    .map((r) => r.branch!);
+}
+
 /** The list as the API answers it: one small object per build. */
 export function listBuildViews(filter: Filter) {
   const { rows, total, page, perPage } = listBuilds(filter);
+  const results = countTaskResults(rows.map((r) => r.build.id));
+  const now = Date.now();
   return {
     total,
     page,
@@ -36,13 +68,34 @@ export function listBuildViews(filter: Filter) {
       status: b.status,
       workspace,
       branch: b.branch,
+      options: summarizeOptions(b.options),
       tag: b.tag,
+      target: b.target,
       startedBy: b.startedBy,
       createdAt: b.createdAt,
       startedAt: b.startedAt,
       finishedAt: b.finishedAt,
+      durationMs: b.startedAt ? (b.finishedAt?.getTime() ?? now) - b.startedAt.getTime() : null,
       plan: { planned: b.plannedTasks, done: b.doneTasks },
+      drivers: results.get(b.id) ?? { built: 0, failed: 0, unavailable: 0 },
       error: b.error,
     })),
   };
+}
+
+export type BuildListView = ReturnType<typeof listBuildViews>;
+export type BuildListItem = BuildListView["builds"][number];
+
+/** The options that set a build apart from a default one, in the build args' words. */
+export function summarizeOptions(options: Record<string, unknown>): string[] {
+  const parts: string[] = [];
+  if (options.legacyProbes === true) parts.push("LEGACY_PROBES");
+  if (options.useKernelsFile === true) parts.push("KERNEL_VERSIONS");
+  if (Array.isArray(options.bundleIds)) parts.push(`${options.bundleIds.length} bundle${options.bundleIds.length === 1 ? "" : "s"}`);
+  if (typeof options.cacheRepo === "string" && typeof options.cacheTag === "string") parts.push(`cache ${options.cacheRepo}:${options.cacheTag}`);
+  if (options.checkoutBeforePatching === false) parts.push("working tree");
+  if (typeof options.buildJobs === "number") parts.push(`BUILD_JOBS=${options.buildJobs}`);
+  if (options.builder === "classic") parts.push("classic builder");
+  if (options.redhatCredentials === true) parts.push("Red Hat credentials");
+  return parts;
 }
