@@ -1,6 +1,9 @@
+import Link from "next/link";
+import { ActiveBuilds } from "@/components/builds/active-builds";
 import { Card, Stat } from "@/components/card";
 import { formatBytes } from "@/components/format";
 import { PageHeader } from "@/components/page-header";
+import { listBuildViews } from "@/lib/builds/list-builds";
 import { countRecords } from "@/lib/system/count-records";
 import { getHealth } from "@/lib/system/get-health";
 
@@ -14,6 +17,17 @@ export default async function OverviewPage() {
     <>
       <PageHeader title="Overview" description="Dockerized kernel driver builds: header bundles and a driver repository in, drivers and failures out." />
       <div className="grid gap-4 lg:grid-cols-2">
+        <div className="lg:col-span-2">
+          <Card title="Builds">
+            <ActiveBuilds initial={listBuildViews({ perPage: 30 })} />
+            <p className="mt-4 text-sm">
+              <Link href="/builds/new" className="font-semibold text-blue-700 underline dark:text-blue-300">
+                Start a build
+              </Link>{" "}
+              · <Link href="/builds" className="underline">all {totals.builds} builds</Link> · {totals.workspaces} workspace{totals.workspaces === 1 ? "" : "s"}
+            </p>
+          </Card>
+        </div>
         {docker.reachable ? (
           <Card title="Docker engine">
             <dl className="grid grid-cols-2 gap-4">
@@ -47,21 +61,17 @@ export default async function OverviewPage() {
           </Card>
         )}
         <Card title="Storage">
-          <dl className="grid grid-cols-2 gap-4">
-            <Stat label="Bundles" value={totals.bundles} />
-            <Stat label="Bundle space" value={formatBytes(totals.bundleBytes)} />
+          <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3">
+            <Stat label={`Bundles (${totals.bundles})`} value={formatBytes(totals.bundleBytes)} />
+            <Stat label="Logs and history (database)" value={formatBytes(totals.databaseBytes)} />
+            <Stat label={`Driver images (${totals.images})`} value={formatBytes(totals.imageBytes)} />
             <Stat label="Free in data directory" value={formatBytes(health.dataDir.freeBytes)} />
+            <Stat label="Log lines" value={totals.logLines.toLocaleString("en")} />
             <Stat label="Database" value={health.database.ok ? "ok" : "error"} />
           </dl>
           <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
             Data directory <code className="font-mono">{health.dataDir.path}</code>
           </p>
-        </Card>
-        <Card title="Builds">
-          <dl className="grid grid-cols-2 gap-4">
-            <Stat label="Workspaces" value={totals.workspaces} />
-            <Stat label="Builds" value={totals.builds} />
-          </dl>
         </Card>
       </div>
     </>
