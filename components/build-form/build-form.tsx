@@ -178,7 +178,7 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, sta
         </Fieldset>
 
         <Fieldset legend="Build">
-          <div className="grid gap-4 sm:grid-cols-3">
+          <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Parallel drivers (BUILD_JOBS)" hint="Per builder; empty: one per CPU of the engine.">
               {(id) => <input id={id} className={inputClass} inputMode="numeric" value={state.buildJobs} onChange={(e) => set("buildJobs", e.target.value.replace(/[^0-9]/g, ""))} placeholder="auto" />}
             </Field>
@@ -191,9 +191,11 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, sta
                 </select>
               )}
             </Field>
+            <div className="sm:col-span-2">
             <Field label="Result image tag" hint="Empty: kobuild/collector-drivers:build-<id>.">
               {(id) => <input id={id} className={inputClass} value={state.tag} onChange={(e) => set("tag", e.target.value)} placeholder="kobuild/collector-drivers:nightly" spellCheck={false} />}
             </Field>
+            </div>
           </div>
         </Fieldset>
 

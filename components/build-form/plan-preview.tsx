@@ -47,7 +47,7 @@ export function PlanPreview({ plan, loading, error }: { plan: BuildPlanPreview |
                   <th scope="row" className="py-1 font-normal">
                     {builder === "rhel-8" ? "RHEL 8 builder (kernels 4.x–9.x)" : "RHEL 7 builder (kernels 0.x–3.x)"}
                   </th>
-                  <td className="py-1 text-right tabular-nums">{n(count)}</td>
+                  <td className="py-1 pl-3 text-right tabular-nums">{n(count)}</td>
                 </tr>
               ))}
             </tbody>
@@ -57,10 +57,10 @@ export function PlanPreview({ plan, loading, error }: { plan: BuildPlanPreview |
             <thead className="text-xs text-slate-600 dark:text-slate-400">
               <tr>
                 <th scope="col" className="py-1 font-medium">Module version</th>
-                <th scope="col" className="py-1 text-right font-medium">mod</th>
-                <th scope="col" className="py-1 text-right font-medium">bpf</th>
-                <th scope="col" className="py-1 text-right font-medium">cached</th>
-                <th scope="col" className="py-1 text-right font-medium">blocked</th>
+                <th scope="col" className="py-1 pl-3 text-right font-medium">mod</th>
+                <th scope="col" className="py-1 pl-3 text-right font-medium">bpf</th>
+                <th scope="col" className="py-1 pl-3 text-right font-medium">cached</th>
+                <th scope="col" className="py-1 pl-3 text-right font-medium">blocked</th>
               </tr>
             </thead>
             <tbody>
@@ -75,10 +75,10 @@ export function PlanPreview({ plan, loading, error }: { plan: BuildPlanPreview |
                         {v.bpf ? "" : " · no eBPF probe"}
                       </span>
                     </th>
-                    <td className="py-1 text-right tabular-nums">{n(c.mod)}</td>
-                    <td className="py-1 text-right tabular-nums">{v.bpf ? n(c.bpf) : "—"}</td>
-                    <td className="py-1 text-right tabular-nums">{n(c.fromCache)}</td>
-                    <td className="py-1 text-right tabular-nums">{n(c.blocklisted)}</td>
+                    <td className="py-1 pl-3 text-right tabular-nums">{n(c.mod)}</td>
+                    <td className="py-1 pl-3 text-right tabular-nums">{v.bpf ? n(c.bpf) : "—"}</td>
+                    <td className="py-1 pl-3 text-right tabular-nums">{n(c.fromCache)}</td>
+                    <td className="py-1 pl-3 text-right tabular-nums">{n(c.blocklisted)}</td>
                   </tr>
                 );
               })}

@@ -1,0 +1,49 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { saveScreenshot } from "./screenshot";
+
+// The build launcher: the plan preview says what the real task master will
+// plan (POST /api/builds/plan is held to it by an integration test), and the
+// form starts builds as the API does.
+
+async function sampleWorkspaceId(request: APIRequestContext) {
+  const { workspaces } = (await (await request.get("/api/workspaces")).json()) as { workspaces: { id: number; name: string }[] };
+  return workspaces.find((w) => w.name === "sample")!.id;
+}
+
+async function planned(request: APIRequestContext, body: Record<string, unknown>) {
+  const response = await request.post("/api/builds/plan", { data: { workspaceId: await sampleWorkspaceId(request), ...body } });
+  expect(response.status()).toBe(200);
+  return ((await response.json()) as { toBuild: number }).toBuild;
+}
+
+test("the plan preview follows the options as they change", async ({ page, request }) => {
+  await page.goto("/builds/new");
+  const start = page.getByRole("button", { name: /^Start build/ });
+  await expect(start).toHaveText(`Start build: ${await planned(request, { branch: "master" })} tasks`);
+
+  await page.getByLabel(/LEGACY_PROBES/).check();
+  const withLegacy = await planned(request, { branch: "master", legacyProbes: true });
+  await expect(start).toHaveText(`Start build: ${withLegacy} tasks`);
+  const table = page.getByRole("table", { name: "Per module version" });
+  for (const version of ["2.0.0", "2.1.0", "2.2.0"]) await expect(table.getByRole("rowheader", { name: new RegExp(`^${version.replace(/\./g, "\\.")}`) })).toBeVisible();
+
+  await page.getByLabel("Bundles whose kernel matches a filter").check();
+  await page.getByLabel("Kernel filter").fill("cloud");
+  const { bundles } = (await (await request.get("/api/bundles?search=cloud")).json()) as { bundles: { id: number }[] };
+  await expect(start).toHaveText(`Start build: ${await planned(request, { branch: "master", legacyProbes: true, bundleIds: bundles.map((b) => b.id) })} tasks`);
+  await saveScreenshot(page, "build-new-plan");
+
+  await page.getByLabel(/^Branch or tag/).fill("no-such-branch");
+  await expect(page.getByText("no branch or tag of that name in the workspace")).toBeVisible();
+  await expect(page.getByRole("alert").filter({ hasText: "has no branch or tag no-such-branch" })).toBeVisible();
+});
+
+test("a bad option is refused with the reason and starts nothing", async ({ page, request }) => {
+  const before = ((await (await request.get("/api/builds")).json()) as { total: number }).total;
+  await page.goto("/builds/new");
+  await page.getByLabel("Cache repository (CACHE_REPO)").fill("Not A Repo");
+  await page.getByLabel("Cache tag (CACHE_TAG)").fill("nightly");
+  await page.getByRole("button", { name: /^Start build/ }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "The build was not started" })).toContainText("cacheRepo");
+  expect(((await (await request.get("/api/builds")).json()) as { total: number }).total).toBe(before);
+});
