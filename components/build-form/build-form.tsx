@@ -192,9 +192,9 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, sta
               )}
             </Field>
             <div className="sm:col-span-2">
-            <Field label="Result image tag" hint="Empty: kobuild/collector-drivers:build-<id>.">
-              {(id) => <input id={id} className={inputClass} value={state.tag} onChange={(e) => set("tag", e.target.value)} placeholder="kobuild/collector-drivers:nightly" spellCheck={false} />}
-            </Field>
+              <Field label="Result image tag" hint="Empty: kobuild/collector-drivers:build-<id>.">
+                {(id) => <input id={id} className={inputClass} value={state.tag} onChange={(e) => set("tag", e.target.value)} placeholder="kobuild/collector-drivers:nightly" spellCheck={false} />}
+              </Field>
             </div>
           </div>
         </Fieldset>
