@@ -7,7 +7,7 @@ import { builderForKernel } from "@/lib/bundles/builder-for-kernel";
 import { signalBuildChanged } from "./build-signals";
 
 type Counts = { planned: number; done: number; failed: number };
-type TaskRow = typeof tasks.$inferInsert;
+type TaskRow = Omit<typeof tasks.$inferInsert, "buildId">;
 type TaskKey = Pick<TaskRow, "kernel" | "moduleVersion" | "flavour">;
 
 const identity = [tasks.buildId, tasks.kernel, tasks.moduleVersion, tasks.flavour];
@@ -26,10 +26,39 @@ export class TaskProgressTracker {
   private dirty = false;
   private timer: NodeJS.Timeout | null = null;
 
+  // One prepared upsert for every row: a flush may write tens of thousands.
+  // A value left out (null) keeps what the row had: a task's end keeps the
+  // rule its blocklisted line gave, a plan line keeps nothing it lacks.
+  private readonly upsert;
+
   constructor(
     private readonly db: Db,
     private readonly buildId: number,
-  ) {}
+  ) {
+    this.upsert = db
+      .insert(tasks)
+      .values({
+        buildId,
+        kernel: sql.placeholder("kernel"),
+        moduleVersion: sql.placeholder("moduleVersion"),
+        flavour: sql.placeholder("flavour"),
+        builder: sql.placeholder("builder"),
+        state: sql.placeholder("state"),
+        seconds: sql.placeholder("seconds"),
+        blocklistLine: sql.placeholder("blocklistLine"),
+        blocklistRule: sql.placeholder("blocklistRule"),
+      })
+      .onConflictDoUpdate({
+        target: identity,
+        set: {
+          state: sql`excluded.state`,
+          seconds: sql`coalesce(excluded.seconds_ms, ${tasks.seconds})`,
+          blocklistLine: sql`coalesce(excluded.blocklist_line, ${tasks.blocklistLine})`,
+          blocklistRule: sql`coalesce(excluded.blocklist_rule, ${tasks.blocklistRule})`,
+        },
+      })
+      .prepare();
+  }
 
   line(text: string) {
     if (!text.startsWith("KOBUILD-")) {
@@ -71,8 +100,8 @@ export class TaskProgressTracker {
     this.changed();
   }
 
-  private key(p: { kernel: string; version: string; flavour: "mod" | "bpf" }): TaskKey & { buildId: number } {
-    return { buildId: this.buildId, kernel: p.kernel, moduleVersion: p.version, flavour: p.flavour };
+  private key(p: { kernel: string; version: string; flavour: "mod" | "bpf" }): TaskKey {
+    return { kernel: p.kernel, moduleVersion: p.version, flavour: p.flavour };
   }
 
   private changed() {
@@ -94,20 +123,10 @@ export class TaskProgressTracker {
     this.pending = [];
     const all = Object.values(this.progress);
     this.db.transaction((tx) => {
+      // The prepared upsert runs on the same connection, inside this transaction.
       // In the order the lines came: a task's end always follows its start.
       for (const row of rows) {
-        tx.insert(tasks)
-          .values(row)
-          .onConflictDoUpdate({
-            target: identity,
-            set: {
-              state: row.state,
-              seconds: row.seconds === undefined ? sql`${tasks.seconds}` : row.seconds,
-              blocklistLine: row.blocklistLine === undefined ? sql`${tasks.blocklistLine}` : row.blocklistLine,
-              blocklistRule: row.blocklistRule === undefined ? sql`${tasks.blocklistRule}` : row.blocklistRule,
-            },
-          })
-          .run();
+        this.upsert.run({ ...row, seconds: row.seconds ?? null, blocklistLine: row.blocklistLine ?? null, blocklistRule: row.blocklistRule ?? null });
       }
       tx.update(builds)
         .set({

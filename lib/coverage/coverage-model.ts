@@ -113,41 +113,56 @@ export function buildCoverage(input: CoverageInput): Coverage {
   }
   const failureIds = new Map<number, number>();
   for (const f of input.failures) failureIds.set(at(f), f.id);
-  const taskOf = new Map<number, TaskFact>();
-  for (const t of input.tasks ?? []) taskOf.set(at(t), t);
+  // The task's state per cell, 0 for no task (typed arrays: a full build has ~50,000 tasks).
+  const taskState = new Uint8Array(size);
+  const blocklistedTasks = new Map<number, TaskFact>();
+  for (const t of input.tasks ?? []) {
+    const i = at(t);
+    taskState[i] = TASK_STATE_CODE[t.state];
+    if (t.state === "blocklisted") blocklistedTasks.set(i, t);
+    else blocklistedTasks.delete(i);
+  }
 
   const rules: BlocklistRuleRef[] = [];
   const ruleIndex = new Map<string, number>();
   const ruleOfCell = new Map<number, number>();
   const cells = new Uint8Array(size).fill(STATE_INDEX.notPlanned);
   const isBuild = input.tasks !== null;
+  const hasImage = input.hasImage;
 
   for (let i = 0; i < size; i++) {
-    const task = taskOf.get(i);
+    const task = taskState[i]!;
     let state: CellState;
-    if (file[i] === 2) state = isBuild && (!task || task.state === "cached") ? "cached" : "built";
+    if (file[i] === 2) state = isBuild && (task === 0 || task === CACHED) ? "cached" : "built";
     else if (failureIds.has(i)) state = "failed";
     else if (file[i] === 1) state = "unavailable";
-    else if (!task) state = "notPlanned";
-    else state = stateOfTask(task, input.hasImage);
-    if (state !== "failed") failureIds.delete(i);
+    else if (task === 0) state = "notPlanned";
+    else state = stateOfTask(TASK_STATES[task - 1]!, hasImage);
     cells[i] = STATE_INDEX[state];
-    if (state === "blocklisted" && task && (task.blocklistLine != null || task.blocklistRule != null)) {
-      const key = `${task.blocklistLine ?? ""} ${task.blocklistRule ?? ""}`;
-      let r = ruleIndex.get(key);
-      if (r === undefined) {
-        r = rules.push({ line: task.blocklistLine ?? null, text: task.blocklistRule ?? null }) - 1;
-        ruleIndex.set(key, r);
+    if (state !== "failed" && failureIds.has(i)) failureIds.delete(i);
+    if (state === "blocklisted") {
+      const t = blocklistedTasks.get(i);
+      if (t && (t.blocklistLine != null || t.blocklistRule != null)) {
+        const key = `${t.blocklistLine ?? ""} ${t.blocklistRule ?? ""}`;
+        let r = ruleIndex.get(key);
+        if (r === undefined) {
+          r = rules.push({ line: t.blocklistLine ?? null, text: t.blocklistRule ?? null }) - 1;
+          ruleIndex.set(key, r);
+        }
+        ruleOfCell.set(i, r);
       }
-      ruleOfCell.set(i, r);
     }
   }
   return { kernels, moduleVersions, cells, failureIds, rules, ruleOfCell };
 }
 
+const TASK_STATES = ["planned", "running", "built", "failed", "unavailable", "cached", "blocklisted"] as const satisfies readonly TaskState[];
+const TASK_STATE_CODE = Object.fromEntries(TASK_STATES.map((s, i) => [s, i + 1])) as Record<TaskState, number>;
+const CACHED = TASK_STATE_CODE.cached;
+
 /** A task the image says nothing about. */
-function stateOfTask(task: TaskFact, hasImage: boolean): CellState {
-  switch (task.state) {
+function stateOfTask(state: TaskState, hasImage: boolean): CellState {
+  switch (state) {
     case "blocklisted":
       return "blocklisted";
     case "cached":
@@ -159,7 +174,7 @@ function stateOfTask(task: TaskFact, hasImage: boolean): CellState {
     case "unavailable":
       // Reported done, yet not in the image: lost. Without an image (a cancelled
       // build, a build up to a stage) the builder's word is all there is.
-      return hasImage ? "missing" : task.state;
+      return hasImage ? "missing" : state;
     case "planned":
     case "running":
       return "missing";

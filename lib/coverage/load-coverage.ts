@@ -3,7 +3,7 @@ import { and, desc, eq, exists, inArray, lte, ne, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { builds, bundles, drivers, failures, images, tasks, workspaces } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
-import { buildCoverage, type Coverage } from "./coverage-model";
+import { buildCoverage, type Coverage, type DriverFact, type FailureFact, type TaskFact } from "./coverage-model";
 
 // Loads what a coverage is made of, for a build (its tasks, its bundles, its
 // image's files) or for an image on its own (its files).
@@ -66,19 +66,24 @@ export function loadSubject(ref: CoverageSubjectRef, db: Db = getDb()): Coverage
   return ref.kind === "build" ? loadBuildSubject(ref.id, db) : loadImageSubject(ref.id, db);
 }
 
-function imageFiles(db: Db, imageId: number | null) {
+// The big reads (one row per driver, failure or task: tens of thousands)
+// take rows as arrays: drizzle's mapping to objects would double their cost.
+
+function imageFiles(db: Db, imageId: number | null): { drivers: DriverFact[]; failures: FailureFact[] } {
   if (imageId === null) return { drivers: [], failures: [] };
   return {
     drivers: db
       .select({ kernel: drivers.kernel, moduleVersion: drivers.moduleVersion, flavour: drivers.flavour, kind: drivers.kind })
       .from(drivers)
       .where(eq(drivers.imageId, imageId))
-      .all(),
+      .values()
+      .map(([kernel, moduleVersion, flavour, kind]) => ({ kernel, moduleVersion, flavour, kind }) as DriverFact),
     failures: db
       .select({ id: failures.id, kernel: failures.kernel, moduleVersion: failures.moduleVersion, flavour: failures.flavour })
       .from(failures)
       .where(eq(failures.imageId, imageId))
-      .all(),
+      .values()
+      .map(([id, kernel, moduleVersion, flavour]) => ({ id, kernel, moduleVersion, flavour }) as FailureFact),
   };
 }
 
@@ -103,7 +108,7 @@ function buildBundleKernels(db: Db, build: typeof builds.$inferSelect): string[]
     .map((b) => b.kernel);
 }
 
-function taskRowsOf(db: Db, buildId: number) {
+function taskRowsOf(db: Db, buildId: number): TaskFact[] {
   return db
     .select({
       kernel: tasks.kernel,
@@ -115,7 +120,8 @@ function taskRowsOf(db: Db, buildId: number) {
     })
     .from(tasks)
     .where(eq(tasks.buildId, buildId))
-    .all();
+    .values()
+    .map(([kernel, moduleVersion, flavour, state, blocklistLine, blocklistRule]) => ({ kernel, moduleVersion, flavour, state, blocklistLine, blocklistRule }) as TaskFact);
 }
 
 /**
