@@ -163,7 +163,12 @@ export const logLines = sqliteTable(
 
 const flavour = ["mod", "bpf"] as const;
 
-/** The plan: one row per line of `/build-tasks`, with what became of it. */
+/**
+ * The plan: one row per task the task master considered. Tasks of
+ * `/build-tasks` start `planned` and end built, failed or unavailable; tasks it
+ * dropped are `cached` (the cache image holds them) or `blocklisted` (with the
+ * BLOCKLIST rule that matched).
+ */
 export const tasks = sqliteTable(
   "tasks",
   {
@@ -175,10 +180,13 @@ export const tasks = sqliteTable(
     moduleVersion: text("module_version").notNull(),
     flavour: text("flavour", { enum: flavour }).notNull(),
     builder: text("builder", { enum: ["rhel-7", "rhel-8"] }).notNull(),
-    state: text("state", { enum: ["planned", "running", "built", "failed", "unavailable"] })
+    state: text("state", { enum: ["planned", "running", "built", "failed", "unavailable", "cached", "blocklisted"] })
       .notNull()
       .default("planned"),
     seconds: integer("seconds_ms"),
+    /** For a blocklisted task: the 1-based BLOCKLIST line that matched, and its patterns. */
+    blocklistLine: integer("blocklist_line"),
+    blocklistRule: text("blocklist_rule"),
   },
   (t) => [uniqueIndex("tasks_identity").on(t.buildId, t.kernel, t.moduleVersion, t.flavour)],
 );

@@ -143,14 +143,15 @@ export async function readDriverImage(engine: Docker, ref: string, opts: ReadDri
   }
 }
 
-async function inspectImageId(engine: Docker, ref: string): Promise<string> {
+/** The engine's id of an image: ApiError not_found when it has none, engine_unavailable when it does not answer. */
+export async function inspectImageId(engine: Docker, ref: string): Promise<string> {
   try {
     const info = await engine.getImage(ref).inspect();
     return info.Id;
   } catch (error) {
     const e = error as { statusCode?: number; code?: string; message?: string };
     if (e.statusCode === 404) throw new ApiError("not_found", `no such image ${ref}`);
-    if (e.code === "ENOENT" || e.code === "ECONNREFUSED" || e.code === "EACCES") {
+    if (e.code && ["ENOENT", "ECONNREFUSED", "EACCES", "ECONNRESET", "EHOSTUNREACH", "ENOTFOUND", "ETIMEDOUT", "EPIPE"].includes(e.code)) {
       throw new ApiError("engine_unavailable", `the Docker engine cannot be reached (${e.code})`);
     }
     throw error;

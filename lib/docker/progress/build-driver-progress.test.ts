@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTaskLine } from "./build-driver-progress";
+import { parseBlocklistedLine, parseTaskLine } from "./build-driver-progress";
 
 describe("parseTaskLine", () => {
   it("reads the task master's plan and what it left out", () => {
@@ -70,5 +70,35 @@ describe("parseTaskLine", () => {
     "KOBUILD-TASK start kernel=4.18.0 version=2.5.0 flavour=mod constructor",
   ])("ignores %j", (line) => {
     expect(parseTaskLine(line)).toBeNull();
+  });
+});
+
+describe("parseBlocklistedLine", () => {
+  it("reads the task and the rule the task master names", () => {
+    expect(parseBlocklistedLine("get-build-tasks.sh: blocklisted: 6.1.0-56-cloud-amd64 2.2.0 bpf (BLOCKLIST line 14: *-cloud-amd64 * bpf)")).toEqual({
+      kernel: "6.1.0-56-cloud-amd64",
+      version: "2.2.0",
+      flavour: "bpf",
+      line: 14,
+      rule: "*-cloud-amd64 * bpf",
+    });
+    // A rule whose patterns hold parentheses and spaces in a regular expression stays whole.
+    expect(parseBlocklistedLine("blocklisted: 4.15.0-1098-gcp~16.04 2.0.0 mod (BLOCKLIST line 3: ~4\\.15\\.0-(1098|1099)-gcp.* 2.0.0)")).toEqual({
+      kernel: "4.15.0-1098-gcp~16.04",
+      version: "2.0.0",
+      flavour: "mod",
+      line: 3,
+      rule: "~4\\.15\\.0-(1098|1099)-gcp.* 2.0.0",
+    });
+  });
+
+  it.each([
+    "get-build-tasks.sh: BLOCKLIST: 2 rule(s)",
+    "get-build-tasks.sh: blocklisted: 6.1.0-55-amd64 2.2.0 ko (BLOCKLIST line 2: 6.1.0-55-amd64)",
+    "get-build-tasks.sh: blocklisted: 6.1.0-55-amd64 2.2.0 mod (BLOCKLIST line x: 6.1.0-55-amd64)",
+    "get-build-tasks.sh: blocklisted: 6.1.0-55-amd64 2.2.0 mod",
+    "get-build-tasks.sh: blocklisted: ../etc 2.2.0 mod (BLOCKLIST line 2: *)",
+  ])("ignores %j", (line) => {
+    expect(parseBlocklistedLine(line)).toBeNull();
   });
 });

@@ -11,6 +11,11 @@
 //   KOBUILD-BUILDER builder=rhel-8 tasks=12 jobs=2
 //   KOBUILD-TASK start kernel=4.18.0-477.el8.x86_64 version=2.5.0 flavour=mod
 //   KOBUILD-TASK end kernel=4.18.0-477.el8.x86_64 version=2.5.0 flavour=bpf result=built seconds=3.21
+//
+// Before a task's KOBUILD-SKIP with reason=blocklist, the task master names
+// the rule that matched, as a log line of its own:
+//
+//   get-build-tasks.sh: blocklisted: 6.1.0-56-cloud-amd64 2.2.0 bpf (BLOCKLIST line 14: *-cloud-amd64 * bpf)
 
 export type Flavour = "mod" | "bpf";
 export type TaskResult = "built" | "failed" | "unavailable";
@@ -76,4 +81,19 @@ function fields(words: string[]): Partial<Record<string, string>> | null {
     out.set(key, word.slice(eq + 1));
   }
   return Object.fromEntries(out);
+}
+
+export type BlocklistedTask = { kernel: string; version: string; flavour: Flavour; line: number; rule: string };
+
+// The script's name before the colon is optional: the line is the task master's `log` output.
+const BLOCKLISTED = /^(?:[\w.-]+: )?blocklisted: (\S+) (\S+) (\S+) \(BLOCKLIST line (\d{1,9}): (.*)\)$/;
+
+/** The task and BLOCKLIST rule of the task master's "blocklisted:" line, or null for any other line. */
+export function parseBlocklistedLine(text: string): BlocklistedTask | null {
+  const m = BLOCKLISTED.exec(text.trim());
+  if (!m) return null;
+  const task = taskOf({ kernel: m[1], version: m[2], flavour: m[3] });
+  const rule = m[5]!.trim();
+  if (!task || rule === "") return null;
+  return { ...task, line: Number(m[4]), rule };
 }
