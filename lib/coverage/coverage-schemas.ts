@@ -35,3 +35,10 @@ export const failuresQuerySchema = z.object({
 export type FailuresFilter = z.infer<typeof failuresQuerySchema>;
 
 export const failureIdParamsSchema = z.object({ id: z.string().regex(/^\d{1,12}$/, "must be a failure id").transform(Number) });
+
+/** One cell of a grid: kernel, module version and flavour, as a driver lookup takes them. */
+export const driverCellQuerySchema = z.object({
+  kernel: z.string().min(1).max(200).regex(/^[A-Za-z0-9][A-Za-z0-9._+~-]*$/, "must be a kernel id"),
+  moduleVersion,
+  flavour: z.enum(["mod", "bpf"]),
+});

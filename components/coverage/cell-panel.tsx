@@ -1,0 +1,114 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { formatBytes } from "@/components/format";
+import { CELL_LOOK } from "./cell-look";
+import type { CellDetail } from "./grid-model";
+
+type DriverInfo = { path: string; size: number; sha256: string | null; kind: "driver" | "marker"; download: string | null };
+type FailureInfo = { id: number; signature: string | null; line: string | null; log: string; builds?: number[] };
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
+  if (!response.ok) throw new Error(body.error ?? `${response.status}`);
+  return body;
+}
+
+/** What one cell means: the driver with its download, the failure log, or why there is none. */
+export function CellPanel({ cell, imageId, onClose, failuresHref }: { cell: CellDetail; imageId: number | null; onClose: () => void; failuresHref: string }) {
+  const look = CELL_LOOK[cell.state];
+  const query = new URLSearchParams({ kernel: cell.kernel, moduleVersion: cell.moduleVersion, flavour: cell.flavour });
+  const hasFile = imageId !== null && (cell.state === "built" || cell.state === "cached" || cell.state === "unavailable");
+  const driver = useQuery({ queryKey: ["driver", imageId, query.toString()], queryFn: () => getJson<DriverInfo>(`/api/images/${imageId}/driver?${query}`), enabled: hasFile });
+  const failure = useQuery({ queryKey: ["failure", cell.failureId], queryFn: () => getJson<FailureInfo>(`/api/failures/${cell.failureId}`), enabled: cell.failureId !== null });
+  return (
+    <aside aria-labelledby="cell-heading" className="rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900">
+      <div className="flex items-start justify-between gap-2">
+        <h2 id="cell-heading" className="font-semibold">
+          <span className="font-mono">{cell.kernel}</span>
+          <span className="block text-slate-600 dark:text-slate-400">
+            module version <span className="font-mono">{cell.moduleVersion}</span> · {cell.flavour === "mod" ? "kernel module" : "eBPF probe"}
+          </span>
+        </h2>
+        <button type="button" onClick={onClose} className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700" aria-label="Close the cell details">
+          ✕
+        </button>
+      </div>
+      <p className="mt-3 flex items-center gap-2">
+        <span aria-hidden="true" className={`inline-flex size-6 items-center justify-center rounded font-bold ${look.className}`}>
+          {look.symbol}
+        </span>
+        <span>
+          <strong data-testid="cell-state">{look.label}</strong>: {look.hint}
+        </span>
+      </p>
+      {hasFile ? (
+        driver.data ? (
+          <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1">
+            <dt className="text-slate-600 dark:text-slate-400">Path</dt>
+            <dd className="break-all font-mono text-xs">{driver.data.path}</dd>
+            <dt className="text-slate-600 dark:text-slate-400">Size</dt>
+            <dd>{formatBytes(driver.data.size)}</dd>
+            {driver.data.sha256 ? (
+              <>
+                <dt className="text-slate-600 dark:text-slate-400">sha256</dt>
+                <dd className="break-all font-mono text-xs" data-testid="driver-sha256">
+                  {driver.data.sha256}
+                </dd>
+              </>
+            ) : null}
+            {driver.data.download ? (
+              <dd className="col-span-2 mt-2">
+                <a href={driver.data.download} className="inline-block rounded-md bg-blue-700 px-3 py-1.5 font-semibold text-white hover:bg-blue-800 dark:bg-blue-600" download>
+                  Download {driver.data.path.split("/").pop()}
+                </a>
+              </dd>
+            ) : null}
+          </dl>
+        ) : driver.error ? (
+          <p role="alert" className="mt-3">⚠ {driver.error.message}</p>
+        ) : (
+          <p className="mt-3 text-slate-600 dark:text-slate-400">reading…</p>
+        )
+      ) : null}
+      {cell.state === "blocklisted" ? (
+        <p className="mt-3">
+          {cell.rule?.text ? (
+            <>
+              BLOCKLIST {cell.rule.line ? `line ${cell.rule.line}` : "rule"}: <code className="font-mono">{cell.rule.text}</code>
+            </>
+          ) : (
+            "The matching BLOCKLIST rule was not recorded."
+          )}
+        </p>
+      ) : null}
+      {cell.state === "missing" ? <p className="mt-3">The build planned this task, but it produced neither a driver nor a failure log: the build was cancelled, interrupted or is still running, or the builder lost the result.</p> : null}
+      {cell.state === "notPlanned" ? <p className="mt-3">No bundle of this kernel was in the build, or this module version was not built for it.</p> : null}
+      {cell.failureId !== null ? (
+        failure.data ? (
+          <div className="mt-3">
+            {failure.data.signature ? (
+              <p>
+                Error: <code className="font-mono text-xs">{failure.data.signature}</code>
+              </p>
+            ) : null}
+            <p className="mt-1">
+              <Link className="underline" href={failuresHref}>
+                All failures of this {failuresHref.includes("image=") ? "image" : "build"}, grouped
+              </Link>
+            </p>
+            <pre data-testid="failure-log" className="mt-2 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-950 p-2 font-mono text-xs text-slate-100">
+              {failure.data.log}
+            </pre>
+          </div>
+        ) : failure.error ? (
+          <p role="alert" className="mt-3">⚠ {failure.error.message}</p>
+        ) : (
+          <p className="mt-3 text-slate-600 dark:text-slate-400">reading the log…</p>
+        )
+      ) : null}
+    </aside>
+  );
+}
