@@ -154,6 +154,25 @@ describe("registries", () => {
     const missing = await tagsRoute.GET(request("GET", undefined, `http://127.0.0.1/api/registries/${registryId}/tags?repository=nothing/here`), idParams(registryId));
     expect(missing.status).toBe(404);
   });
+
+  it("lists the registry's tags beside the images kobuild has read, linked by image id", async () => {
+    const { listDriverImages } = await import("@/lib/docker/image/list-driver-images");
+    const listing = await listDriverImages();
+    expect(listing.registries).toEqual([expect.objectContaining({ name: "local", url: registry.url, error: null })]);
+    for (const [build, tag] of [
+      [buildA, `a-${run}`],
+      [buildB, `b-${run}`],
+    ] as const) {
+      const item = listing.images.find((i) => i.recordId === build.image!.id);
+      expect(item, `image of build ${build.id}`).toBeDefined();
+      expect(item!.registryRefs.map((r) => r.ref)).toContain(`${registry.url}/drivers/collector-drivers:${tag}`);
+      expect(item!.refs).toContain(build.tag);
+      expect(item!.local).toBe(true);
+      expect(item!.producedBy).toEqual({ buildId: build.id, kind: "drivers" });
+      const stored = getDb().select().from(drivers).where(eq(drivers.imageId, build.image!.id)).all();
+      expect(item!.totals.drivers + item!.totals.markers).toBe(stored.length);
+    }
+  });
 });
 
 describe("merge and squash", () => {

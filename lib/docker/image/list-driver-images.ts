@@ -47,6 +47,8 @@ const MAX_REGISTRY_TAGS = 300;
 // An image id names fixed content: whether it holds /kernel-modules never changes.
 const holder = globalThis as unknown as { kobuildHoldsDrivers?: Map<string, boolean> };
 const holdsDrivers = (holder.kobuildHoldsDrivers ??= new Map());
+const layersHolder = globalThis as unknown as { kobuildImageLayers?: Map<string, number | null> };
+const layerCounts = (layersHolder.kobuildImageLayers ??= new Map());
 
 /**
  * The driver images kobuild knows: what it has read (build and operation
@@ -184,6 +186,12 @@ async function addLocalImages(engine: Docker, byId: Map<string, DriverImageItem>
     item.refs = [...new Set([...tags, ...item.refs])].sort();
     item.size ??= image.Size;
     item.createdAt ??= new Date(image.Created * 1000);
+    if (item.layers === null) {
+      // The list call does not say; an inspect does, once per image id.
+      if (!layerCounts.has(image.Id)) layerCounts.set(image.Id, (await engine.getImage(image.Id).inspect().catch(() => null))?.RootFS?.Layers?.length ?? null);
+      item.layers = layerCounts.get(image.Id) ?? null;
+      item.layerState = layerState(item.layers);
+    }
   }
 }
 
