@@ -75,6 +75,10 @@ async function startOperation(route: { POST: (r: Request, c: typeof none) => Pro
 beforeAll(async () => {
   registry = await startTestRegistry();
   workspacePath = makeSampleWorkspace(dataDir);
+  // A change unique to this run (built as the working tree is): the engine's
+  // cache of an earlier run must not turn these builds into cached ones,
+  // whose logs hold no task lines.
+  fs.appendFileSync(path.join(workspacePath, "kernel-modules/probe/main.c"), `/* image operations test ${run} */\n`);
   const sample = await importSample({ workspacePath, bundleDir: bundlesDir });
   workspaceId = sample.workspace.id;
   // Two shards of the kernels that build, as CI splits them.
@@ -90,6 +94,7 @@ beforeAll(async () => {
   for (const build of [buildA, buildB]) {
     expect(build.status, build.error ?? "").toBe("succeeded");
     madeRefs.add(build.tag!);
+    expect(taskKeys(build.id).length, `tasks of build ${build.id}`).toBeGreaterThan(0);
   }
 });
 
