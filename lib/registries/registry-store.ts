@@ -45,17 +45,23 @@ export async function addRegistry(body: CreateRegistryBody, engine: Docker = get
   }
   if (body.username && body.password) await checkCredentials(engine, { url: body.url, username: body.username, password: body.password });
   else await pingRegistry({ url: body.url });
-  const row = db
-    .insert(registries)
-    .values({
-      name: body.name,
-      url: body.url,
-      username: body.username ?? null,
-      passwordSealed: body.password ? getSecretBox().seal(body.password, sealContext(body.url)) : null,
-    })
-    .returning()
-    .get();
-  return registryView(row);
+  try {
+    const row = db
+      .insert(registries)
+      .values({
+        name: body.name,
+        url: body.url,
+        username: body.username ?? null,
+        passwordSealed: body.password ? getSecretBox().seal(body.password, sealContext(body.url)) : null,
+      })
+      .returning()
+      .get();
+    return registryView(row);
+  } catch (error) {
+    // Another request added the same name or address while the credentials were checked.
+    if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") throw new ApiError("conflict", `a registry named ${body.name} or at ${body.url} was added meanwhile`);
+    throw error;
+  }
 }
 
 async function checkCredentials(engine: Docker, access: { url: string; username: string; password: string }) {
