@@ -86,9 +86,11 @@ beforeAll(async () => {
   expect(real.length).toBeGreaterThanOrEqual(4);
   setA = real.slice(0, 2);
   setB = real.slice(2);
-  const start = async (bundleIds: number[]) => createBuild(createBuildBodySchema.parse({ workspaceId, branch: "master", bundleIds, checkoutBeforePatching: false }));
-  const a = await start(setA);
-  const b = await start(setB);
+  // Tags of this run's own: kobuild's default build-<id> names are shared by every data directory on the engine.
+  const start = async (bundleIds: number[], shard: string) =>
+    createBuild(createBuildBodySchema.parse({ workspaceId, branch: "master", bundleIds, checkoutBeforePatching: false, tag: `${testRepo}/collector-drivers:${shard}` }));
+  const a = await start(setA, "a");
+  const b = await start(setB, "b");
   buildA = await waitForBuild(a.id);
   buildB = await waitForBuild(b.id);
   for (const build of [buildA, buildB]) {
@@ -201,14 +203,8 @@ describe("merge and squash", () => {
   });
 
   it("merges several tags in order in one operation, then squashes the result to two layers", async () => {
-    // A local repository of its own, so the tags read are this file's.
-    for (const [build, tag] of [
-      [buildA, "a"],
-      [buildB, "b"],
-    ] as const) {
-      await docker(["tag", build.tag!, `${testRepo}/collector-drivers:${tag}`]);
-      madeRefs.add(`${testRepo}/collector-drivers:${tag}`);
-    }
+    // The shards were built as <testRepo>/collector-drivers:a and :b.
+    expect([buildA.tag, buildB.tag]).toEqual([`${testRepo}/collector-drivers:a`, `${testRepo}/collector-drivers:b`]);
     await docker(["tag", "kobuild/collector-drivers:empty", `${testRepo}/collector-drivers:empty`]);
     madeRefs.add(`${testRepo}/collector-drivers:empty`);
 
@@ -234,6 +230,29 @@ describe("merge and squash", () => {
     expect(await imageLayers(squashed.tag!)).toBe(2);
     expect(squashed.options).toMatchObject({ layersBefore: mergedLayers });
     expect(pathsOf(squashed.image!.id)).toEqual(union);
+  });
+
+  it("warns when the image to squash is near the layer limit, and squashes it to two layers", async () => {
+    // The empty cache image's layers, and one more per COPY.
+    const ctx = tempDir("tall");
+    const lines = ["FROM kobuild/collector-drivers:empty"];
+    for (let i = 0; i < 100; i++) {
+      fs.writeFileSync(path.join(ctx, `f${i}`), `${i}\n`);
+      lines.push(`COPY f${i} /layers/f${i}`);
+    }
+    fs.writeFileSync(path.join(ctx, "Dockerfile"), `${lines.join("\n")}\n`);
+    await docker(["build", "--network", "none", "-q", "-t", `${testRepo}/collector-drivers:tall`, ctx]);
+    madeRefs.add(`${testRepo}/collector-drivers:tall`);
+    fs.rmSync(ctx, { recursive: true, force: true });
+    const tall = await imageLayers(`${testRepo}/collector-drivers:tall`);
+    expect(tall).toBeGreaterThanOrEqual(100);
+    expect(tall).toBeLessThanOrEqual(127);
+
+    const squashed = await startOperation(squashRoute, { driversRepo: testRepo, driversTag: "tall" });
+    expect(squashed.status, squashed.error ?? "").toBe("succeeded");
+    expect(squashed.warnings).toEqual([`${testRepo}/collector-drivers:tall has ${tall} layers, near the engine's limit of 127 (overlay2): squash it before merging more into it`]);
+    expect(squashed.options).toMatchObject({ layersBefore: tall });
+    expect(layersOf(squashed.image!.id)).toBe(2);
   });
 
   it("merges into one of its own inputs safely, and refuses to replace it with a result that lost drivers", async () => {
@@ -279,7 +298,15 @@ describe("a build whose cache is in the registry", () => {
     await removeImage(cacheRef);
     expect(await imageExists(cacheRef)).toBe(false);
     const queued = await createBuild(
-      createBuildBodySchema.parse({ workspaceId, branch: "master", bundleIds: [...setA, ...setB], checkoutBeforePatching: false, cacheRepo: `${registry.url}/drivers`, cacheTag: `a-${run}` }),
+      createBuildBodySchema.parse({
+        workspaceId,
+        branch: "master",
+        bundleIds: [...setA, ...setB],
+        checkoutBeforePatching: false,
+        cacheRepo: `${registry.url}/drivers`,
+        cacheTag: `a-${run}`,
+        tag: `${testRepo}/collector-drivers:cached`,
+      }),
     );
     const build = await waitForBuild(queued.id);
     madeRefs.add(build.tag!);
