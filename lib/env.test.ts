@@ -21,3 +21,16 @@ describe("parseEnv", () => {
     }
   });
 });
+
+describe("KOBUILD_SECRET_KEY", () => {
+  it("takes 32 bytes as hex or base64 and never repeats a wrong value", () => {
+    const hex = "ab".repeat(32);
+    expect(parseEnv({ KOBUILD_SECRET_KEY: hex }).secretKey).toEqual(Buffer.from(hex, "hex"));
+    const b64 = Buffer.alloc(32, 7).toString("base64");
+    expect(parseEnv({ KOBUILD_SECRET_KEY: b64 }).secretKey).toEqual(Buffer.alloc(32, 7));
+    expect(parseEnv({}).secretKey).toBeNull();
+    const short = "too-short-to-be-a-key";
+    expect(() => parseEnv({ KOBUILD_SECRET_KEY: short })).toThrow(/^KOBUILD_SECRET_KEY must be 32 bytes/);
+    expect(() => parseEnv({ KOBUILD_SECRET_KEY: short })).not.toThrow(new RegExp(short));
+  });
+});

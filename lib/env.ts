@@ -43,7 +43,20 @@ const schema = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= 64, "must be between 1 and 64")
     .default(1),
+  // 32 bytes, as 64 hex digits or base64: encrypts stored registry passwords.
+  KOBUILD_SECRET_KEY: z
+    .string()
+    .refine((v) => decodeSecretKey(v) !== null, "must be 32 bytes written as 64 hex digits or as base64")
+    .optional(),
 });
+
+/** A 32-byte key from 64 hex digits or base64; null when the text is neither. */
+export function decodeSecretKey(text: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, "hex");
+  if (!/^[A-Za-z0-9+/_-]{42,44}={0,2}$/.test(text)) return null;
+  const key = Buffer.from(text, "base64");
+  return key.length === 32 ? key : null;
+}
 
 export type Env = {
   dataDir: string;
@@ -54,6 +67,8 @@ export type Env = {
   dockerCertPath: string | undefined;
   buildsPerEngine: number;
   maxBundleBytes: number;
+  /** Never logged; null means kobuild keeps its own key file in the data directory. */
+  secretKey: Buffer | null;
 };
 
 export class EnvError extends Error {
@@ -63,6 +78,8 @@ export class EnvError extends Error {
   }
 }
 
+const SECRET_VARIABLES = new Set(["KOBUILD_SECRET_KEY"]);
+
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // Empty strings mean "unset", as in most shells' `VAR= cmd`.
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
@@ -70,7 +87,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const variable = String(issue.path[0] ?? "environment");
-    throw new EnvError(variable, issue.message, source[variable]);
+    // A secret's value never reaches a log line, even a wrong one.
+    throw new EnvError(variable, issue.message, SECRET_VARIABLES.has(variable) ? "(hidden)" : source[variable]);
   }
   const e = result.data;
   return {
@@ -82,6 +100,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     dockerCertPath: e.DOCKER_CERT_PATH,
     buildsPerEngine: e.KOBUILD_BUILDS_PER_ENGINE,
     maxBundleBytes: e.KOBUILD_MAX_BUNDLE_BYTES,
+    secretKey: e.KOBUILD_SECRET_KEY ? decodeSecretKey(e.KOBUILD_SECRET_KEY) : null,
   };
 }
 

@@ -66,3 +66,11 @@ async function addFile(pack: tar.Pack, file: string, name: string, stat: fs.Stat
   const entry = pack.entry({ name, size: stat.size, mode: stat.mode & 0o7777, mtime: stat.mtime });
   await pipeline(fs.createReadStream(file), entry);
 }
+
+/** A context that holds one file, `Dockerfile`: what image operations need (their Dockerfiles read nothing else). */
+export function streamDockerfileContext(dockerfile: string): Readable {
+  const pack = tar.pack();
+  pack.entry({ name: "Dockerfile", mode: 0o644, mtime: new Date(0) }, dockerfile);
+  pack.finalize();
+  return Readable.from(pack, { objectMode: false });
+}

@@ -89,6 +89,12 @@ export type BuildListItem = BuildListView["builds"][number];
 /** The options that set a build apart from a default one, in the build args' words. */
 export function summarizeOptions(options: Record<string, unknown>): string[] {
   const parts: string[] = [];
+  // Image operations: what they read, in the build args' words.
+  if (options.operation === "merge" && Array.isArray(options.extraTags)) {
+    return [`BASE_TAG=${String(options.baseTag)}`, `${options.extraTags.length} extra tag${options.extraTags.length === 1 ? "" : "s"}: ${options.extraTags.join(", ")}`];
+  }
+  if (options.operation === "squash") return [`DRIVERS_TAG=${String(options.driversTag)}`];
+  if (options.operation === "collector") return [`COLLECTOR_TAG=${String(options.collectorTag)}`, `DRIVERS_TAG=${String(options.driversTag)}`, `MODULE_VERSION=${String(options.moduleVersion)}`];
   if (options.legacyProbes === true) parts.push("LEGACY_PROBES");
   if (options.useKernelsFile === true) parts.push("KERNEL_VERSIONS");
   if (Array.isArray(options.bundleIds)) parts.push(`${options.bundleIds.length} bundle${options.bundleIds.length === 1 ? "" : "s"}`);

@@ -1,18 +1,28 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type Docker from "dockerode";
 import type { Db } from "@/lib/db/client";
-import { bundles, drivers, failures, images } from "@/lib/db/schema";
-import { readDriverImage } from "@/lib/docker/image/read-driver-image";
 import { failureSignature } from "@/lib/coverage/failure-signature";
+import { bundles, drivers, failures, images } from "@/lib/db/schema";
+import { inspectImage } from "@/lib/docker/image/inspect-image";
+import { readDriverImage, type DriverImageContent } from "@/lib/docker/image/read-driver-image";
+
+export type StoreDriverImageOptions = {
+  tag?: string | null;
+  signal?: AbortSignal;
+  /** See readDriverImage: a full collector image's flat /kernel-modules. */
+  flatModuleVersion?: string;
+  /** What was already read from this image: it is stored as is, not read again. */
+  content?: DriverImageContent;
+};
 
 /**
  * Reads an image's /kernel-modules and /FAILURES and stores every driver,
  * marker and failure log (with its signature) under a new image record.
  * Returns the record's id.
  */
-export async function storeDriverImage(db: Db, engine: Docker, ref: string, opts: { tag?: string | null; signal?: AbortSignal } = {}) {
-  const content = await readDriverImage(engine, ref, { signal: opts.signal });
+export async function storeDriverImage(db: Db, engine: Docker, ref: string, opts: StoreDriverImageOptions = {}) {
+  const content = opts.content ?? (await readDriverImage(engine, ref, { signal: opts.signal, flatModuleVersion: opts.flatModuleVersion }));
   const inspect = await engine.getImage(content.imageId).inspect();
   const unames = new Map(db.select({ kernel: bundles.kernel, uname: bundles.uname }).from(bundles).all().map((b) => [b.kernel, b.uname]));
   return db.transaction((tx) => {
@@ -51,6 +61,31 @@ export async function storeDriverImage(db: Db, engine: Docker, ref: string, opts
         .onConflictDoNothing()
         .run();
     }
-    return { imageId: image.id, dockerId: content.imageId, drivers: content.drivers.length, failures: content.failures.length };
+    return { imageId: image.id, dockerId: content.imageId, drivers: content.drivers.length, failures: content.failures.length, layers: inspect.RootFS?.Layers?.length ?? null };
   });
+}
+
+/**
+ * The record of an image as kobuild last read it: an image id names fixed
+ * content, so an image read once is not read again. Reads and stores it
+ * otherwise. Returns the record and its driver paths.
+ */
+export async function readDriverImageOnce(db: Db, engine: Docker, ref: string, opts: { signal?: AbortSignal } = {}) {
+  const inspect = await inspectImage(engine, ref);
+  const known = db
+    .select({ id: images.id, ref: images.ref, layers: images.layers })
+    .from(images)
+    .where(and(eq(images.dockerId, inspect.Id), isNotNull(images.readAt)))
+    .orderBy(desc(images.id))
+    .get();
+  let record: { id: number; layers: number | null };
+  if (known) {
+    record = known;
+    if (!known.ref) db.update(images).set({ ref }).where(eq(images.id, known.id)).run();
+  } else {
+    const stored = await storeDriverImage(db, engine, ref, { tag: ref, signal: opts.signal });
+    record = { id: stored.imageId, layers: stored.layers };
+  }
+  const rows = db.select({ path: drivers.path, kind: drivers.kind, moduleVersion: drivers.moduleVersion }).from(drivers).where(eq(drivers.imageId, record.id)).all();
+  return { imageId: record.id, dockerId: inspect.Id, layers: record.layers ?? inspect.RootFS?.Layers?.length ?? null, drivers: rows };
 }

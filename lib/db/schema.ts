@@ -243,3 +243,15 @@ export const operations = sqliteTable("operations", {
   createdAt: createdAt(),
   finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
 });
+
+/** A container registry kobuild pushes to and pulls from; the password is sealed (lib/auth/secret-box). */
+export const registries = sqliteTable("registries", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  /** host[:port], as image references name it. */
+  url: text("url").notNull().unique(),
+  username: text("username"),
+  /** AES-256-GCM sealed password; never leaves the server. */
+  passwordSealed: text("password_sealed"),
+  createdAt: createdAt(),
+});

@@ -11,6 +11,8 @@ const statusByCode = {
   unprocessable: 422,
   engine_unavailable: 503,
   internal: 500,
+  /** A registry or other server kobuild talks to failed or did not answer. */
+  bad_gateway: 502,
 } as const;
 
 export type ApiErrorCode = keyof typeof statusByCode;

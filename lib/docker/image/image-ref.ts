@@ -103,3 +103,16 @@ function checkDomain(ref: string, domain: string) {
   }
 }
 
+
+/** A reference as the engine stores it: `:latest` when no tag is given, without docker.io's implied prefixes. */
+export function normalizeImageRef(ref: string): string {
+  const withTag = /:[^/]+$/.test(ref) || ref.includes("@") ? ref : `${ref}:latest`;
+  return withTag.replace(/^docker\.io\/(library\/)?/, "");
+}
+
+/** repository and tag of a reference, the tag defaulting to latest (for the engine's tag call). */
+export function splitImageRef(ref: string): { repo: string; tag: string } {
+  const parsed = parseImageRef(ref);
+  if (!parsed.repository) bad(ref, "an image id cannot be a tag");
+  return { repo: parsed.repository, tag: parsed.tag ?? "latest" };
+}

@@ -40,6 +40,11 @@ export type ReadDriverImageOptions = {
   signal?: AbortSignal;
   /** Called with the number of files read so far, every PROGRESS_EVERY files and at the end. */
   onProgress?: (files: number) => void;
+  /**
+   * A full collector image holds one module version's drivers flat in
+   * /kernel-modules (no version directory): read them as that version's.
+   */
+  flatModuleVersion?: string;
 };
 
 export const FAILURE_LOG_MAX_BYTES = 1024 * 1024;
@@ -55,7 +60,13 @@ const READER_LABEL_VALUE = "read-driver-image";
  * removed; its archives are streamed and hashed entry by entry.
  */
 export async function readDriverImage(engine: Docker, ref: string, opts: ReadDriverImageOptions = {}): Promise<DriverImageContent> {
-  const { signal, onProgress } = opts;
+  const { signal, onProgress, flatModuleVersion } = opts;
+  const parse = (pathInImage: string) => {
+    const parsed = parseDriverPath(pathInImage);
+    if (parsed || !flatModuleVersion) return parsed;
+    const flat = /^\/kernel-modules\/([^/]+)$/.exec(pathInImage);
+    return flat ? parseDriverPath(`${flatModuleVersion}/${flat[1]}`) : null;
+  };
   parseImageRef(ref);
   signal?.throwIfAborted();
   const imageId = await inspectImageId(engine, ref);
@@ -90,7 +101,7 @@ export async function readDriverImage(engine: Docker, ref: string, opts: ReadDri
       async (entry, body) => {
         if (entry.type === "directory") return;
         counted();
-        const parsed = entry.type === "file" ? parseDriverPath(entry.pathInImage) : null;
+        const parsed = entry.type === "file" ? parse(entry.pathInImage) : null;
         if (!parsed) {
           unknown.push(entry.pathInImage);
           return;

@@ -1,0 +1,7 @@
+import { createCollectorImage } from "@/lib/images/create-image-operation";
+import { collectorBodySchema } from "@/lib/images/operation-schemas";
+import { route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route({ body: collectorBodySchema }, async ({ body }) => Response.json(await createCollectorImage(body), { status: 201 }));

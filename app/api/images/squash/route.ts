@@ -1,0 +1,7 @@
+import { createSquash } from "@/lib/images/create-image-operation";
+import { squashBodySchema } from "@/lib/images/operation-schemas";
+import { route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route({ body: squashBodySchema }, async ({ body }) => Response.json(await createSquash(body), { status: 201 }));

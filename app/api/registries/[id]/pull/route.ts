@@ -1,0 +1,7 @@
+import { pullBodySchema, registryIdParamsSchema } from "@/lib/registries/registry-schemas";
+import { pullFromRegistry } from "@/lib/registries/registry-transfer";
+import { route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+export const POST = route({ params: registryIdParamsSchema, body: pullBodySchema }, async ({ params, body }) => Response.json(await pullFromRegistry(params.id, body)));

@@ -1,0 +1,7 @@
+import { registryIdParamsSchema } from "@/lib/registries/registry-schemas";
+import { deleteRegistry } from "@/lib/registries/registry-store";
+import { route } from "@/lib/http/route";
+
+export const dynamic = "force-dynamic";
+
+export const DELETE = route({ params: registryIdParamsSchema }, ({ params }) => Response.json(deleteRegistry(params.id)));

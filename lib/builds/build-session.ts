@@ -1,0 +1,189 @@
+import "server-only";
+import type { Readable } from "node:stream";
+import { eq } from "drizzle-orm";
+import type Docker from "dockerode";
+import type { Db } from "@/lib/db/client";
+import { builds } from "@/lib/db/schema";
+import { drainResponse } from "@/lib/docker/drain-response";
+import { createBuildKitDecoder } from "@/lib/docker/progress/buildkit-decoder";
+import { createClassicDecoder } from "@/lib/docker/progress/classic-decoder";
+import { createEmptyTraceGuard } from "@/lib/docker/progress/empty-trace-guard";
+import type { BuildEvent } from "@/lib/docker/progress/events";
+import { createJsonLineSplitter } from "@/lib/docker/progress/json-lines";
+import { signalBuildChanged } from "./build-signals";
+import type { LogWriter } from "./log-writer";
+import { StageTracker } from "./stage-tracker";
+import type { TaskProgressTracker } from "./task-progress";
+
+export type BuildRow = typeof builds.$inferSelect;
+
+/** One `docker build` on the engine. */
+export type EngineBuildRequest = {
+  context: Readable;
+  /** Path of the Dockerfile inside the context. */
+  dockerfile: string;
+  /** The Dockerfile's stages: a single-stage file's steps are put under its one stage. */
+  stages: string[];
+  buildargs: Record<string, string>;
+  tag?: string | null;
+  target?: string | null;
+};
+
+/** Where a run's steps go: an operation made of several builds files each one under a stage of its own. */
+export type StepPlacement = { stage: string; keyPrefix: string };
+
+export class EngineBuildFailed extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EngineBuildFailed";
+  }
+}
+
+/**
+ * What every kind of build shares while it runs: the log, the stages and
+ * steps, warnings, progress, and the engine itself. A recipe (the driver
+ * build, a merge, a squash, a collector image) drives it.
+ */
+export class BuildSession {
+  tracker: StageTracker | null = null;
+  readonly warnings: string[] = [];
+
+  constructor(
+    readonly db: Db,
+    readonly engine: Docker,
+    readonly build: BuildRow,
+    readonly signal: AbortSignal,
+    readonly logs: LogWriter,
+    readonly tasks: TaskProgressTracker,
+    readonly mask: (text: string) => string,
+    readonly useBuildKit: boolean,
+    readonly engineVersion: string,
+  ) {}
+
+  get buildId() {
+    return this.build.id;
+  }
+
+  /** The stages shown from the start, in order; the engine may add more. */
+  declareStages(names: string[]) {
+    this.tracker = new StageTracker(this.db, this.buildId, names);
+  }
+
+  note(text: string, stage: string | null = null) {
+    this.logs.note(`kobuild: ${text}`, stage);
+  }
+
+  warn(message: string) {
+    const masked = this.mask(message);
+    if (!this.warnings.includes(masked)) this.warnings.push(masked);
+    this.logs.note(`kobuild: warning: ${masked}`);
+    this.db.update(builds).set({ warnings: this.warnings }).where(eq(builds.id, this.buildId)).run();
+    signalBuildChanged(this.buildId);
+  }
+
+  /** "k of n" for operations made of steps kobuild counts itself (merges). */
+  setProgress(done: number, planned: number) {
+    this.db.update(builds).set({ doneTasks: done, plannedTasks: planned }).where(eq(builds.id, this.buildId)).run();
+    signalBuildChanged(this.buildId);
+  }
+
+  /**
+   * Runs one `docker build` to its end and returns the image id. Its
+   * progress becomes steps, stages and log lines; a failure throws
+   * EngineBuildFailed with the engine's message.
+   */
+  async runOnEngine(request: EngineBuildRequest, placement?: StepPlacement): Promise<string> {
+    if (!this.tracker) this.declareStages(placement ? [placement.stage] : request.stages);
+    const response = (await this.engine.buildImage(request.context, {
+      dockerfile: request.dockerfile,
+      // Absent keys must stay absent: the query string would carry an empty value.
+      ...(request.tag ? { t: request.tag } : {}),
+      ...(request.target ? { target: request.target } : {}),
+      buildargs: request.buildargs,
+      // Intermediate containers of the classic builder go away even when a step fails.
+      rm: true,
+      // Builds never reach a network: engines here run without a bridge, and drivers need none.
+      networkmode: "none",
+      forcerm: true,
+      ...(this.useBuildKit ? { version: "2" } : {}),
+      abortSignal: this.signal,
+    } as Docker.ImageBuildOptions)) as NodeJS.ReadableStream;
+
+    const decoder = this.useBuildKit ? createBuildKitDecoder() : createClassicDecoder();
+    const splitter = createJsonLineSplitter();
+    const seen = { imageId: null as string | null, error: null as string | null };
+    // BuildKit leaves out the stage name (`[1/2] RUN ...`) when a Dockerfile has a single stage.
+    const onlyStage = request.stages.length === 1 ? request.stages[0]! : null;
+    const stageByKey = new Map<string, string>();
+    const handle = (raw: BuildEvent) => {
+      let event = raw;
+      if (placement && (raw.type === "step" || raw.type === "log")) {
+        event = { ...raw, key: `${placement.keyPrefix}${raw.key}`, stage: placement.stage };
+      } else if (onlyStage && raw.type === "step" && raw.stage === null && /^\[\d+\/\d+\] /.test(raw.name)) {
+        stageByKey.set(raw.key, onlyStage);
+        event = { ...raw, stage: onlyStage };
+      } else if (raw.type === "log" && raw.stage === null && stageByKey.has(raw.key)) {
+        event = { ...raw, stage: stageByKey.get(raw.key)! };
+      }
+      this.apply(event, seen);
+    };
+
+    const guard = createEmptyTraceGuard();
+    await drainResponse(response, (chunks) => {
+      for (const chunk of chunks) {
+        for (const message of splitter.push(chunk)) {
+          if (!guard.see(message)) continue;
+          for (const event of decoder.push(message)) {
+            if (event.type === "image" || event.type === "error") guard.buildEnded();
+            handle(event);
+          }
+        }
+      }
+      return guard.shouldClose();
+    });
+    if (guard.flooded) {
+      handle({
+        type: "warning",
+        kind: "other",
+        message:
+          "the engine's BuildKit stopped sending log output and sent empty progress messages instead (a fault of BuildKit in Docker 20.10 after a very large log); the end of a step's log may be missing. Newer engines, or the classic builder, keep every line.",
+      });
+    }
+    for (const message of splitter.end()) for (const event of decoder.push(message)) handle(event);
+    for (const event of decoder.end()) handle(event);
+    this.tasks.flush();
+    this.signal.throwIfAborted();
+    if (seen.error || !seen.imageId) throw new EngineBuildFailed(seen.error ?? "the engine ended the build without an image");
+    return seen.imageId;
+  }
+
+  private apply(event: BuildEvent, seen: { imageId: string | null; error: string | null }) {
+    switch (event.type) {
+      case "log": {
+        const text = this.mask(event.text);
+        this.logs.write({ stage: event.stage, step: event.key, stream: event.stream, ts: event.ts, text });
+        this.tasks.line(text);
+        break;
+      }
+      case "step":
+        this.tracker!.apply({ ...event, name: this.mask(event.name), error: event.error ? this.mask(event.error) : undefined });
+        signalBuildChanged(this.buildId);
+        break;
+      case "image":
+        seen.imageId = event.id;
+        break;
+      case "error":
+        seen.error = this.mask(event.message);
+        break;
+      case "warning": {
+        const message = this.mask(event.message);
+        if (!this.warnings.includes(message)) this.warnings.push(message);
+        this.logs.note(`kobuild: warning: ${message}`);
+        break;
+      }
+    }
+  }
+}
+
+/** What a kind of build does with a session; returns the image record of its result, if any. */
+export type BuildRecipe = (session: BuildSession) => Promise<{ imageRecordId: number | null }>;

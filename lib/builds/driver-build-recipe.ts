@@ -1,0 +1,67 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { eq, inArray } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { bundles, workspaces } from "@/lib/db/schema";
+import { bundlePath } from "@/lib/bundles/bundle-path";
+import { ensureEmptyCacheImage } from "@/lib/docker/ensure-empty-cache-image";
+import { pullForBuild } from "@/lib/registries/registry-transfer";
+import { toBuildArgs, type DriverBuildOptions } from "./build-args";
+import { streamBuildContext } from "./build-context";
+import type { BuildSecrets } from "./build-secrets";
+import type { BuildRecipe } from "./build-session";
+import { parseDockerfileStages } from "./dockerfile-stages";
+import { storeDriverImage } from "./store-driver-image";
+
+export type StoredBuildOptions = DriverBuildOptions & { bundleIds: number[] | null; redhatCredentials: boolean };
+
+/**
+ * The dockerized driver build: the workspace and the bundles go in, the
+ * drivers are read out of the image it made.
+ */
+export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
+  return async (session) => {
+    const { db, build } = session;
+    const workspace = db.select().from(workspaces).where(eq(workspaces.id, build.workspaceId!)).get();
+    if (!workspace) throw new Error("the build's workspace no longer exists");
+    const options = build.options as unknown as StoredBuildOptions;
+
+    const dockerfile = path.join(workspace.path, workspace.dockerfile);
+    const declared = parseDockerfileStages(await fs.promises.readFile(dockerfile, "utf8"));
+    session.declareStages(declared);
+    if (!options.cacheRepo) await ensureEmptyCacheImage(session.engine);
+    else await pullCache(session, `${options.cacheRepo}/collector-drivers:${options.cacheTag}`);
+    const bundleFiles = selectBundleFiles(db, options.bundleIds);
+    session.note(
+      `building ${workspace.name} at ${options.branch} with ${bundleFiles.length} bundle(s), ` +
+        `${session.useBuildKit ? "BuildKit" : "the classic builder"} on Docker ${session.engineVersion}`,
+    );
+
+    const imageId = await session.runOnEngine({
+      context: streamBuildContext({ workspacePath: workspace.path, bundleFiles }),
+      dockerfile: `collector/${workspace.dockerfile}`,
+      stages: declared,
+      tag: build.tag,
+      target: build.target,
+      buildargs: toBuildArgs(options, secrets),
+    });
+    if (build.target) return { imageRecordId: null };
+    session.note("reading /kernel-modules and /FAILURES from the image");
+    session.logs.flush();
+    const stored = await storeDriverImage(db, session.engine, imageId, { tag: build.tag, signal: session.signal });
+    session.note(`${stored.drivers} driver file(s) and marker(s), ${stored.failures} failure log(s)`);
+    return { imageRecordId: stored.imageId };
+  };
+}
+
+/** A cache in a configured registry is pulled with its credentials first; the engine then finds it locally. */
+async function pullCache(session: Parameters<BuildRecipe>[0], ref: string) {
+  const registry = await pullForBuild(session.engine, ref, { signal: session.signal, onStatus: (line) => session.note(`pull: ${line}`) });
+  if (registry) session.note(`pulled the cache image ${ref} from registry ${registry}`);
+}
+
+function selectBundleFiles(db: Db, ids: number[] | null) {
+  const rows = ids ? db.select().from(bundles).where(inArray(bundles.id, ids)).all() : db.select().from(bundles).all();
+  return rows.map((b) => bundlePath(b.kernel));
+}

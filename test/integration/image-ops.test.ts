@@ -1,0 +1,395 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundlesDir, docker, imageLayers, runDocker, tempDir } from "./helpers/driver-build";
+import { startTestRegistry, registryTags, type TestRegistry } from "./helpers/registry";
+import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
+import { waitForBuild } from "./helpers/wait-for-build";
+
+const dataDir = freshDataDir("images");
+
+const { getDb } = await import("@/lib/db/client");
+const { bundles, drivers, images, registries, tasks } = await import("@/lib/db/schema");
+const { createBuild } = await import("@/lib/builds/create-build");
+const { createBuildBodySchema } = await import("@/lib/builds/build-schemas");
+const { readLogLines } = await import("@/lib/builds/read-log-lines");
+const { importSample } = await import("@/lib/workspace/import-sample");
+const { registerWorkspace } = await import("@/lib/workspace/register-workspace");
+const { eq } = await import("drizzle-orm");
+const registriesRoute = await import("@/app/api/registries/route");
+const registryRoute = await import("@/app/api/registries/[id]/route");
+const tagsRoute = await import("@/app/api/registries/[id]/tags/route");
+const pullRoute = await import("@/app/api/registries/[id]/pull/route");
+const pushRoute = await import("@/app/api/images/[id]/push/route");
+const mergeRoute = await import("@/app/api/images/merge/route");
+const squashRoute = await import("@/app/api/images/squash/route");
+const collectorRoute = await import("@/app/api/images/collector/route");
+
+// Everything this file tags carries the run's name, and goes at the end.
+const run = `${process.pid}-${Date.now().toString(36)}`;
+const testRepo = `kobuild-test-${run}`;
+const madeRefs = new Set<string>();
+
+let registry: TestRegistry;
+let registryId = 0;
+let workspaceId = 0;
+let workspacePath = "";
+let setA: number[] = [];
+let setB: number[] = [];
+let buildA: Awaited<ReturnType<typeof waitForBuild>>;
+let buildB: Awaited<ReturnType<typeof waitForBuild>>;
+
+const none = { params: Promise.resolve({}) };
+const idParams = (id: number) => ({ params: Promise.resolve({ id: String(id) }) });
+const request = (method: string, body?: unknown, url = "http://127.0.0.1/api") =>
+  new Request(url, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+async function json<T>(response: Response, status: number): Promise<T> {
+  const body = (await response.json()) as T;
+  expect(response.status, JSON.stringify(body)).toBe(status);
+  return body;
+}
+type Build = { id: number; tag: string | null; status: string };
+
+function pathsOf(imageRecordId: number) {
+  return getDb().select({ path: drivers.path }).from(drivers).where(eq(drivers.imageId, imageRecordId)).all().map((d) => d.path).sort();
+}
+function layersOf(imageRecordId: number) {
+  return getDb().select({ layers: images.layers }).from(images).where(eq(images.id, imageRecordId)).get()!.layers!;
+}
+function taskKeys(buildId: number) {
+  return getDb().select().from(tasks).where(eq(tasks.buildId, buildId)).all().map((t) => `${t.kernel} ${t.moduleVersion} ${t.flavour}`).sort();
+}
+async function imageExists(ref: string) {
+  return (await runDocker(["image", "inspect", ref])).code === 0;
+}
+async function removeImage(ref: string) {
+  await runDocker(["rmi", ref]);
+}
+async function startOperation(route: { POST: (r: Request, c: typeof none) => Promise<Response> }, body: unknown) {
+  const build = await json<Build>(await route.POST(request("POST", body), none), 201);
+  if (build.tag) madeRefs.add(build.tag);
+  return waitForBuild(build.id);
+}
+
+beforeAll(async () => {
+  registry = await startTestRegistry();
+  workspacePath = makeSampleWorkspace(dataDir);
+  // A change unique to this run (built as the working tree is): the engine's
+  // cache of an earlier run must not turn these builds into cached ones,
+  // whose logs hold no task lines.
+  fs.appendFileSync(path.join(workspacePath, "kernel-modules/probe/main.c"), `/* image operations test ${run} */\n`);
+  const sample = await importSample({ workspacePath, bundleDir: bundlesDir });
+  workspaceId = sample.workspace.id;
+  // Two shards of the kernels that build, as CI splits them.
+  const real = getDb().select().from(bundles).all().filter((b) => b.version >= 4).map((b) => b.id).sort((a, b) => a - b);
+  expect(real.length).toBeGreaterThanOrEqual(4);
+  setA = real.slice(0, 2);
+  setB = real.slice(2);
+  // Tags of this run's own: kobuild's default build-<id> names are shared by every data directory on the engine.
+  const start = async (bundleIds: number[], shard: string) =>
+    createBuild(createBuildBodySchema.parse({ workspaceId, branch: "master", bundleIds, checkoutBeforePatching: false, tag: `${testRepo}/collector-drivers:${shard}` }));
+  const a = await start(setA, "a");
+  const b = await start(setB, "b");
+  buildA = await waitForBuild(a.id);
+  buildB = await waitForBuild(b.id);
+  for (const build of [buildA, buildB]) {
+    expect(build.status, build.error ?? "").toBe("succeeded");
+    madeRefs.add(build.tag!);
+    expect(taskKeys(build.id).length, `tasks of build ${build.id}`).toBeGreaterThan(0);
+  }
+});
+
+afterAll(async () => {
+  for (const ref of madeRefs) await removeImage(ref);
+  await registry?.stop();
+});
+
+describe("registries", () => {
+  it("refuses a wrong password with a clear error and stores nothing", async () => {
+    const refused = await json<{ error: string; code: string }>(
+      await registriesRoute.POST(request("POST", { name: "local", url: registry.url, username: registry.username, password: "not-the-password" }), none),
+      422,
+    );
+    expect(refused.error).toBe(`the registry ${registry.url} refused the user name or password of ${registry.username}`);
+    expect(getDb().select().from(registries).all()).toEqual([]);
+    expect((await json<{ registries: unknown[] }>(await registriesRoute.GET(request("GET"), none), 200)).registries).toEqual([]);
+    // And a registry that does not answer is a bad gateway, not a stored row.
+    const dead = await registriesRoute.POST(request("POST", { name: "dead", url: "127.0.0.1:1", username: "u", password: "p" }), none);
+    expect(dead.status).toBe(502);
+    expect(getDb().select().from(registries).all()).toEqual([]);
+  });
+
+  it("stores the right password sealed and never answers with it", async () => {
+    const added = await json<{ id: number; passwordSet: boolean }>(
+      await registriesRoute.POST(request("POST", { name: "local", url: registry.url, username: registry.username, password: registry.password }), none),
+      201,
+    );
+    registryId = added.id;
+    expect(added).toMatchObject({ name: "local", url: registry.url, username: registry.username, passwordSet: true });
+    const listed = await (await registriesRoute.GET(request("GET"), none)).text();
+    expect(listed).toContain(`"passwordSet":true`);
+    expect(listed).not.toContain(registry.password);
+    getDb().$client.pragma("wal_checkpoint(TRUNCATE)");
+    for (const file of ["kobuild.db", "kobuild.db-wal"].filter((f) => fs.existsSync(path.join(dataDir, f)))) {
+      expect(fs.readFileSync(path.join(dataDir, file)).includes(Buffer.from(registry.password))).toBe(false);
+    }
+    expect(fs.statSync(path.join(dataDir, "secret.key")).mode & 0o777).toBe(0o600);
+    // The same name or address twice is a conflict.
+    expect((await registriesRoute.POST(request("POST", { name: "again", url: registry.url, username: registry.username, password: registry.password }), none)).status).toBe(409);
+  });
+
+  it("pushes two build results as two tags and lists them", async () => {
+    for (const [build, tag] of [
+      [buildA, `a-${run}`],
+      [buildB, `b-${run}`],
+    ] as const) {
+      const pushed = await json<{ ref: string; digest: string | null }>(
+        await pushRoute.POST(request("POST", { registryId, repository: "drivers/collector-drivers", tag }), idParams(build.image!.id)),
+        200,
+      );
+      expect(pushed.ref).toBe(`${registry.url}/drivers/collector-drivers:${tag}`);
+      expect(pushed.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      madeRefs.add(pushed.ref);
+    }
+    expect(await registryTags(registry, "drivers/collector-drivers")).toEqual([`a-${run}`, `b-${run}`]);
+    const listed = await json<{ tags: string[] }>(
+      await tagsRoute.GET(request("GET", undefined, `http://127.0.0.1/api/registries/${registryId}/tags?repository=drivers/collector-drivers`), idParams(registryId)),
+      200,
+    );
+    expect(listed.tags).toEqual([`a-${run}`, `b-${run}`]);
+    const missing = await tagsRoute.GET(request("GET", undefined, `http://127.0.0.1/api/registries/${registryId}/tags?repository=nothing/here`), idParams(registryId));
+    expect(missing.status).toBe(404);
+  });
+
+  it("lists the registry's tags beside the images kobuild has read, linked by image id", async () => {
+    const { listDriverImages } = await import("@/lib/docker/image/list-driver-images");
+    const listing = await listDriverImages();
+    expect(listing.registries).toEqual([expect.objectContaining({ name: "local", url: registry.url, error: null })]);
+    for (const [build, tag] of [
+      [buildA, `a-${run}`],
+      [buildB, `b-${run}`],
+    ] as const) {
+      const item = listing.images.find((i) => i.recordId === build.image!.id);
+      expect(item, `image of build ${build.id}`).toBeDefined();
+      expect(item!.registryRefs.map((r) => r.ref)).toContain(`${registry.url}/drivers/collector-drivers:${tag}`);
+      expect(item!.refs).toContain(build.tag);
+      expect(item!.local).toBe(true);
+      expect(item!.producedBy).toEqual({ buildId: build.id, kind: "drivers" });
+      const stored = getDb().select().from(drivers).where(eq(drivers.imageId, build.image!.id)).all();
+      expect(item!.totals.drivers + item!.totals.markers).toBe(stored.length);
+    }
+  });
+});
+
+describe("merge and squash", () => {
+  it("merges the two pushed shards, pulled from the registry, into an image with the union of their drivers", async () => {
+    // Only the registry holds them now: the merge has to pull them with the stored credentials.
+    for (const t of ["a", "b"]) await removeImage(`${registry.url}/drivers/collector-drivers:${t}-${run}`);
+    const merged = await startOperation(mergeRoute, { DRIVER_REPO: `${registry.url}/drivers`, BASE_TAG: `a-${run}`, DRIVER_TAG: `b-${run}`, tag: `${testRepo}/collector-drivers:merged` });
+    expect(merged.status, merged.error ?? "").toBe("succeeded");
+    expect(merged.kind).toBe("merge");
+    expect(merged.warnings).toEqual([]);
+    expect(merged.plan).toMatchObject({ planned: 1, done: 1 });
+    expect(merged.stages.map((s) => [s.name, s.status])).toEqual([[`merge b-${run}`, "done"]]);
+    const log = readLogLines(merged.id, { limit: 10_000 }).map((l) => l.text).join("\n");
+    expect(log).toContain(`pulled ${registry.url}/drivers/collector-drivers:a-${run} from registry local`);
+    expect(log).toContain("1 of 1 merged");
+    expect(log).not.toContain(registry.password);
+    const union = [...new Set([...pathsOf(buildA.image!.id), ...pathsOf(buildB.image!.id)])].sort();
+    expect(union.length).toBeGreaterThan(pathsOf(buildA.image!.id).length);
+    expect(pathsOf(merged.image!.id)).toEqual(union);
+    for (const t of ["a", "b"]) madeRefs.add(`${registry.url}/drivers/collector-drivers:${t}-${run}`);
+  });
+
+  it("merges several tags in order in one operation, then squashes the result to two layers", async () => {
+    // The shards were built as <testRepo>/collector-drivers:a and :b.
+    expect([buildA.tag, buildB.tag]).toEqual([`${testRepo}/collector-drivers:a`, `${testRepo}/collector-drivers:b`]);
+    await docker(["tag", "kobuild/collector-drivers:empty", `${testRepo}/collector-drivers:empty`]);
+    madeRefs.add(`${testRepo}/collector-drivers:empty`);
+
+    const merged = await startOperation(mergeRoute, { driversRepo: testRepo, baseTag: "empty", extraTags: ["a", "b"], tag: "all" });
+    expect(merged.status, merged.error ?? "").toBe("succeeded");
+    expect(merged.tag).toBe(`${testRepo}/collector-drivers:all`);
+    expect(merged.plan).toMatchObject({ planned: 2, done: 2 });
+    expect(merged.stages.map((s) => s.name)).toEqual(["merge a", "merge b"]);
+    const text = readLogLines(merged.id, { limit: 10_000 }).map((l) => l.text);
+    expect(text.indexOf("kobuild: 1 of 2 merged (a)")).toBeLessThan(text.indexOf("kobuild: 2 of 2 merged (b)"));
+    const union = [...new Set([...pathsOf(buildA.image!.id), ...pathsOf(buildB.image!.id)])].sort();
+    expect(pathsOf(merged.image!.id)).toEqual(union);
+    // No temporary tag of the merge is left behind.
+    expect(await docker(["images", "--format", "{{.Tag}}", `${testRepo}/collector-drivers`])).not.toMatch(/kobuild-merge/);
+    const mergedLayers = layersOf(merged.image!.id);
+    expect(mergedLayers).toBe(await imageLayers(merged.tag!));
+    expect(mergedLayers).toBeGreaterThan(2);
+
+    const squashed = await startOperation(squashRoute, { DRIVERS_REPO: testRepo, DRIVERS_TAG: "all" });
+    expect(squashed.status, squashed.error ?? "").toBe("succeeded");
+    expect(squashed.tag).toBe(`${testRepo}/collector-drivers:all-squashed`);
+    expect(layersOf(squashed.image!.id)).toBe(2);
+    expect(await imageLayers(squashed.tag!)).toBe(2);
+    expect(squashed.options).toMatchObject({ layersBefore: mergedLayers });
+    expect(pathsOf(squashed.image!.id)).toEqual(union);
+  });
+
+  it("warns when the image to squash is near the layer limit, and squashes it to two layers", async () => {
+    // The empty cache image's layers, and one more per COPY.
+    const ctx = tempDir("tall");
+    const lines = ["FROM kobuild/collector-drivers:empty"];
+    for (let i = 0; i < 100; i++) {
+      fs.writeFileSync(path.join(ctx, `f${i}`), `${i}\n`);
+      lines.push(`COPY f${i} /layers/f${i}`);
+    }
+    fs.writeFileSync(path.join(ctx, "Dockerfile"), `${lines.join("\n")}\n`);
+    await docker(["build", "--network", "none", "-q", "-t", `${testRepo}/collector-drivers:tall`, ctx]);
+    madeRefs.add(`${testRepo}/collector-drivers:tall`);
+    fs.rmSync(ctx, { recursive: true, force: true });
+    const tall = await imageLayers(`${testRepo}/collector-drivers:tall`);
+    expect(tall).toBeGreaterThanOrEqual(100);
+    expect(tall).toBeLessThanOrEqual(127);
+
+    const squashed = await startOperation(squashRoute, { driversRepo: testRepo, driversTag: "tall" });
+    expect(squashed.status, squashed.error ?? "").toBe("succeeded");
+    expect(squashed.warnings).toEqual([`${testRepo}/collector-drivers:tall has ${tall} layers, near the engine's limit of 127 (overlay2): squash it before merging more into it`]);
+    expect(squashed.options).toMatchObject({ layersBefore: tall });
+    expect(layersOf(squashed.image!.id)).toBe(2);
+  });
+
+  it("merges into one of its own inputs safely, and refuses to replace it with a result that lost drivers", async () => {
+    await docker(["tag", "kobuild/collector-drivers:empty", `${testRepo}/collector-drivers:acc`]);
+    madeRefs.add(`${testRepo}/collector-drivers:acc`);
+    const accumulated = await startOperation(mergeRoute, { driversRepo: testRepo, baseTag: "acc", extraTags: ["a"], tag: "acc" });
+    expect(accumulated.status, accumulated.error ?? "").toBe("succeeded");
+    expect(pathsOf(accumulated.image!.id)).toEqual(pathsOf(buildA.image!.id));
+    const before = (await docker(["image", "inspect", "-f", "{{.Id}}", `${testRepo}/collector-drivers:acc`])).trim();
+
+    // A checkout whose Dockerfile.merge forgets the base's drivers.
+    const broken = fs.mkdtempSync(path.join(dataDir, "broken-merge-"));
+    execFileSync("git", ["clone", "-q", workspacePath, broken]);
+    fs.writeFileSync(
+      path.join(broken, "kernel-modules/dockerized/Dockerfile.merge"),
+      "ARG DRIVER_REPO\nARG DRIVER_TAG\nFROM ${DRIVER_REPO}/collector-drivers:${DRIVER_TAG}\n",
+    );
+    const ws = await registerWorkspace({ name: "broken-merge", path: broken });
+    const refused = await startOperation(mergeRoute, { workspaceId: ws.id, driversRepo: testRepo, baseTag: "acc", extraTags: ["b"], tag: "acc" });
+    expect(refused.status).toBe("failed");
+    expect(refused.error).toMatch(new RegExp(`^${pathsOf(buildA.image!.id).length} of the inputs' \\d+ driver file\\(s\\) are missing from ${testRepo}/collector-drivers:acc: /kernel-modules/.* is one of the inputs, so it was left as it was$`));
+    expect((await docker(["image", "inspect", "-f", "{{.Id}}", `${testRepo}/collector-drivers:acc`])).trim()).toBe(before);
+
+    // Into a new tag, the same loss is a warning on a finished merge.
+    const warned = await startOperation(mergeRoute, { workspaceId: ws.id, driversRepo: testRepo, baseTag: "acc", extraTags: ["b"], tag: "lossy" });
+    expect(warned.status).toBe("succeeded");
+    expect(warned.warnings).toEqual([expect.stringMatching(new RegExp(`^${pathsOf(buildA.image!.id).length} of the inputs' \\d+ driver file\\(s\\) are missing from ${testRepo}/collector-drivers:lossy: `))]);
+  });
+
+  it("answers 400 for a body that does not fit and 404 for an input that does not exist", async () => {
+    const bad = await mergeRoute.POST(request("POST", { DRIVER_REPO: "a", DRIVERS_REPO: "b", BASE_TAG: "x", DRIVER_TAG: "y" }), none);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/say different things/);
+    const missing = await mergeRoute.POST(request("POST", { driversRepo: testRepo, baseTag: "a", extraTags: ["no-such-tag"] }), none);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: string }).error).toBe(`no such image ${testRepo}/collector-drivers:no-such-tag`);
+  });
+});
+
+describe("a build whose cache is in the registry", () => {
+  it("pulls the cache with the stored credentials and builds only what the cache lacks", async () => {
+    const cacheRef = `${registry.url}/drivers/collector-drivers:a-${run}`;
+    await removeImage(cacheRef);
+    expect(await imageExists(cacheRef)).toBe(false);
+    const queued = await createBuild(
+      createBuildBodySchema.parse({
+        workspaceId,
+        branch: "master",
+        bundleIds: [...setA, ...setB],
+        checkoutBeforePatching: false,
+        cacheRepo: `${registry.url}/drivers`,
+        cacheTag: `a-${run}`,
+        tag: `${testRepo}/collector-drivers:cached`,
+      }),
+    );
+    const build = await waitForBuild(queued.id);
+    madeRefs.add(build.tag!);
+    expect(build.status, build.error ?? "").toBe("succeeded");
+    expect(await imageExists(cacheRef)).toBe(true);
+
+    const aTasks = getDb().select().from(tasks).where(eq(tasks.buildId, buildA.id)).all();
+    const aFailed = aTasks.filter((t) => t.state === "failed").map((t) => `${t.kernel} ${t.moduleVersion} ${t.flavour}`);
+    // Planned: the second shard's tasks, and the first shard's failures (a failure leaves nothing in the cache).
+    expect(taskKeys(build.id)).toEqual([...taskKeys(buildB.id), ...aFailed].sort());
+    expect(taskKeys(build.id).length).toBeLessThan(taskKeys(buildA.id).length + taskKeys(buildB.id).length);
+    const log = readLogLines(build.id, { limit: 100_000 }).map((l) => l.text);
+    const skippedForCache = log.filter((l) => /^KOBUILD-SKIP .* reason=cache$/.test(l));
+    expect(skippedForCache.length).toBe(aTasks.length - aFailed.length);
+    expect(log.join("\n")).not.toContain(registry.password);
+    // The result holds both shards' drivers.
+    const union = [...new Set([...pathsOf(buildA.image!.id), ...pathsOf(buildB.image!.id)])].sort();
+    expect(pathsOf(build.image!.id)).toEqual(union);
+  });
+
+  it("pulls a cache image over the API and reads it", async () => {
+    const cacheRef = `${registry.url}/drivers/collector-drivers:b-${run}`;
+    await removeImage(cacheRef);
+    const pulled = await json<{ ref: string; image: { id: number; drivers: number } }>(
+      await pullRoute.POST(request("POST", { repository: "drivers/collector-drivers", tag: `b-${run}` }), idParams(registryId)),
+      200,
+    );
+    expect(pulled.ref).toBe(cacheRef);
+    expect(pulled.image.drivers).toBe(pathsOf(buildB.image!.id).length);
+    expect((await pullRoute.POST(request("POST", { repository: "drivers/collector-drivers", tag: "never-pushed" }), idParams(registryId))).status).toBe(404);
+  });
+});
+
+describe("the full collector image", () => {
+  it("holds one module version's drivers flat in /kernel-modules of the -slim image", async () => {
+    // A stand-in for the -slim collector image: a base with a file of its own.
+    const ctx = tempDir("slim");
+    fs.writeFileSync(path.join(ctx, "collector"), "#!/bin/sh\necho stand-in collector\n");
+    fs.writeFileSync(path.join(ctx, "Dockerfile"), "FROM kobuild/drivers-base:1\nCOPY collector /usr/local/bin/collector\n");
+    await docker(["build", "--network", "none", "-q", "-t", `${testRepo}/collector:3.11.0-slim`, ctx]);
+    madeRefs.add(`${testRepo}/collector:3.11.0-slim`);
+    fs.rmSync(ctx, { recursive: true, force: true });
+
+    const aDrivers = getDb().select().from(drivers).where(eq(drivers.imageId, buildA.image!.id)).all();
+    const moduleVersion = aDrivers.find((d) => d.kind === "driver")!.moduleVersion;
+    const expected = aDrivers.filter((d) => d.moduleVersion === moduleVersion && d.kind === "driver").map((d) => path.posix.basename(d.path)).sort();
+    const built = await startOperation(collectorRoute, {
+      COLLECTOR_REPO: testRepo,
+      COLLECTOR_TAG: "3.11.0-slim",
+      DRIVERS_REPO: testRepo,
+      DRIVERS_TAG: "a",
+      MODULE_VERSION: moduleVersion,
+    });
+    expect(built.status, built.error ?? "").toBe("succeeded");
+    expect(built.tag).toBe(`${testRepo}/collector:3.11.0-dockerized`);
+
+    // Read with the CLI, independently of kobuild.
+    const container = (await docker(["create", built.tag!, "/none"])).trim();
+    let listing: string[];
+    try {
+      listing = execFileSync("bash", ["-c", `/usr/bin/docker export ${container} | tar -t`], { encoding: "utf8", maxBuffer: 64 << 20 }).split("\n");
+    } finally {
+      await docker(["rm", container]);
+    }
+    const flat = listing.filter((p) => /^kernel-modules\/[^/]+$/.test(p)).map((p) => p.slice("kernel-modules/".length)).sort();
+    expect(flat).toEqual(expected);
+    expect(listing).toContain("usr/local/bin/collector");
+    expect(listing.some((p) => p.endsWith(".unavail"))).toBe(false);
+    // kobuild reads the flat drivers as that module version's.
+    const stored = getDb().select().from(drivers).where(eq(drivers.imageId, built.image!.id)).all();
+    expect(stored.map((d) => path.posix.basename(d.path)).sort()).toEqual(expected);
+    expect(new Set(stored.map((d) => d.moduleVersion))).toEqual(new Set([moduleVersion]));
+
+    const wrongVersion = await startOperation(collectorRoute, { COLLECTOR_REPO: testRepo, COLLECTOR_TAG: "3.11.0-slim", DRIVERS_REPO: testRepo, DRIVERS_TAG: "a", MODULE_VERSION: "9.9.9", tag: "never" });
+    expect(wrongVersion.status).toBe("failed");
+    expect(wrongVersion.error).toMatch(new RegExp(`holds no driver of module version 9\\.9\\.9 \\(it has ${moduleVersion.replace(/\./g, "\\.")}`));
+  });
+});
+
+describe("removing a registry", () => {
+  it("deletes its row and then answers 404", async () => {
+    expect((await registryRoute.DELETE(request("DELETE"), idParams(registryId))).status).toBe(200);
+    expect(getDb().select().from(registries).all()).toEqual([]);
+    expect((await registryRoute.DELETE(request("DELETE"), idParams(registryId))).status).toBe(404);
+  });
+});
