@@ -192,7 +192,7 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, sta
               )}
             </Field>
             <div className="sm:col-span-2">
-              <Field label="Result image tag" hint="Empty: kobuild/collector-drivers:build-<id>.">
+              <Field label="Result image tag" hint="Empty: kobuild/collector-drivers:build-<id>-<installation>.">
                 {(id) => <input id={id} className={inputClass} value={state.tag} onChange={(e) => set("tag", e.target.value)} placeholder="kobuild/collector-drivers:nightly" spellCheck={false} />}
               </Field>
             </div>

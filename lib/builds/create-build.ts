@@ -3,6 +3,7 @@ import { eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds, bundles, workspaces } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
+import { instanceId } from "@/lib/system/instance-id";
 import { resolveCommit } from "@/lib/workspace/git";
 import { keepBuildSecrets } from "./build-secrets";
 import type { CreateBuildBody } from "./build-schemas";
@@ -57,7 +58,7 @@ export async function createBuild(body: CreateBuildBody, { startedBy = null }: {
     .returning({ id: builds.id })
     .get();
   // Without an explicit tag the result is still addressable by a stable name.
-  if (!body.tag && !body.target) db.update(builds).set({ tag: `kobuild/collector-drivers:build-${row.id}` }).where(eq(builds.id, row.id)).run();
+  if (!body.tag && !body.target) db.update(builds).set({ tag: `kobuild/collector-drivers:build-${row.id}-${instanceId()}` }).where(eq(builds.id, row.id)).run();
   keepBuildSecrets(row.id, { redhatUsername: body.redhatUsername, redhatPassword: body.redhatPassword });
   pumpBuildQueue();
   return getBuildView(row.id);

@@ -7,6 +7,7 @@ import { getDb } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
 import { getDefaultEngine } from "@/lib/docker/engine";
 import { inspectImage } from "@/lib/docker/image/inspect-image";
+import { instanceId } from "@/lib/system/instance-id";
 import { findRegistryForImage } from "@/lib/registries/registry-store";
 import { operationInputs, type OperationOptions } from "./operation-inputs";
 import { readOperationDockerfile, type OperationKind } from "./operation-dockerfile";
@@ -14,7 +15,7 @@ import type { CollectorBody, MergeBody, SquashBody } from "./operation-schemas";
 
 export function createMerge(body: MergeBody, opts: { startedBy?: string | null; engine?: Docker } = {}) {
   const options: OperationOptions = { operation: "merge", driversRepo: body.driversRepo, baseTag: body.baseTag, extraTags: body.extraTags };
-  return queueOperation("merge", options, body, opts, (id) => `${body.driversRepo}/collector-drivers:merge-${id}`);
+  return queueOperation("merge", options, body, opts, (id) => `${body.driversRepo}/collector-drivers:merge-${id}-${instanceId()}`);
 }
 
 export function createSquash(body: SquashBody, opts: { startedBy?: string | null; engine?: Docker } = {}) {

@@ -10,6 +10,7 @@ import { operationInputs, type OperationOptions } from "./operation-inputs";
 import { readOperationDockerfile } from "./operation-dockerfile";
 import { pullInputs, removeTag, settleResult, temporaryRef } from "./operation-result";
 import { layerWarning } from "./layer-limit";
+import { instanceId } from "@/lib/system/instance-id";
 
 type Of<K extends OperationOptions["operation"]> = Extract<OperationOptions, { operation: K }>;
 
@@ -63,7 +64,7 @@ const mergeRecipe: BuildRecipe = async (session) => {
     if (warning) session.warn(warning);
   }
 
-  const temporary = (k: number) => `${o.driversRepo}/collector-drivers:kobuild-merge-${session.buildId}-${k}`;
+  const temporary = (k: number) => `${o.driversRepo}/collector-drivers:kobuild-merge-${session.buildId}-${instanceId()}-${k}`;
   let base = o.baseTag;
   try {
     for (const [i, extra] of o.extraTags.entries()) {

@@ -1,4 +1,5 @@
 import "server-only";
+import { instanceId } from "@/lib/system/instance-id";
 import { readDriverImage } from "@/lib/docker/image/read-driver-image";
 import { normalizeImageRef, splitImageRef } from "@/lib/docker/image/image-ref";
 import type { BuildSession } from "@/lib/builds/build-session";
@@ -9,7 +10,7 @@ import { layerWarning } from "./layer-limit";
 
 /** Where an operation's result waits until it has been checked: never a name a user picks. */
 export function temporaryRef(kind: string, buildId: number) {
-  return `kobuild-tmp/${kind}:build-${buildId}`;
+  return `kobuild-tmp/${kind}:build-${buildId}-${instanceId()}`;
 }
 
 /** Removes a tag kobuild made; the image itself goes only when no other tag holds it. */

@@ -86,7 +86,7 @@ beforeAll(async () => {
   expect(real.length).toBeGreaterThanOrEqual(4);
   setA = real.slice(0, 2);
   setB = real.slice(2);
-  // Tags of this run's own: kobuild's default build-<id> names are shared by every data directory on the engine.
+  // Tags of this run's own, easy to find and remove afterwards.
   const start = async (bundleIds: number[], shard: string) =>
     createBuild(createBuildBodySchema.parse({ workspaceId, branch: "master", bundleIds, checkoutBeforePatching: false, tag: `${testRepo}/collector-drivers:${shard}` }));
   const a = await start(setA, "a");
