@@ -5,7 +5,24 @@ import { useRouter } from "next/navigation";
 export type SubjectOption = { value: string; label: string };
 
 /** Chooses the build or image a page shows; the choice is the URL. */
-export function SubjectPicker({ label, current, builds, images, basePath, param = "subject" }: { label: string; current: string; builds: SubjectOption[]; images: SubjectOption[]; basePath: string; param?: string }) {
+/** With `param`, the choice goes into that parameter (`from=build:12`), next to the `extra` ones; else as `build=12` or `image=3`. */
+export function SubjectPicker({
+  label,
+  current,
+  builds,
+  images,
+  basePath,
+  param = "subject",
+  extra = {},
+}: {
+  label: string;
+  current: string;
+  builds: SubjectOption[];
+  images: SubjectOption[];
+  basePath: string;
+  param?: string;
+  extra?: Record<string, string>;
+}) {
   const router = useRouter();
   return (
     <label className="flex flex-wrap items-center gap-2 text-sm font-medium">
@@ -15,7 +32,8 @@ export function SubjectPicker({ label, current, builds, images, basePath, param 
         value={current}
         onChange={(e) => {
           const [kind, id] = e.target.value.split(":");
-          router.push(`${basePath}?${param === "subject" ? `${kind}=${id}` : `${param}=${e.target.value}`}`);
+          const next = param === "subject" ? new URLSearchParams({ [kind!]: id! }) : new URLSearchParams({ ...extra, [param]: e.target.value });
+          router.push(`${basePath}?${next}`);
         }}
       >
         {builds.length ? (
