@@ -1,0 +1,101 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { saveScreenshot } from "./screenshot";
+
+// Coverage, failures and compare after real sample builds: master builds
+// both flavours for the real kernels and fails on the 3.10 kernel (its bundle
+// lacks headers); bpf-ringbuf's probe fails on the 6.1 kernels.
+
+type Wire = { kernels: { name: string }[]; moduleVersions: string[]; cells: string; states: Record<string, string> };
+
+async function sampleBuild(request: APIRequestContext, branch: string) {
+  const { workspaces } = (await (await request.get("/api/workspaces")).json()) as { workspaces: { id: number; name: string }[] };
+  const created = await request.post("/api/builds", { data: { workspaceId: workspaces.find((w) => w.name === "sample")!.id, branch } });
+  expect(created.status()).toBe(201);
+  const { id } = (await created.json()) as { id: number };
+  await expect
+    .poll(async () => ((await (await request.get(`/api/builds/${id}`)).json()) as { status: string }).status, { timeout: 240_000, intervals: [1000] })
+    .toMatch(/succeeded|failed|cancelled|interrupted/);
+  expect(((await (await request.get(`/api/builds/${id}`)).json()) as { status: string }).status).toBe("succeeded");
+  return id;
+}
+
+const cellsOf = (wire: Wire) => {
+  const out = new Map<string, string>();
+  wire.kernels.forEach((k, ki) =>
+    wire.moduleVersions.forEach((_, m) => (["mod", "bpf"] as const).forEach((f, fi) => out.set(`${k.name} ${f}`, wire.states[wire.cells[(ki * wire.moduleVersions.length + m) * 2 + fi]!]!))),
+  );
+  return out;
+};
+
+let master = 0;
+let ringbuf = 0;
+
+test.beforeAll(async ({ request }) => {
+  test.setTimeout(600_000);
+  master = await sampleBuild(request, "master");
+  ringbuf = await sampleBuild(request, "bpf-ringbuf");
+});
+
+test("the grid shows built, failed and unavailable cells, and a failed cell's panel shows its log", async ({ page, request }) => {
+  const { bundles } = (await (await request.get("/api/bundles")).json()) as { bundles: { kernel: string; version: number }[] };
+  await page.goto(`/coverage?build=${master}`);
+  const grid = page.getByRole("grid", { name: /Coverage/ });
+  for (const b of bundles.filter((x) => x.version >= 4)) {
+    await expect(grid.getByRole("button", { name: `${b.kernel} 2.2.0 mod: built` })).toBeVisible();
+    await expect(grid.getByRole("button", { name: `${b.kernel} 2.2.0 bpf: built` })).toBeVisible();
+  }
+  const old = bundles.find((x) => x.version === 3)!.kernel;
+  await expect(grid.getByRole("button", { name: `${old} 2.2.0 bpf: unavailable` })).toBeVisible();
+  await saveScreenshot(page, "coverage-grid");
+
+  await grid.getByRole("button", { name: `${old} 2.2.0 mod: failed` }).click();
+  await expect(page).toHaveURL(new RegExp(`cell=${encodeURIComponent(`${old}/2.2.0/mod`).replace(/[.+]/g, "\\$&")}`));
+  await expect(page.getByTestId("cell-state")).toHaveText("failed");
+  await expect(page.getByTestId("failure-log")).toContainText("No such file or directory");
+  await saveScreenshot(page, "coverage-failed-cell");
+
+  // The URL alone brings the view back: filters and the chosen cell.
+  await page.goto(`/coverage?build=${master}&state=failed&flavour=mod`);
+  await expect(page.getByTestId("grid-summary")).toContainText("1 of");
+  await expect(grid.getByRole("button", { name: /bpf:/ })).toHaveCount(0);
+  await page.getByLabel(/uname -r/).fill("no-such-kernel");
+  await expect(page.getByText("No kernel matches these filters.")).toBeVisible();
+});
+
+test("a built cell offers its driver, whose bytes match the sha256 shown", async ({ page }) => {
+  await page.goto(`/coverage?build=${master}`);
+  await page.getByRole("grid", { name: /Coverage/ }).getByRole("button", { name: /2\.2\.0 mod: built/ }).first().click();
+  const sha = (await page.getByTestId("driver-sha256").textContent())!.trim();
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /^Download collector-.*\.ko\.gz$/ }).click()]);
+  const body = await (await import("node:fs/promises")).readFile((await download.path())!);
+  expect((await import("node:crypto")).createHash("sha256").update(body).digest("hex")).toBe(sha);
+});
+
+test("the failures page groups the failures by their error", async ({ page, request }) => {
+  const api = (await (await request.get(`/api/builds/${ringbuf}/failures`)).json()) as { total: number; groups: { signature: string; count: number }[] };
+  await page.goto(`/failures?build=${ringbuf}`);
+  await expect(page.getByTestId("failures-summary")).toHaveText(new RegExp(`^${api.total} failures? in ${api.groups.length} groups?$`));
+  const probe = page.getByRole("region", { name: /BPF_MAP_TYPE_CGRP_STORAGE/ });
+  await expect(probe).toContainText("6.1.0-55-amd64");
+  await expect(page.getByRole("region", { name: /^Failure log of/ }).first()).toBeVisible();
+  await saveScreenshot(page, "failures-grouped");
+  // A failure leads to its cell in the grid.
+  await page.getByText("Every failure of this group").first().click();
+  await page.getByRole("link", { name: /6\.1\.0-55-amd64 2\.3\.0 bpf/ }).click();
+  await expect(page.getByTestId("cell-state")).toHaveText("failed");
+});
+
+test("compare lists exactly the cells that changed between the two builds", async ({ page, request }) => {
+  const from = cellsOf((await (await request.get(`/api/builds/${master}/coverage`)).json()) as Wire);
+  const to = cellsOf((await (await request.get(`/api/builds/${ringbuf}/coverage`)).json()) as Wire);
+  const changed = [...to].filter(([key, state]) => from.get(key) !== state).map(([key]) => key);
+  expect(changed.length).toBeGreaterThan(0);
+  await page.goto(`/coverage/compare?from=build:${master}&to=build:${ringbuf}`);
+  const rows = page.locator("tbody tr");
+  await expect(rows).toHaveCount(changed.length);
+  for (const key of changed) {
+    const [kernel, flavour] = key.split(" ");
+    await expect(rows.filter({ has: page.getByRole("rowheader", { name: kernel, exact: true }) }).filter({ hasText: flavour! })).toHaveCount(1);
+  }
+  await saveScreenshot(page, "coverage-compare");
+});
