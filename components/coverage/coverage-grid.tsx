@@ -191,7 +191,7 @@ export function CoverageGrid({ source, initial, imageId, live, failuresHref, exp
       <Legend />
 
       <div className={selected ? "grid gap-4 xl:grid-cols-[minmax(0,1fr)_26rem]" : ""}>
-        <div role="grid" aria-label="Coverage: kernels by module version and flavour" aria-rowcount={kernels.length + 1} className="overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div role="grid" aria-label="Coverage: kernels by module version and flavour" aria-rowcount={kernels.length + 1} className="self-start overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
           <div ref={scroller} className="max-h-[70vh] overflow-auto">
             <div role="row" className="sticky top-0 z-10 grid border-b border-slate-300 bg-slate-100 text-xs font-semibold dark:border-slate-700 dark:bg-slate-800" style={{ gridTemplateColumns: columnTemplate }}>
               <div role="columnheader" className="sticky left-0 bg-slate-100 px-3 py-2 dark:bg-slate-800">
