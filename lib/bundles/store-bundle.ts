@@ -113,7 +113,7 @@ async function* tee(source: BundleSource, handle: FileHandle, upload: Upload, ma
     }
     await writing;
   } finally {
-    // Stopped early: the last write's failure no longer matters, but must not go unhandled.
+    // Stopped early: let the last write settle; its failure no longer matters.
     await writing.catch(() => undefined);
   }
 }
