@@ -178,6 +178,26 @@ test("a large upload shows its progress and can be cancelled, leaving nothing st
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+test("a bundle dropped on the zone is uploaded like a chosen one", async ({ page }) => {
+  const file = sampleFiles.find((f) => kernelOf(f).includes("cloud"))!;
+  await page.goto("/bundles");
+  const dataTransfer = await page.evaluateHandle(
+    ({ name, base64 }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name, { type: "application/gzip" }));
+      return transfer;
+    },
+    { name: path.basename(file), base64: fs.readFileSync(file).toString("base64") },
+  );
+  const zone = page.getByTestId("bundle-drop-zone");
+  await zone.dispatchEvent("dragenter", { dataTransfer });
+  await expect(zone).toContainText("Release to upload");
+  await zone.dispatchEvent("drop", { dataTransfer });
+  await expect(zone).toContainText("files here");
+  const item = page.getByRole("list", { name: "Uploads" }).getByRole("listitem", { name: path.basename(file), exact: true });
+  await expect(item).toContainText(`duplicate of ${kernelOf(file)}`);
+});
+
 test("the bundles page, light and dark", async ({ page }) => {
   await page.goto("/bundles?sort=size&order=desc");
   await expect(table(page).getByRole("rowheader")).toHaveCount(sampleBundles.length);
