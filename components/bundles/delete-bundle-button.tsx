@@ -52,6 +52,7 @@ export function DeleteBundleButton({ id, kernel }: { id: number; kernel: string 
   };
 
   const titleId = `delete-bundle-${id}-title`;
+  const descriptionId = `delete-bundle-${id}-description`;
   return (
     <>
       <button
@@ -67,6 +68,7 @@ export function DeleteBundleButton({ id, kernel }: { id: number; kernel: string 
         <dialog
           ref={dialog}
           aria-labelledby={titleId}
+          aria-describedby={descriptionId}
           onCancel={(e) => {
             // Escape: close our way, so the state and the focus follow.
             e.preventDefault();
@@ -77,7 +79,7 @@ export function DeleteBundleButton({ id, kernel }: { id: number; kernel: string 
           <h2 id={titleId} className="text-lg font-semibold">
             Delete bundle <span className="font-mono break-all">{kernel}</span>?
           </h2>
-          <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
+          <p id={descriptionId} className="mt-2 text-sm text-slate-600 dark:text-slate-400">
             Its file and record are removed. Builds started from now on no longer compile drivers for this kernel; upload the file again to bring it back.
           </p>
           {error ? (
