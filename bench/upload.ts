@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -26,6 +27,7 @@ export async function benchUpload(): Promise<Result> {
     const pid = servingPid(server);
     // The first request loads the route and its modules; that memory is not the upload's.
     await uploadFile(server, path.join(cacheDir, "bundles", fs.readdirSync(path.join(cacheDir, "bundles")).find((f) => f.endsWith(".tgz"))!));
+    const loadBefore = os.loadavg()[0]!;
     const runs: { seconds: number; startRss: number; peakRss: number }[] = [];
     for (let i = 0; i < RUNS; i++) {
       const sampler = sampleRss(pid);
@@ -41,6 +43,8 @@ export async function benchUpload(): Promise<Result> {
     const mbps = runs.map((r) => size / 1e6 / r.seconds);
     const growth = runs.map((r) => r.peakRss - r.startRss);
     return {
+      // Two cores shared with anything else running: the figures only mean something on a quiet machine.
+      "upload: load average before (1 min)": round(loadBefore, 2),
       "upload: bundle size (MB)": round(size / 1e6, 1),
       "upload: runs": RUNS,
       "upload: seconds, median": round(percentile(runs.map((r) => r.seconds), 50)),
