@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { cacheDir, makeDockerfileWorkspace, percentile, postJson, repoRoot, startServer, tempDir, waitForEnd, type Server } from "./support";
+import { benchPort, cacheDir, makeDockerfileWorkspace, percentile, postJson, repoRoot, startServer, tempDir, waitForEnd, type Server } from "./support";
 
 const TOOLCHAIN = "kobuild/toolchain:bookworm-1";
 const LINES = 500_000;
@@ -32,7 +32,7 @@ export async function benchEngine(): Promise<Result> {
   const samplePath = path.join(dataDir, "workspaces", "sample");
   const sample = await importSample({ workspacePath: samplePath, bundleDir: path.join(cacheDir, "bundles") });
 
-  const server = await startServer(dataDir, 3190);
+  const server = await startServer(dataDir, benchPort);
   try {
     return {
       ...(await logThroughput(server, flood.id)),

@@ -7,6 +7,8 @@ import path from "node:path";
 
 export const repoRoot = path.resolve(__dirname, "..");
 export const cacheDir = process.env.KOBUILD_CACHE_DIR ?? path.join(repoRoot, "data", "cache");
+/** Where the benchmarks' servers listen; move it when another checkout benchmarks at the same time. */
+export const benchPort = Number(process.env.KOBUILD_BENCH_PORT ?? 3190);
 
 export function git(cwd: string, ...args: string[]) {
   return execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "bench", GIT_AUTHOR_EMAIL: "bench@kobuild.invalid", GIT_COMMITTER_NAME: "bench", GIT_COMMITTER_EMAIL: "bench@kobuild.invalid" } });
@@ -25,10 +27,10 @@ export function makeDockerfileWorkspace(dir: string, dockerfile: string) {
 export type Server = { url: string; dataDir: string; stop: () => Promise<void>; process: ChildProcess };
 
 /** Starts the built dashboard (`next build` must have run) on a free port with `dataDir`. */
-export async function startServer(dataDir: string, port: number): Promise<Server> {
+export async function startServer(dataDir: string, port: number, extraEnv: Record<string, string> = {}): Promise<Server> {
   const child = spawn(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/start.ts"], {
     cwd: repoRoot,
-    env: { ...process.env, KOBUILD_DATA_DIR: dataDir, KOBUILD_PORT: String(port), KOBUILD_HOST: "127.0.0.1" },
+    env: { ...process.env, KOBUILD_DATA_DIR: dataDir, KOBUILD_PORT: String(port), KOBUILD_HOST: "127.0.0.1", ...extraEnv },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;

@@ -9,3 +9,22 @@ export const listBundlesQuerySchema = z.object({
 });
 
 export const bundleIdParamsSchema = z.object({ id: z.string().regex(/^\d{1,12}$/, "must be a bundle id").transform(Number) });
+
+export type BundleListQuery = z.infer<typeof listBundlesQuerySchema>;
+
+/**
+ * A page's search params as a bundle filter. Unlike the API, a shared or
+ * hand-edited URL with one odd value still shows the list: that value is
+ * dropped and the others kept. Repeated params count once (the first).
+ */
+export function parseBundleListParams(params: Record<string, string | string[] | undefined>): BundleListQuery {
+  const query: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(listBundlesQuerySchema.shape)) {
+    const raw = params[key];
+    const value = Array.isArray(raw) ? raw[0] : raw;
+    if (value === undefined || value === "") continue;
+    const parsed = field.safeParse(value);
+    if (parsed.success) query[key] = parsed.data;
+  }
+  return query as BundleListQuery;
+}

@@ -24,7 +24,7 @@ export async function inspectBundle(source: BundleSource, limits: Partial<Inspec
   const counts = newArchiveCounts();
   const tree = new BundleTree(limit.maxEntries);
   const extract = tar.extract();
-  const feeding = pipeline(sourceChunks(source), gzipGate(counts), zlib.createGunzip(), unpackedMeter(counts, limit), extract);
+  const feeding = pipeline(sourceChunks(source), gzipGate(counts), zlib.createGunzip({ chunkSize: 256 * 1024 }), unpackedMeter(counts, limit), extract);
   // A failure upstream destroys `extract`, which ends the loop below with that error.
   feeding.catch(() => undefined);
   try {

@@ -1,5 +1,6 @@
 import "server-only";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import { env } from "@/lib/env";
 import { ApiError } from "@/lib/http/api-error";
@@ -15,40 +16,58 @@ const MAX_FILES = 1000;
 /**
  * Stores every file of a multipart upload as a bundle, one after the other,
  * each streamed from the request to disk. A bad file is reported by name and
- * leaves nothing behind; the others are still stored.
+ * leaves nothing behind; the others are still stored. An upload cut off
+ * midway (the browser cancelled it) ends the file being stored as a failure,
+ * so its partial copy is removed too.
  */
 export async function receiveBundleUploads(request: Request): Promise<UploadResult[]> {
   const type = request.headers.get("content-type") ?? "";
   if (!type.toLowerCase().startsWith("multipart/form-data")) throw new ApiError("bad_request", "send the bundles as multipart/form-data");
   if (!request.body) throw new ApiError("bad_request", "the request has no body");
   const maxBytes = env().maxBundleBytes;
-  const parser = busboy({ headers: { "content-type": type }, limits: { files: MAX_FILES, fields: 0, parts: MAX_FILES } });
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({ headers: { "content-type": type }, limits: { files: MAX_FILES, fields: 0, parts: MAX_FILES } });
+  } catch (error) {
+    throw new ApiError("bad_request", `the upload is not valid multipart data: ${(error as Error).message}`);
+  }
   const results: UploadResult[] = [];
   let work = Promise.resolve();
+  // The first failure that is not the file's fault (a database error); later files are skipped, not stored.
+  let unexpected: { error: unknown } | null = null;
+  let tooManyFiles = false;
 
-  const finished = new Promise<void>((resolve, reject) => {
-    parser.on("file", (_field, stream, info) => {
-      // Files are stored one at a time; busboy waits while a file's stream is not read.
-      work = work.then(async () => {
-        try {
-          const { bundle, duplicate } = await storeBundle({ fileName: info.filename, source: stream, maxBytes });
-          results.push({ file: info.filename, status: duplicate ? "duplicate" : "stored", bundle });
-        } catch (error) {
-          if (!(error instanceof ApiError)) throw error;
-          results.push({ file: info.filename, status: "rejected", error: error.message, httpStatus: error.status });
-        } finally {
-          // Whatever was not read of a rejected file is skipped, so the next one can come.
-          stream.resume();
-        }
-      });
+  parser.on("file", (_field, stream, info) => {
+    // Files are stored one at a time; busboy waits while a file's stream is not read.
+    work = work.then(async () => {
+      try {
+        if (unexpected) return;
+        const { bundle, duplicate } = await storeBundle({ fileName: info.filename, source: stream, maxBytes });
+        results.push({ file: info.filename, status: duplicate ? "duplicate" : "stored", bundle });
+      } catch (error) {
+        if (error instanceof ApiError) results.push({ file: info.filename, status: "rejected", error: error.message, httpStatus: error.status });
+        else unexpected ??= { error };
+      } finally {
+        // Whatever was not read of a rejected file is skipped, so the next one can come.
+        stream.resume();
+      }
     });
-    parser.on("filesLimit", () => reject(new ApiError("payload_too_large", `at most ${MAX_FILES} files per upload`)));
-    parser.on("error", (error: Error) => reject(new ApiError("bad_request", `the upload is not valid multipart data: ${error.message}`)));
-    parser.on("close", resolve);
   });
-  Readable.fromWeb(request.body as import("node:stream/web").ReadableStream).pipe(parser);
-  await finished;
+  parser.on("filesLimit", () => {
+    tooManyFiles = true;
+  });
+
+  try {
+    // pipeline, not pipe: a request cut off midway reaches the parser, which ends the file being stored.
+    await pipeline(Readable.fromWeb(request.body as import("node:stream/web").ReadableStream), parser);
+  } catch (error) {
+    // Let the file being stored fail and clean up before answering.
+    await work;
+    throw new ApiError("bad_request", `the upload is not valid multipart data or was cut off: ${(error as Error).message}`);
+  }
   await work;
+  if (unexpected) throw (unexpected as { error: unknown }).error;
+  if (tooManyFiles) throw new ApiError("payload_too_large", `at most ${MAX_FILES} files per upload`);
   if (results.length === 0) throw new ApiError("bad_request", "the upload holds no file");
   return results;
 }

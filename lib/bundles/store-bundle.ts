@@ -90,19 +90,38 @@ async function store(input: StoreBundleInput): Promise<{ bundle: BundleRow; dupl
   }
 }
 
-/** The upload, passed on chunk by chunk once it is counted, hashed and written: one read, with backpressure. */
+/**
+ * The upload, passed on chunk by chunk once it is counted and hashed. Each
+ * chunk's write runs while the next one is inspected, at most one write in
+ * flight: one read, with backpressure from both the disk and the inspection.
+ */
 async function* tee(source: BundleSource, handle: FileHandle, upload: Upload, maxBytes: number): AsyncGenerator<Buffer> {
-  for await (const chunk of sourceChunks(source)) {
-    if (upload.stopped) return;
-    const bytes = toBuffer(chunk);
-    upload.size += bytes.length;
-    if (upload.size > maxBytes) throw new BundleError("too_large", `the upload is larger than ${maxBytes} bytes`);
-    upload.hash.update(bytes);
-    for (let at = 0; at < bytes.length; ) {
-      const { bytesWritten } = await onDisk(() => handle.write(bytes, at, bytes.length - at));
-      at += bytesWritten;
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    for await (const chunk of sourceChunks(source)) {
+      if (upload.stopped) return;
+      const bytes = toBuffer(chunk);
+      const position = upload.size;
+      upload.size += bytes.length;
+      if (upload.size > maxBytes) throw new BundleError("too_large", `the upload is larger than ${maxBytes} bytes`);
+      upload.hash.update(bytes);
+      await writing;
+      writing = writeAt(handle, bytes, position);
+      // Handled now, so a failing write never counts as unhandled while the chunk is inspected; awaited above.
+      writing.catch(() => undefined);
+      yield bytes;
     }
-    yield bytes;
+    await writing;
+  } finally {
+    // Stopped early: let the last write settle; its failure no longer matters.
+    await writing.catch(() => undefined);
+  }
+}
+
+async function writeAt(handle: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  for (let at = 0; at < bytes.length; ) {
+    const { bytesWritten } = await onDisk(() => handle.write(bytes, at, bytes.length - at, position + at));
+    at += bytesWritten;
   }
 }
 

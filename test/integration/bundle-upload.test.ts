@@ -54,6 +54,28 @@ describe("POST /api/bundles (multipart)", () => {
     expect(leftovers()).not.toContain(bad.name);
   });
 
+  it("ends an upload cut off midway (a cancelled browser upload) with nothing stored and no partial file", async () => {
+    const name = real[3]!;
+    const bytes = fs.readFileSync(path.join(bundlesDir, name));
+    const boundary = "----kobuild-cut-off";
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="bundle"; filename="${name}"\r\nContent-Type: application/gzip\r\n\r\n`);
+    let sent = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent) return controller.error(new Error("aborted"));
+        sent = true;
+        controller.enqueue(new Uint8Array(Buffer.concat([head, bytes.subarray(0, bytes.length >> 1)])));
+      },
+    });
+    const request = new Request("http://127.0.0.1/api/bundles", { method: "POST", body, headers: { "content-type": `multipart/form-data; boundary=${boundary}` }, duplex: "half" } as RequestInit);
+    const response = await collection.POST(request, none);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: string }).error).toMatch(/cut off: aborted/);
+    expect(leftovers().filter((f) => f.endsWith(".part"))).toEqual([]);
+    expect(leftovers()).not.toContain(name);
+    // Before, the request waited forever for the rest of the file.
+  }, 30_000);
+
   it("refuses a body that is not multipart, and an upload without files", async () => {
     const json = await collection.POST(new Request("http://127.0.0.1/api/bundles", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }), none);
     expect(json.status).toBe(400);
