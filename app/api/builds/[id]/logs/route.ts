@@ -7,11 +7,11 @@ export const dynamic = "force-dynamic";
 
 export const GET = route({ params: buildIdParamsSchema }, ({ request, params }) => {
   getBuildView(params.id);
-  const { stage } = buildLogsQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const { stage, download } = buildLogsQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   return new Response(streamLogText(params.id, stage), {
     headers: {
       "Content-Type": "text/plain; charset=utf-8",
-      "Content-Disposition": `inline; filename="build-${params.id}${stage ? `-${stage.replace(/[^a-z0-9_.-]/gi, "_")}` : ""}.log"`,
+      "Content-Disposition": `${download === "1" ? "attachment" : "inline"}; filename="build-${params.id}${stage ? `-${stage.replace(/[^a-z0-9_.-]/gi, "_")}` : ""}.log"`,
     },
   });
 });
