@@ -26,3 +26,9 @@ export function formatElapsed(ms: number): string {
   const rest = `${pad(m)}:${pad(s)}.${pad(value % 1000, 3)}`;
   return `${sign}${h > 0 ? `${h}:` : ""}${rest}`;
 }
+
+/** A moment to the second, UTC: `2026-11-25 23:32:26 UTC`. */
+export function formatDateTime(value: string | number | Date | null | undefined): string {
+  if (value == null) return "—";
+  return new Date(value).toISOString().replace("T", " ").slice(0, 19) + " UTC";
+}

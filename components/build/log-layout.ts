@@ -1,4 +1,4 @@
-import { isSectionOpen, type LogSection } from "./log-sections";
+import type { LogSection } from "./log-sections";
 import { indexOfSeq, type LogLine } from "./log-store";
 
 export type LaidOutSection = LogSection & { open: boolean };
@@ -15,13 +15,14 @@ export type LogRow =
   | { kind: "header"; section: LaidOutSection; sectionIndex: number }
   | { kind: "line"; section: LaidOutSection; sectionIndex: number; line: LogLine; lineIndex: number };
 
-export function layoutLog(sections: readonly LogSection[], overrides: ReadonlyMap<string, boolean>): LogLayout {
+/** `isOpen` decides which sections show their lines (see `isSectionOpen`). */
+export function layoutLog(sections: readonly LogSection[], isOpen: (section: LogSection) => boolean): LogLayout {
   const laid: LaidOutSection[] = [];
   const starts: number[] = [];
   let row = 0;
   for (const s of sections) {
     // A section without lines has nothing to open.
-    const open = s.lines.length > 0 && isSectionOpen(s, overrides);
+    const open = s.lines.length > 0 && isOpen(s);
     laid.push({ ...s, open });
     starts.push(row);
     row += 1 + (open ? s.lines.length : 0);

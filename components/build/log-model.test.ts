@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { BuildStateEvent, LogLineEvent } from "./build-types";
+import type { BuildStateEvent, LogLineEvent, StageStatus } from "./build-types";
 import { findLine, layoutLog, rowAt, rowKey, rowOfLine, rowOfSection } from "./log-layout";
 import { describeSections, failureSectionKey, isSectionOpen } from "./log-sections";
 import { LogStore, RESULT_SECTION, START_SECTION } from "./log-store";
@@ -88,14 +88,16 @@ describe("describeSections", () => {
   });
 });
 
+const opened = (overrides: Map<string, boolean>) => (s: { key: string; status: StageStatus }) => isSectionOpen(s, overrides);
+
 describe("layoutLog", () => {
   const store = storeOf(sample.events);
   const sections = describeSections(store.sections, sample.state);
 
   it("has a header per section and the lines of open ones only", () => {
-    const closed = layoutLog(sections, new Map());
+    const closed = layoutLog(sections, opened(new Map()));
     expect(closed.rowCount).toBe(sections.length);
-    const open = layoutLog(sections, new Map([["rhel-8-builder", true]]));
+    const open = layoutLog(sections, opened(new Map([["rhel-8-builder", true]])));
     expect(open.rowCount).toBe(sections.length + 18);
     const first = rowOfSection(open, "rhel-8-builder");
     expect(rowAt(open, first)).toMatchObject({ kind: "header", section: { key: "rhel-8-builder" } });
@@ -105,15 +107,15 @@ describe("layoutLog", () => {
   });
 
   it("never opens a section without lines", () => {
-    const layout = layoutLog(sections, new Map([["rhel-8-base", true]]));
+    const layout = layoutLog(sections, opened(new Map([["rhel-8-base", true]])));
     expect(layout.sections.find((s) => s.key === "rhel-8-base")!.open).toBe(false);
   });
 
   it("finds the row of a line, and none while its section is closed", () => {
     const seq = store.sections.get("rhel-7-builder")!.lines[3]!.seq;
     expect(findLine(sections, seq)).toMatchObject({ key: "rhel-7-builder", lineIndex: 3 });
-    expect(rowOfLine(layoutLog(sections, new Map()), seq)).toBe(-1);
-    const layout = layoutLog(sections, new Map([["rhel-7-builder", true]]));
+    expect(rowOfLine(layoutLog(sections, opened(new Map())), seq)).toBe(-1);
+    const layout = layoutLog(sections, opened(new Map([["rhel-7-builder", true]])));
     const row = rowOfLine(layout, seq);
     expect(rowAt(layout, row)).toMatchObject({ kind: "line", line: { seq } });
     expect(rowKey(layout, row)).toBe(`l:${seq}`);
