@@ -1,11 +1,15 @@
+"use client";
+
+import { AnsiText } from "./ansi-text";
 import type { BuildViewJson } from "./build-types";
+import { useLogSnapshot, type LiveBuildLog } from "./live-build-log";
 import { failureSectionKey } from "./log-sections";
 import { LogSectionLink } from "./log-link";
 import { RESULT_SECTION } from "./log-store";
 import { StatusIcon } from "./status-badge";
 
 /** What went wrong, pinned above everything else, with the way to the log that says more. */
-export function BuildFailure({ build }: { build: BuildViewJson }) {
+export function BuildFailure({ build, live }: { build: BuildViewJson; live: LiveBuildLog }) {
   if (build.status !== "failed" && build.status !== "interrupted") return null;
   const key = failureSectionKey(build.stages);
   return (
@@ -31,12 +35,35 @@ export function BuildFailure({ build }: { build: BuildViewJson }) {
         </p>
       ) : null}
       {build.error ? <pre className="mt-2 whitespace-pre-wrap break-words font-mono text-[13px]">{build.error}</pre> : null}
+      {key !== RESULT_SECTION ? <StageLogTail live={live} stage={key} /> : null}
       <p className="mt-3 text-sm">
         <LogSectionLink sectionKey={key} className="font-semibold underline underline-offset-2">
           {key === RESULT_SECTION ? "Show the end of the log" : `Show the ${key} log`}
         </LogSectionLink>
       </p>
     </section>
+  );
+}
+
+const TAIL_LINES = 6;
+
+/** The last lines the failing stage printed: usually the reason, which the engine's error message does not give. */
+function StageLogTail({ live, stage }: { live: LiveBuildLog; stage: string }) {
+  const log = useLogSnapshot(live);
+  const lines = log.sections.get(stage)?.lines ?? [];
+  if (lines.length === 0) return null;
+  const tail = lines.slice(-TAIL_LINES);
+  return (
+    <div className="mt-3">
+      <p className="text-xs font-medium">{lines.length > TAIL_LINES ? `Last ${TAIL_LINES} lines of its log:` : "Its log:"}</p>
+      <pre data-testid="failure-log-tail" className="mt-1 overflow-x-auto rounded border border-orange-300 bg-white px-3 py-2 font-mono text-[13px] leading-5 text-slate-800 dark:border-orange-800 dark:bg-slate-950 dark:text-slate-200">
+        {tail.map((l) => (
+          <div key={l.seq}>
+            <AnsiText text={l.text} />
+          </div>
+        ))}
+      </pre>
+    </div>
   );
 }
 

@@ -57,7 +57,7 @@ export function BuildResultImage({ build }: { build: BuildViewJson }) {
         <div className="text-sm text-slate-600 dark:text-slate-400">
           {build.status === "queued" || build.status === "running" ? (
             <p>
-              Not yet. It will be <code className="break-all font-mono text-slate-800 dark:text-slate-200">{build.tag ?? "untagged"}</code>.
+              Not yet. It will be <code className="font-mono text-slate-800 [overflow-wrap:anywhere] dark:text-slate-200">{build.tag ?? "untagged"}</code>.
             </p>
           ) : build.status === "succeeded" ? (
             <p>{build.target ? `Built up to stage ${build.target}: no driver image is kept.` : "None recorded."}</p>

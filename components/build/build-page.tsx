@@ -1,13 +1,14 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback } from "react";
+import { useCallback, useMemo } from "react";
 import { BuildFailure, BuildWarnings } from "./build-failure";
 import { BuildHeader } from "./build-header";
 import { BuildOptions, BuildResultImage } from "./build-options";
 import { BuildProgress } from "./build-progress";
 import { buildQueryKey, useBuildView } from "./build-query";
 import type { BuildStateEvent, BuildViewJson } from "./build-types";
+import { useLiveBuildLog } from "./live-build-log";
 import { LogPanel } from "./log-panel";
 import { StageTimeline } from "./stage-timeline";
 import { useNow, viewTime } from "./use-now";
@@ -21,8 +22,8 @@ export function BuildPage({ initial }: { initial: BuildViewJson }) {
   const queryClient = useQueryClient();
   const { data: build } = useBuildView(initial);
   const id = initial.id;
-  const live = build.status === "running" || build.status === "queued";
-  const now = useNow(live) ?? (live ? viewTime(build) : null);
+  const going = build.status === "running" || build.status === "queued";
+  const now = useNow(going) ?? (going ? viewTime(build) : null);
 
   const onState = useCallback(
     (state: BuildStateEvent) => {
@@ -37,11 +38,15 @@ export function BuildPage({ initial }: { initial: BuildViewJson }) {
     [queryClient, id],
   );
   const onEnd = useCallback(() => void queryClient.invalidateQueries({ queryKey: buildQueryKey(id) }), [queryClient, id]);
+  const live = useLiveBuildLog(
+    id,
+    useMemo(() => ({ onState, onEnd }), [onState, onEnd]),
+  );
 
   return (
     <>
       <BuildHeader build={build} now={now} />
-      <BuildFailure build={build} />
+      <BuildFailure build={build} live={live} />
       <BuildWarnings warnings={build.warnings} />
       <div className="mb-5 grid gap-4 lg:grid-cols-3">
         <BuildProgress plan={build.plan} status={build.status} />
@@ -49,7 +54,7 @@ export function BuildPage({ initial }: { initial: BuildViewJson }) {
         <BuildResultImage build={build} />
       </div>
       <StageTimeline build={build} now={now} />
-      <LogPanel buildId={id} status={build.status} stages={build.stages} startedAt={build.startedAt} onState={onState} onEnd={onEnd} />
+      <LogPanel buildId={id} live={live} status={build.status} stages={build.stages} startedAt={build.startedAt} />
     </>
   );
 }

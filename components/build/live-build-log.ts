@@ -34,7 +34,8 @@ const LARGE_LOG = 50_000;
  */
 export class LiveBuildLog {
   private readonly store = new LogStore();
-  private pending: LogLineEvent[] = [];
+  private pending: Omit<LogLineEvent, "step">[] = [];
+  private history: AbortController | null = null;
   private readonly listeners = new Set<() => void>();
   private source: EventSource | null = null;
   private frame = 0;
@@ -61,7 +62,41 @@ export class LiveBuildLog {
 
   connect(handlers: () => Handlers) {
     this.handlers = handlers;
-    if (this.source || this.snapshot.ended) return;
+    if (this.source || this.history || this.snapshot.ended) return;
+    const history = new AbortController();
+    this.history = history;
+    this.loadHistory(history.signal)
+      .catch(() => {
+        // The events stream sends whatever the bulk read missed.
+      })
+      .finally(() => {
+        if (history.signal.aborted) return;
+        this.history = null;
+        this.flush();
+        this.listen();
+      });
+  }
+
+  /**
+   * The lines stored so far, in bulk: an events stream delivers a few tens of
+   * thousands of events a second in a browser, the NDJSON log ten times that.
+   */
+  private async loadHistory(signal: AbortSignal) {
+    const response = await fetch(`/api/builds/${this.buildId}/logs?format=ndjson`, { signal, cache: "no-store" });
+    if (!response.ok || !response.body) return;
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let rest = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const parts = (rest + value).split("\n");
+      rest = parts.pop()!;
+      for (const part of parts) if (part) this.pending.push(JSON.parse(part) as Omit<LogLineEvent, "step">);
+      this.schedule();
+    }
+  }
+
+  private listen() {
     // `after` resumes where this page stopped; the browser's own reconnects send Last-Event-ID.
     const source = new EventSource(`/api/builds/${this.buildId}/events?after=${this.store.lastSeq}`);
     this.source = source;
@@ -97,6 +132,8 @@ export class LiveBuildLog {
   };
 
   close() {
+    this.history?.abort();
+    this.history = null;
     this.source?.close();
     this.source = null;
     if (this.frame) cancelAnimationFrame(this.frame);
@@ -148,8 +185,8 @@ export class LiveBuildLog {
   }
 }
 
-/** The live log of a build, connected while the component is mounted. */
-export function useLiveBuildLog(buildId: number, handlers: Handlers): { log: LogSnapshot; setQuery: (query: string) => void } {
+/** The live log of a build, connected while the component is mounted. Read it with `useLogSnapshot`. */
+export function useLiveBuildLog(buildId: number, handlers: Handlers): LiveBuildLog {
   const latest = useRef(handlers);
   useEffect(() => {
     latest.current = handlers;
@@ -159,6 +196,10 @@ export function useLiveBuildLog(buildId: number, handlers: Handlers): { log: Log
     live.connect(() => latest.current);
     return () => live.close();
   }, [live]);
-  const log = useSyncExternalStore(live.subscribe, live.getSnapshot, live.getSnapshot);
-  return { log, setQuery: live.setQuery };
+  return live;
+}
+
+/** What the live log holds now; a component using it renders again with each batch of lines. */
+export function useLogSnapshot(live: LiveBuildLog): LogSnapshot {
+  return useSyncExternalStore(live.subscribe, live.getSnapshot, live.getSnapshot);
 }

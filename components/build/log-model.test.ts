@@ -81,6 +81,16 @@ describe("describeSections", () => {
     expect(sections.at(-1)!.status).toBe("running");
   });
 
+  it("times a stage from no earlier than the build's start", () => {
+    // The recorded build started at 23:32:26.839; stage-7's cached FROM carries an older start.
+    const startedAt = "2026-11-25T23:32:26.839Z";
+    const byKey = new Map(describeSections(storeOf(sample.events).sections, { ...sample.state, startedAt }).map((s) => [s.key, s]));
+    expect(byKey.get("rhel-8-builder")!.durationMs).toBe(4864);
+    const late = { ...sample.state.stages[0]!, startedAt: "2026-11-25T23:30:00.000Z" };
+    const sections = describeSections(new Map(), { status: "succeeded", stages: [late], startedAt });
+    expect(sections[0]!.durationMs).toBe(Date.parse(late.finishedAt!) - Date.parse(startedAt));
+  });
+
   it("keeps a stage the Dockerfile did not name", () => {
     const store = storeOf([{ seq: 1, stage: "stage-0", step: null, stream: 1, ts: 0, text: "hello" }]);
     const sections = describeSections(store.sections, { status: "running", stages: [] });

@@ -2,10 +2,10 @@
 
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useCallback, useEffect, useEffectEvent, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import type { BuildEndEvent, BuildStateEvent, BuildStatus, StageView } from "./build-types";
+import type { BuildStatus, StageView } from "./build-types";
 import { isEnded } from "./build-types";
 import { formatClock, formatElapsed } from "./format-time";
-import { useLiveBuildLog } from "./live-build-log";
+import { useLogSnapshot, type LiveBuildLog } from "./live-build-log";
 import { nextSerial, useLocationHash } from "./location-hash";
 import { findLine, layoutLog, rowAt, rowKey, rowOfLine, rowOfSection } from "./log-layout";
 import { HEADER_HEIGHT, LINE_HEIGHT, LogLineRow, SectionHeaderRow } from "./log-rows";
@@ -16,11 +16,10 @@ import { usePreference } from "./preferences";
 
 type Props = {
   buildId: number;
+  live: LiveBuildLog;
   status: BuildStatus;
   stages: StageView[];
   startedAt: string | null;
-  onState: (state: BuildStateEvent) => void;
-  onEnd: (end: BuildEndEvent) => void;
 };
 
 type Override = { open: boolean; serial: number };
@@ -35,9 +34,9 @@ const WRAP_MODES = ["off", "on"] as const;
  * live from the events stream, with search, line links, timestamps and
  * following the end while the reader stays there.
  */
-export const LogPanel = memo(function LogPanel({ buildId, status, stages, startedAt, onState, onEnd }: Props) {
-  const handlers = useMemo(() => ({ onState, onEnd }), [onState, onEnd]);
-  const { log, setQuery: searchFor } = useLiveBuildLog(buildId, handlers);
+export const LogPanel = memo(function LogPanel({ buildId, live, status, stages, startedAt }: Props) {
+  const log = useLogSnapshot(live);
+  const searchFor = live.setQuery;
   const location = useLocationHash();
   const [timeMode, setTimeMode] = usePreference("kobuild.log.timestamps", TIME_MODES, "off");
   const [wrapMode, setWrapMode] = usePreference("kobuild.log.wrap", WRAP_MODES, "off");
@@ -53,7 +52,7 @@ export const LogPanel = memo(function LogPanel({ buildId, status, stages, starte
   const contentRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLElement>(null);
 
-  const sections = useMemo(() => describeSections(log.sections, { status, stages }), [log, status, stages]);
+  const sections = useMemo(() => describeSections(log.sections, { status, stages, startedAt }), [log, status, stages, startedAt]);
 
   // The search: the current match is the one the reader stepped to, else the first.
   const search = log.search;
@@ -250,7 +249,9 @@ export const LogPanel = memo(function LogPanel({ buildId, status, stages, starte
           tabIndex={0}
           data-testid="log-lines"
           data-following={following}
-          className="h-[min(72vh,56rem)] min-h-80 overflow-auto font-mono text-[13px] leading-5 text-slate-800 [tab-size:8] dark:text-slate-200"
+          // As tall as its rows up to most of the window; room is left for a horizontal scroll bar.
+          style={hasRows ? { height: totalSize + (wrap ? 2 : 18) } : undefined}
+          className="max-h-[min(72vh,56rem)] min-h-24 overflow-auto font-mono text-[13px] leading-5 text-slate-800 [tab-size:8] dark:text-slate-200"
         >
           {layout.rowCount === 0 ? (
             <p className="p-4 font-sans text-sm text-slate-600 dark:text-slate-400">

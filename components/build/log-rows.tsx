@@ -1,7 +1,7 @@
 "use client";
 
-import { memo, type CSSProperties } from "react";
-import { cssColor, markSpans, parseAnsi, type AnsiStyle } from "./ansi";
+import { memo } from "react";
+import { AnsiText } from "./ansi-text";
 import { formatDuration } from "./format-time";
 import type { LaidOutSection } from "./log-layout";
 import { followLogLink } from "./log-link";
@@ -13,18 +13,6 @@ import { StageStatusLabel } from "./status-badge";
 /** Row heights of the unwrapped log; the virtual list relies on them being exact. */
 export const LINE_HEIGHT = 20;
 export const HEADER_HEIGHT = 32;
-
-function spanStyle(style: AnsiStyle): CSSProperties | undefined {
-  if (!style.fg && !style.bg && !style.bold && !style.dim && !style.italic && !style.underline) return undefined;
-  return {
-    color: style.fg ? cssColor(style.fg) : undefined,
-    backgroundColor: style.bg ? cssColor(style.bg) : undefined,
-    fontWeight: style.bold ? 700 : undefined,
-    opacity: style.dim ? 0.7 : undefined,
-    fontStyle: style.italic ? "italic" : undefined,
-    textDecoration: style.underline ? "underline" : undefined,
-  };
-}
 
 type LineProps = {
   line: LogLine;
@@ -43,7 +31,6 @@ type LineProps = {
 /** One log line: its number (a link to itself), its time if asked for, and its text in colour with search matches marked. */
 export const LogLineRow = memo(function LogLineRow({ line, index, top, time, gutter, highlighted, pattern, currentStart, wrap, measure }: LineProps) {
   const ranges = pattern ? matchesInText(line.plain, pattern).map((r) => ({ ...r, current: r.start === currentStart })) : [];
-  const spans = markSpans(parseAnsi(line.text), ranges);
   const background = highlighted ? "bg-sky-100 dark:bg-sky-950" : "bg-white dark:bg-slate-950";
   return (
     <div
@@ -64,25 +51,13 @@ export const LogLineRow = memo(function LogLineRow({ line, index, top, time, gut
       >
         {line.seq}
       </a>
-      {time !== null ? <span className="shrink-0 select-none pr-3 text-slate-500 dark:text-slate-400">{time}</span> : null}
+      {time !== null ? (
+        <span data-testid="line-time" className="shrink-0 select-none pr-3 text-slate-500 dark:text-slate-400">
+          {time}
+        </span>
+      ) : null}
       <span className={`${wrap ? "min-w-0 whitespace-pre-wrap break-all" : "whitespace-pre"} pr-4 ${line.stream === 0 ? "text-sky-800 dark:text-sky-300" : ""}`}>
-        {spans.length === 0 ? " " : null}
-        {spans.map((s, i) =>
-          "mark" in s && s.mark ? (
-            <mark
-              key={i}
-              data-match={s.mark}
-              style={spanStyle(s.style)}
-              className={s.mark === "current" ? "rounded-sm bg-orange-300 text-black outline-2 outline-orange-600 dark:bg-orange-400" : "rounded-sm bg-yellow-200 text-black dark:bg-yellow-300"}
-            >
-              {s.text}
-            </mark>
-          ) : (
-            <span key={i} style={spanStyle(s.style)}>
-              {s.text}
-            </span>
-          ),
-        )}
+        <AnsiText text={line.text} ranges={ranges} />
       </span>
     </div>
   );

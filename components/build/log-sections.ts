@@ -1,6 +1,7 @@
 import type { BuildStatus, StageStatus, StageView } from "./build-types";
 import { isEnded } from "./build-types";
 import { RESULT_SECTION, START_SECTION, type LogLine, type LogSectionLines } from "./log-store";
+import { stageSpan } from "./stage-span";
 
 export type LogSection = {
   key: string;
@@ -29,7 +30,7 @@ const BUILD_TO_SECTION: Record<BuildStatus, StageStatus> = {
  */
 export function describeSections(
   held: ReadonlyMap<string, LogSectionLines>,
-  build: { status: BuildStatus; stages: readonly StageView[] },
+  build: { status: BuildStatus; stages: readonly StageView[]; startedAt?: string | null },
 ): LogSection[] {
   const out: LogSection[] = [];
   const linesOf = (key: string) => held.get(key)?.lines ?? [];
@@ -49,7 +50,8 @@ export function describeSections(
   const named = new Set<string>();
   for (const s of build.stages) {
     named.add(s.name);
-    out.push({ key: s.name, label: s.name, stage: s.name, status: s.status, durationMs: s.durationMs, lines: linesOf(s.name) });
+    const durationMs = stageSpan(s, build.startedAt ?? null)?.durationMs ?? null;
+    out.push({ key: s.name, label: s.name, stage: s.name, status: s.status, durationMs, lines: linesOf(s.name) });
   }
   for (const section of held.values()) {
     if (section.stage === null || named.has(section.stage)) continue;

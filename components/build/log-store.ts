@@ -23,7 +23,7 @@ export class LogStore {
   private sawStage = false;
 
   /** Adds lines in order of `seq`; returns how many were new. */
-  add(events: Iterable<LogLineEvent>): number {
+  add(events: Iterable<Omit<LogLineEvent, "step">>): number {
     let added = 0;
     for (const e of events) {
       if (e.seq <= this.lastSeq) continue;

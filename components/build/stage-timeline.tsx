@@ -1,6 +1,7 @@
 import type { BuildViewJson, StageStatus, StageView } from "./build-types";
 import { formatDuration } from "./format-time";
 import { LogSectionLink } from "./log-link";
+import { stageSpan } from "./stage-span";
 import { StageStatusLabel } from "./status-badge";
 
 const BAR: Record<StageStatus, string> = {
@@ -51,7 +52,7 @@ export function StageTimeline({ build, now }: { build: BuildViewJson; now: numbe
           </div>
           <ol className="space-y-1">
             {build.stages.map((stage) => (
-              <StageRow key={stage.name} stage={stage} buildStart={start} span={span} end={end} />
+              <StageRow key={stage.name} stage={stage} buildStartedAt={build.startedAt} span={span} now={end} />
             ))}
           </ol>
         </>
@@ -60,14 +61,11 @@ export function StageTimeline({ build, now }: { build: BuildViewJson; now: numbe
   );
 }
 
-function StageRow({ stage, buildStart, span, end }: { stage: StageView; buildStart: number | null; span: number; end: number }) {
-  const started = stage.startedAt ? Date.parse(stage.startedAt) : null;
-  const finished = stage.finishedAt ? Date.parse(stage.finishedAt) : stage.status === "running" ? end : null;
-  const hasBar = started !== null && buildStart !== null && finished !== null;
-  const left = hasBar ? ((started - buildStart) / span) * 100 : 0;
-  const width = hasBar ? ((finished - started) / span) * 100 : 0;
-  const duration = stage.durationMs ?? (hasBar ? finished - started : null);
-  const offset = hasBar ? formatDuration(started - buildStart) : null;
+function StageRow({ stage, buildStartedAt, span, now }: { stage: StageView; buildStartedAt: string | null; span: number; now: number }) {
+  const place = stageSpan(stage, buildStartedAt, now);
+  const left = place ? Math.min(Math.max((place.offsetMs / span) * 100, 0), 100) : 0;
+  const width = place ? Math.min((place.durationMs / span) * 100, 100 - left) : 0;
+  const duration = place?.durationMs ?? null;
   return (
     <li
       data-testid="stage-row"
@@ -80,11 +78,11 @@ function StageRow({ stage, buildStart, span, end }: { stage: StageView; buildSta
       </LogSectionLink>
       <StageStatusLabel status={stage.status} />
       <div className="relative h-5 rounded bg-slate-100 dark:bg-slate-800/70">
-        {hasBar ? (
+        {place ? (
           <div
             className={`absolute top-0.5 bottom-0.5 rounded-sm transition-[width,left] duration-1000 ease-linear ${BAR[stage.status]}`}
-            style={{ left: `${Math.min(left, 100)}%`, width: `max(${Math.min(width, 100 - Math.min(left, 100))}%, 3px)` }}
-            title={`${stage.name}: started at +${offset}, ${stage.status === "running" ? "running for" : "took"} ${formatDuration(duration)}`}
+            style={{ left: `min(${left}%, 100% - 3px)`, width: `max(${width}%, 3px)` }}
+            title={`${stage.name}: started at +${formatDuration(place.offsetMs)}, ${stage.status === "running" ? "running for" : "took"} ${formatDuration(duration)}`}
           />
         ) : (
           <span className="absolute inset-0 flex items-center px-2 text-xs italic text-slate-500 dark:text-slate-400">

@@ -59,4 +59,6 @@ export const buildLogsQuerySchema = z.object({
   stage: z.string().max(128).optional(),
   /** `1`: save the log as a file instead of showing it. */
   download: z.enum(["0", "1"]).optional(),
+  /** `ndjson`: one JSON object per line with its number, stage, stream and time. */
+  format: z.enum(["text", "ndjson"]).default("text"),
 });
