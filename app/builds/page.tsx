@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { EmptyState } from "@/components/empty-state";
 import { formatDate } from "@/components/format";
 import { PageHeader } from "@/components/page-header";
@@ -30,7 +31,11 @@ export default function BuildsPage() {
           <tbody>
             {rows.map((b) => (
               <tr key={b.id} className="border-b border-slate-200 dark:border-slate-800">
-                <td className="py-2 pr-4 font-mono">#{b.id}</td>
+                <td className="py-2 pr-4 font-mono">
+                  <Link href={`/builds/${b.id}`} className="text-blue-800 underline-offset-2 hover:underline dark:text-blue-300">
+                    #{b.id}
+                  </Link>
+                </td>
                 <td className="py-2 pr-4">{b.status}</td>
                 <td className="py-2 pr-4">{b.branch}</td>
                 <td className="py-2 pr-4">{formatDate(b.createdAt)}</td>
