@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { saveScreenshot } from "./screenshot";
@@ -208,6 +210,87 @@ test("a failed build pins its error and failing step, with a link to the failing
   await expect(patcher).toBeInViewport();
   await expect(page.getByTestId("log-lines")).toContainText("invalid module version");
   await saveScreenshot(page, "build-failed");
+
+  // Expand all opens every section with lines; collapse all closes them.
+  const sections = page.getByTestId("log-section");
+  await page.getByRole("button", { name: "Expand all" }).click();
+  for (const section of await sections.all()) {
+    if ((await section.textContent())!.includes("no output")) continue;
+    await expect(section).toHaveAttribute("data-open", "true");
+  }
+  await page.getByRole("button", { name: "Collapse all" }).click();
+  await expect(page.locator("[data-testid=log-section][data-open=true]")).toHaveCount(0);
+});
+
+test("the log follows new lines at its end, stays put when the reader scrolls up, and wraps long lines on demand", async ({ page, request }) => {
+  test.setTimeout(180_000);
+  // A workspace whose one-stage Dockerfile prints a long line, then a line every 50 ms for a while.
+  const nonce = `${process.pid}-${Date.now()}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kobuild-e2e-ticker-"));
+  const longLine = `long line ${"0123456789".repeat(40)} end`;
+  fs.writeFileSync(
+    path.join(dir, "Dockerfile"),
+    `FROM kobuild/toolchain:bookworm-1\nRUN echo ${nonce} && echo "${longLine}" && for i in $(seq 1 400); do echo "tick $i"; sleep 0.05; done && mkdir -p /kernel-modules /FAILURES\n`,
+  );
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: "e2e", GIT_AUTHOR_EMAIL: "e2e@kobuild.invalid", GIT_COMMITTER_NAME: "e2e", GIT_COMMITTER_EMAIL: "e2e@kobuild.invalid" } });
+  git("init", "-q", "-b", "master");
+  git("add", ".");
+  git("commit", "-qm", "ticker");
+  try {
+    const registered = await request.post("/api/workspaces", { data: { name: `ticker-${nonce}`, path: dir, dockerfile: "Dockerfile" } });
+    expect(registered.status(), await registered.text()).toBe(201);
+    const workspace = (await registered.json()) as Workspace;
+    const build = await createBuild(request, workspace);
+    await page.goto(`/builds/${build.id}`);
+    const log = page.getByTestId("log-lines");
+    const distanceFromEnd = () => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    const lineCount = async () => Number((await page.getByTestId("log-line-count").textContent())!.replace(/[^\d]/g, ""));
+
+    // More lines than fit: the newest stay in view.
+    await expect.poll(() => log.evaluate((el) => el.scrollHeight > el.clientHeight * 2), { timeout: 120_000 }).toBe(true);
+    await expect(log).toHaveAttribute("data-following", "true");
+    await expect.poll(distanceFromEnd).toBeLessThan(2);
+
+    // Scrolled up, the view holds still while lines keep coming.
+    await log.hover();
+    await page.mouse.wheel(0, -800);
+    await expect(log).toHaveAttribute("data-following", "false");
+    const follow = page.getByRole("button", { name: "Follow the log" });
+    await expect(follow).toBeVisible();
+    const top = await log.evaluate((el) => el.scrollTop);
+    const before = await lineCount();
+    await expect.poll(lineCount).toBeGreaterThan(before + 10);
+    expect(await log.evaluate((el) => el.scrollTop)).toBe(top);
+
+    // The button, or scrolling back to the end, follows again.
+    await follow.click();
+    await expect(log).toHaveAttribute("data-following", "true");
+    await expect(follow).toBeHidden();
+    await page.mouse.wheel(0, -400);
+    await expect(log).toHaveAttribute("data-following", "false");
+    await log.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    await expect(log).toHaveAttribute("data-following", "true");
+    const after = await lineCount();
+    await expect.poll(lineCount).toBeGreaterThan(after + 10);
+    await expect.poll(distanceFromEnd).toBeLessThan(2);
+
+    // A long line scrolls sideways inside the log, not the page; wrapped, it takes several rows' height.
+    expect((await waitForEnd(request, build.id)).status).toBe("succeeded");
+    await page.getByRole("button", { name: "Expand all" }).click();
+    await log.evaluate((el) => el.scrollTo({ top: 0 }));
+    const longRow = page.locator("[data-seq]", { hasText: "long line 0123456789" });
+    await expect(longRow).toBeVisible();
+    expect(await log.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect((await longRow.boundingBox())!.height).toBe(20);
+    await page.getByLabel("Wrap lines").check();
+    await expect.poll(async () => (await longRow.boundingBox())!.height).toBeGreaterThan(40);
+    expect(await log.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    await saveScreenshot(page, "build-log-wrapped");
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("an unknown build is a 404 page", async ({ page }) => {

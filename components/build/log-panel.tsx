@@ -93,6 +93,8 @@ export const LogPanel = memo(function LogPanel({ buildId, live, status, stages, 
     // Unwrapped rows have exact heights; wrapped ones are measured, and keep their height by key.
     getItemKey: wrap ? (i) => rowKey(layout, i) : undefined,
     overscan: 25,
+    // Its updates may come from the layout effect below, where React cannot flush synchronously (and need not).
+    useFlushSync: false,
   });
   const totalSize = virtualizer.getTotalSize();
 
@@ -115,10 +117,14 @@ export const LogPanel = memo(function LogPanel({ buildId, live, status, stages, 
     panelRef.current?.scrollIntoView({ block: "nearest" });
   });
 
-  // Follow the end while the reader is there.
+  // Follow the end while the reader is there. The virtualizer learns of a
+  // scroll from its event, a frame later; told at once, it renders the rows
+  // at the end before the browser paints, instead of a blank frame.
   useLayoutEffect(() => {
     const el = scrollRef.current;
-    if (following && el) el.scrollTop = el.scrollHeight;
+    if (!following || !el || el.scrollHeight - el.scrollTop - el.clientHeight < 1) return;
+    el.scrollTop = el.scrollHeight;
+    el.dispatchEvent(new Event("scroll"));
   }, [following, totalSize]);
 
   const isAtEnd = () => {
