@@ -4,6 +4,9 @@ import { LogSectionLink } from "./log-link";
 import { stageSpan } from "./stage-span";
 import { StageStatusLabel } from "./status-badge";
 
+// Name, status, bar and duration in a row; on narrow screens the bar goes under the other three.
+const GRID = "grid grid-cols-[minmax(0,1fr)_6.5rem_4.5rem] items-center gap-x-3 sm:grid-cols-[minmax(7rem,11rem)_6.5rem_1fr_4.5rem]";
+
 const BAR: Record<StageStatus, string> = {
   waiting: "",
   running: "bar-running",
@@ -38,17 +41,17 @@ export function StageTimeline({ build, now }: { build: BuildViewJson; now: numbe
         </p>
       ) : (
         <>
-          <div className="grid grid-cols-[minmax(7rem,11rem)_6.5rem_1fr_4.5rem] items-center gap-x-3 text-xs text-slate-500 dark:text-slate-400" aria-hidden>
-            <span />
-            <span />
-            <div className="relative h-4">
+          <div className={`${GRID} text-xs text-slate-500 dark:text-slate-400`} aria-hidden>
+            <span className="hidden sm:block" />
+            <span className="hidden sm:block" />
+            <div className="relative col-span-3 h-4 sm:col-span-1">
               {[0, 0.25, 0.5, 0.75, 1].map((f) => (
                 <span key={f} className="absolute top-0 -translate-x-1/2 whitespace-nowrap tabular-nums first:translate-x-0 last:-translate-x-full" style={{ left: `${f * 100}%` }}>
                   {formatDuration(f * span)}
                 </span>
               ))}
             </div>
-            <span />
+            <span className="hidden sm:block" />
           </div>
           <ol className="space-y-1">
             {build.stages.map((stage) => (
@@ -71,13 +74,13 @@ function StageRow({ stage, buildStartedAt, span, now }: { stage: StageView; buil
       data-testid="stage-row"
       data-stage={stage.name}
       data-status={stage.status}
-      className="grid grid-cols-[minmax(7rem,11rem)_6.5rem_1fr_4.5rem] items-center gap-x-3 rounded py-0.5 hover:bg-slate-50 dark:hover:bg-slate-800/50"
+      className={`${GRID} gap-y-1 rounded py-0.5 hover:bg-slate-50 dark:hover:bg-slate-800/50`}
     >
       <LogSectionLink sectionKey={stage.name} className="truncate font-mono text-sm text-blue-800 underline-offset-2 hover:underline dark:text-blue-300">
         {stage.name}
       </LogSectionLink>
       <StageStatusLabel status={stage.status} />
-      <div className="relative h-5 rounded bg-slate-100 dark:bg-slate-800/70">
+      <div className="relative order-last col-span-3 h-5 rounded bg-slate-100 sm:order-none sm:col-span-1 dark:bg-slate-800/70">
         {place ? (
           <div
             className={`absolute top-0.5 bottom-0.5 rounded-sm transition-[width,left] duration-1000 ease-linear ${BAR[stage.status]}`}
