@@ -288,6 +288,18 @@ test("the log follows new lines at its end, stays put when the reader scrolls up
     await expect.poll(async () => (await longRow.boundingBox())!.height).toBeGreaterThan(40);
     expect(await log.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
     await saveScreenshot(page, "build-log-wrapped");
+
+    // Deep in a section, its header stays pinned on top; closing it there brings the reader back to the header.
+    const section = await page.locator("[data-testid=log-section]", { hasText: "402 lines" }).getAttribute("data-section");
+    await log.evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }));
+    const pinned = page.getByTestId("log-section-pinned");
+    await expect(pinned).toHaveAttribute("data-section", section!);
+    await expect(pinned).toBeInViewport();
+    await pinned.getByRole("button", { name: /402 lines/ }).click();
+    const header = page.locator(`[data-testid=log-section][data-section="${section}"]`);
+    await expect(header).toHaveAttribute("data-open", "false");
+    await expect(header).toBeInViewport();
+    await expect(pinned).toHaveCount(0);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

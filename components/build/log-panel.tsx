@@ -117,6 +117,22 @@ export const LogPanel = memo(function LogPanel({ buildId, live, status, stages, 
     panelRef.current?.scrollIntoView({ block: "nearest" });
   });
 
+  // Closing a section from its pinned header brings its header back into view, where the reader was.
+  const [jump, setJump] = useState<{ key: string; serial: number } | null>(null);
+  const jumped = useRef(0);
+  useLayoutEffect(() => {
+    if (!jump || jumped.current === jump.serial) return;
+    const row = rowOfSection(layout, jump.key);
+    if (row < 0) return;
+    jumped.current = jump.serial;
+    virtualizer.scrollToIndex(row, { align: "start" });
+  });
+  const onTogglePinned = useCallback((key: string, open: boolean) => {
+    setOverrides((prev) => new Map(prev).set(key, { open, serial: nextSerial() }));
+    setFollow({ on: false, serial: nextSerial() });
+    setJump({ key, serial: nextSerial() });
+  }, []);
+
   // Follow the end while the reader is there. The virtualizer learns of a
   // scroll from its event, a frame later; told at once, it renders the rows
   // at the end before the browser paints, instead of a blank frame.
@@ -178,6 +194,11 @@ export const LogPanel = memo(function LogPanel({ buildId, live, status, stages, 
   // Unwrapped, the list is as wide as its longest line, so headers and backgrounds span the whole scroll width.
   const contentWidth = wrap ? "100%" : `max(100%, calc(${Math.max(String(log.lastSeq).length, 3) + 2 + timeWidth + log.maxLength}ch + 2rem))`;
   const items = virtualizer.getVirtualItems();
+  // Inside a section whose header has scrolled away, a copy of the header stays on top of the list.
+  const scrollOffset = virtualizer.scrollOffset ?? 0;
+  const firstInView = items.find((i) => i.end > scrollOffset + 1);
+  const firstRow = firstInView ? rowAt(layout, firstInView.index) : null;
+  const pinned = firstRow?.kind === "line" ? firstRow.section : null;
   const searchStatus = !search
     ? ""
     : search.total === 0
@@ -265,6 +286,11 @@ export const LogPanel = memo(function LogPanel({ buildId, live, status, stages, 
             </p>
           ) : (
             <div ref={contentRef} className="relative" style={{ height: totalSize, width: contentWidth }}>
+              {pinned ? (
+                <div className="sticky left-0 top-0 z-20 h-0 w-full">
+                  <SectionHeaderRow section={pinned} index={-1} top={0} pinned onToggle={onTogglePinned} />
+                </div>
+              ) : null}
               {items.map((item) => {
                 const row = rowAt(layout, item.index);
                 const measure = wrap ? virtualizer.measureElement : undefined;

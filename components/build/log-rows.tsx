@@ -31,14 +31,15 @@ type LineProps = {
 /** One log line: its number (a link to itself), its time if asked for, and its text in colour with search matches marked. */
 export const LogLineRow = memo(function LogLineRow({ line, index, top, time, gutter, highlighted, pattern, currentStart, wrap, measure }: LineProps) {
   const ranges = pattern ? matchesInText(line.plain, pattern).map((r) => ({ ...r, current: r.start === currentStart })) : [];
-  const background = highlighted ? "bg-sky-100 dark:bg-sky-950" : "bg-white dark:bg-slate-950";
+  // The number column has a background of its own (it stays put when the line scrolls sideways), so it follows the row's hover.
+  const background = highlighted ? "bg-sky-100 dark:bg-sky-950" : "bg-white group-hover:bg-slate-50 dark:bg-slate-950 dark:group-hover:bg-slate-900";
   return (
     <div
       ref={measure}
       data-index={index}
       data-seq={line.seq}
       data-highlighted={highlighted || undefined}
-      className={`absolute left-0 top-0 flex w-full ${wrap ? "min-h-5" : "h-5"} ${background} ${highlighted ? "" : "hover:bg-slate-50 dark:hover:bg-slate-900"}`}
+      className={`group absolute left-0 top-0 flex w-full ${wrap ? "min-h-5" : "h-5"} ${background}`}
       style={{ transform: `translateY(${top}px)` }}
     >
       <a
@@ -67,12 +68,14 @@ type HeaderProps = {
   section: LaidOutSection;
   index: number;
   top: number;
+  /** The copy that stays on top of the list while the reader is inside the section. */
+  pinned?: boolean;
   onToggle: (key: string, open: boolean) => void;
   measure?: (el: HTMLElement | null) => void;
 };
 
 /** A section's header: a button that opens or closes it, with the stage's status, duration and line count. */
-export const SectionHeaderRow = memo(function SectionHeaderRow({ section, index, top, onToggle, measure }: HeaderProps) {
+export const SectionHeaderRow = memo(function SectionHeaderRow({ section, index, top, pinned = false, onToggle, measure }: HeaderProps) {
   const count = section.lines.length;
   const facts = (
     <>
@@ -86,10 +89,10 @@ export const SectionHeaderRow = memo(function SectionHeaderRow({ section, index,
     <div
       ref={measure}
       data-index={index}
-      data-testid="log-section"
+      data-testid={pinned ? "log-section-pinned" : "log-section"}
       data-section={section.key}
       data-open={section.open}
-      className="absolute left-0 top-0 h-8 w-full border-t border-slate-200 bg-slate-100 font-sans text-sm dark:border-slate-800 dark:bg-slate-900"
+      className={`absolute left-0 top-0 h-8 w-full border-t border-slate-200 bg-slate-100 font-sans text-sm dark:border-slate-800 dark:bg-slate-900 ${pinned ? "border-b shadow-sm" : ""}`}
       style={{ transform: `translateY(${top}px)` }}
     >
       <div className="sticky left-0 flex h-full w-max items-center">
