@@ -106,10 +106,11 @@ export const LogPanel = memo(function LogPanel({ buildId, live, status, stages, 
     setOverrides(new Map(sections.map((s) => [s.key, { open, serial }])));
   };
 
-  // Scroll to what was asked for, once per request, as soon as it is in the log.
+  // Scroll to what was asked for, once per request, as soon as it is in the log; an older request
+  // that becomes current again (a search is cleared and the URL's line is left) does not move the view.
   const revealed = useRef(0);
   useLayoutEffect(() => {
-    if (!reveal || revealed.current === reveal.serial) return;
+    if (!reveal || reveal.serial <= revealed.current) return;
     const row = reveal.kind === "line" ? rowOfLine(layout, reveal.seq) : rowOfSection(layout, reveal.key);
     if (row < 0) return;
     revealed.current = reveal.serial;
@@ -121,7 +122,7 @@ export const LogPanel = memo(function LogPanel({ buildId, live, status, stages, 
   const [jump, setJump] = useState<{ key: string; serial: number } | null>(null);
   const jumped = useRef(0);
   useLayoutEffect(() => {
-    if (!jump || jumped.current === jump.serial) return;
+    if (!jump || jump.serial <= jumped.current) return;
     const row = rowOfSection(layout, jump.key);
     if (row < 0) return;
     jumped.current = jump.serial;
@@ -150,7 +151,8 @@ export const LogPanel = memo(function LogPanel({ buildId, live, status, stages, 
   const onScroll = () => {
     const end = isAtEnd();
     setAtEnd(end);
-    if (end !== following) setFollow({ on: end, serial: nextSerial() });
+    // Leaving the end stops following for good (not only while a search or link holds the view).
+    if (end !== following || end !== follow.on) setFollow({ on: end, serial: nextSerial() });
   };
   // The end can come into view or leave it without a scroll: lines arrive, sections open and close.
   const onResize = useEffectEvent(() => setAtEnd(isAtEnd()));
