@@ -113,6 +113,10 @@ test("a build's page follows it live, and its log can be searched, linked and re
   if (word === "KOBUILD-TASK end") await expect(builderSection).toHaveAttribute("data-open", "true");
   await search.press("Shift+Enter");
   await expect(page.getByTestId("search-count")).toHaveText(`1 of ${expected} matches`);
+  // Inside the log, Ctrl+F goes to this search rather than the browser's, which sees only the rows on screen.
+  await page.getByTestId("log-lines").focus();
+  await page.keyboard.press("Control+f");
+  await expect(search).toBeFocused();
   await saveScreenshot(page, "build-log-search");
 
   // A line's number links to it; the link survives a reload.

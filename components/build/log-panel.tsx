@@ -49,6 +49,7 @@ export const LogPanel = memo(function LogPanel({ buildId, live, status, stages, 
   // Whether the end of the log is in view: the "jump to the end" button shows otherwise.
   const [atEnd, setAtEnd] = useState(true);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
   const contentRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLElement>(null);
 
@@ -208,7 +209,18 @@ export const LogPanel = memo(function LogPanel({ buildId, live, status, stages, 
       : `${matchNumber.toLocaleString("en-US")} of ${search.total.toLocaleString("en-US")}${search.capped ? "+" : ""} ${search.total === 1 ? "match" : "matches"}`;
 
   return (
-    <section ref={panelRef} aria-labelledby="log-title" className="overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950">
+    <section
+      ref={panelRef}
+      aria-labelledby="log-title"
+      // The browser's own find sees only the rows on screen: inside the log, Ctrl+F searches the whole log.
+      onKeyDown={(e) => {
+        if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === "f") {
+          e.preventDefault();
+          searchRef.current?.focus();
+          searchRef.current?.select();
+        }
+      }}
+      className="overflow-hidden rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-950">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-slate-200 bg-slate-50 px-3 py-2 text-sm dark:border-slate-800 dark:bg-slate-900">
         <h2 id="log-title" className="font-semibold">
           Log
@@ -223,11 +235,13 @@ export const LogPanel = memo(function LogPanel({ buildId, live, status, stages, 
           </label>
           <input
             id={`log-search-${buildId}`}
+            ref={searchRef}
             type="search"
             value={query}
             onChange={(e) => setQuery(e.target.value)}
             onKeyDown={onSearchKey}
             placeholder="Search the log"
+            title="Search the whole log (Ctrl+F inside the log)"
             autoComplete="off"
             spellCheck={false}
             className="w-56 rounded-md border border-slate-300 bg-white px-2.5 py-1 text-sm placeholder:text-slate-500 dark:border-slate-600 dark:bg-slate-950"
