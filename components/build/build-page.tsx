@@ -20,10 +20,7 @@ import { useNow, viewTime } from "./use-now";
  */
 export function BuildPage({ initial }: { initial: BuildViewJson }) {
   const queryClient = useQueryClient();
-  const { data: build } = useBuildView(initial);
   const id = initial.id;
-  const going = build.status === "running" || build.status === "queued";
-  const now = useNow(going) ?? (going ? viewTime(build) : null);
 
   const onState = useCallback(
     (state: BuildStateEvent) => {
@@ -42,6 +39,9 @@ export function BuildPage({ initial }: { initial: BuildViewJson }) {
     id,
     useMemo(() => ({ onState, onEnd }), [onState, onEnd]),
   );
+  const { data: build } = useBuildView(initial, live);
+  const going = build.status === "running" || build.status === "queued";
+  const now = useNow(going) ?? (going ? viewTime(build) : null);
 
   return (
     <>

@@ -44,6 +44,11 @@ export class LiveBuildLog {
   private search: LogSearchIndex | null = null;
   private searchSerial = 0;
   private snapshot: LogSnapshot;
+  /**
+   * The last `state` event: newer than any reading of the build view that
+   * began before it, so such a reading must not undo it.
+   */
+  latestState: BuildStateEvent | null = null;
   /** Read at each event, so the page's latest handlers get it. */
   private handlers: () => Handlers = () => ({});
 
@@ -107,8 +112,9 @@ export class LiveBuildLog {
     });
     source.addEventListener("state", (e) => {
       this.flush();
+      this.latestState = JSON.parse((e as MessageEvent<string>).data) as BuildStateEvent;
       this.update({ caughtUp: true });
-      this.handlers().onState?.(JSON.parse((e as MessageEvent<string>).data) as BuildStateEvent);
+      this.handlers().onState?.(this.latestState);
     });
     source.addEventListener("end", (e) => {
       this.flush();

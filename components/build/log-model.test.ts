@@ -91,6 +91,14 @@ describe("describeSections", () => {
     expect(sections[0]!.durationMs).toBe(Date.parse(late.finishedAt!) - Date.parse(startedAt));
   });
 
+  it("shows a stage that prints as running while the build runs, whatever its steps said", () => {
+    const store = storeOf(sample.events);
+    const waiting = sample.state.stages.map((s) => ({ ...s, status: "waiting" as const }));
+    const byKey = new Map(describeSections(store.sections, { status: "running", stages: waiting }).map((s) => [s.key, s.status]));
+    expect(byKey.get("rhel-8-builder")).toBe("running");
+    expect(byKey.get("rhel-8-base")).toBe("waiting");
+  });
+
   it("keeps a stage the Dockerfile did not name", () => {
     const store = storeOf([{ seq: 1, stage: "stage-0", step: null, stream: 1, ts: 0, text: "hello" }]);
     const sections = describeSections(store.sections, { status: "running", stages: [] });

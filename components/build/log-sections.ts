@@ -51,7 +51,11 @@ export function describeSections(
   for (const s of build.stages) {
     named.add(s.name);
     const durationMs = stageSpan(s, build.startedAt ?? null)?.durationMs ?? null;
-    out.push({ key: s.name, label: s.name, stage: s.name, status: s.status, durationMs, lines: linesOf(s.name) });
+    const lines = linesOf(s.name);
+    // A stage that prints is running, even when the engine's step updates have not said so
+    // (BuildKit can report a step's output before its start, or a shared step under another stage).
+    const status = s.status === "waiting" && lines.length > 0 && !ended ? "running" : s.status;
+    out.push({ key: s.name, label: s.name, stage: s.name, status, durationMs, lines });
   }
   for (const section of held.values()) {
     if (section.stage === null || named.has(section.stage)) continue;
