@@ -84,15 +84,20 @@ export const LogPanel = memo(function LogPanel({ buildId, live, status, stages, 
   }, [sections, overrides, revealKey, revealSerial]);
 
   const following = follow.on && follow.serial >= revealSerial;
-  const headerRows = useMemo(() => new Set(layout.starts), [layout]);
+  // The virtualizer lays out every row again whenever these functions change: they change with the layout only.
+  const estimateSize = useMemo(() => {
+    const headerRows = new Set(layout.starts);
+    return (i: number) => (headerRows.has(i) ? HEADER_HEIGHT : LINE_HEIGHT);
+  }, [layout]);
+  const getItemKey = useMemo(() => (wrap ? (i: number) => rowKey(layout, i) : undefined), [layout, wrap]);
 
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read afresh on every render; nothing here memoises its functions
   const virtualizer = useVirtualizer({
     count: layout.rowCount,
     getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => (headerRows.has(i) ? HEADER_HEIGHT : LINE_HEIGHT),
+    estimateSize,
     // Unwrapped rows have exact heights; wrapped ones are measured, and keep their height by key.
-    getItemKey: wrap ? (i) => rowKey(layout, i) : undefined,
+    getItemKey,
     overscan: 25,
     // Its updates may come from the layout effect below, where React cannot flush synchronously (and need not).
     useFlushSync: false,
