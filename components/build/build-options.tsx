@@ -9,7 +9,7 @@ export function BuildOptions({ build }: { build: BuildViewJson }) {
     ["BRANCH", <code key="b">{o.branch ?? build.branch ?? "—"}</code>],
     ["LEGACY_PROBES", flag(o.legacyProbes)],
     ["USE_KERNELS_FILE", flag(o.useKernelsFile)],
-    ["CACHE_REPO", o.cacheRepo ? <code key="r">{o.cacheRepo}</code> : "none: starts from an empty cache"],
+    ["CACHE_REPO", o.cacheRepo ? <code key="r">{o.cacheRepo}</code> : "none (empty cache)"],
     ["CACHE_TAG", o.cacheTag ? <code key="ct">{o.cacheTag}</code> : "—"],
     ["CHECKOUT_BEFORE_PATCHING", flag(o.checkoutBeforePatching)],
     ["BUILD_JOBS", o.buildJobs ? String(o.buildJobs) : "one per CPU"],
