@@ -55,4 +55,10 @@ export const listBuildsQuerySchema = z.object({
   perPage: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const buildLogsQuerySchema = z.object({ stage: z.string().max(128).optional() });
+export const buildLogsQuerySchema = z.object({
+  stage: z.string().max(128).optional(),
+  /** `1`: save the log as a file instead of showing it. */
+  download: z.enum(["0", "1"]).optional(),
+  /** `ndjson`: one JSON object per line with its number, stage, stream and time. */
+  format: z.enum(["text", "ndjson"]).default("text"),
+});

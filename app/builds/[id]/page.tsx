@@ -1,0 +1,30 @@
+import { notFound } from "next/navigation";
+import { BuildPage } from "@/components/build/build-page";
+import type { BuildViewJson } from "@/components/build/build-types";
+import { getBuildView } from "@/lib/builds/get-build";
+import { ApiError } from "@/lib/http/api-error";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ id: string }> };
+
+function readBuild(id: string): BuildViewJson {
+  if (!/^\d{1,12}$/.test(id)) notFound();
+  try {
+    // The same JSON the API sends, so the page and its live updates share one shape.
+    return JSON.parse(JSON.stringify(getBuildView(Number(id)))) as BuildViewJson;
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "not_found") notFound();
+    throw error;
+  }
+}
+
+export async function generateMetadata({ params }: Params) {
+  const { id } = await params;
+  return { title: /^\d{1,12}$/.test(id) ? `Build #${id}` : "Build" };
+}
+
+export default async function Page({ params }: Params) {
+  const { id } = await params;
+  return <BuildPage initial={readBuild(id)} />;
+}

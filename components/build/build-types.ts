@@ -1,0 +1,68 @@
+// The build as `GET /api/builds/:id` and the events stream send it (JSON:
+// times are ISO strings). The server page sends the same shape.
+
+export type BuildStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
+export type StageStatus = "waiting" | "running" | "cached" | "done" | "failed" | "cancelled" | "skipped";
+
+export const ENDED_STATUSES: readonly BuildStatus[] = ["succeeded", "failed", "cancelled", "interrupted"];
+export const isEnded = (status: BuildStatus) => ENDED_STATUSES.includes(status);
+
+export type StageView = {
+  name: string;
+  status: StageStatus;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+};
+
+export type BuilderProgress = { planned: number; done: number; failed: number };
+
+export type BuildPlan = { planned: number | null; done: number; builders: Record<string, BuilderProgress> };
+
+/** Options as stored: never credentials, only whether they were given. */
+export type BuildOptionsView = {
+  branch?: string;
+  legacyProbes?: boolean;
+  useKernelsFile?: boolean;
+  cacheRepo?: string | null;
+  cacheTag?: string | null;
+  checkoutBeforePatching?: boolean;
+  buildJobs?: number;
+  builder?: "auto" | "buildkit" | "classic";
+  bundleIds?: number[] | null;
+  redhatCredentials?: boolean;
+};
+
+export type BuildImage = { id: number; dockerId: string; ref: string | null };
+
+export type BuildViewJson = {
+  id: number;
+  kind: string;
+  status: BuildStatus;
+  workspace: { id: number; name: string } | null;
+  branch: string | null;
+  options: BuildOptionsView;
+  target: string | null;
+  tag: string | null;
+  builder: "buildkit" | "classic" | null;
+  image: BuildImage | null;
+  error: string | null;
+  failedStep: string | null;
+  warnings: string[];
+  startedBy: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  plan: BuildPlan;
+  stages: StageView[];
+};
+
+/** A `log` event: one line; `stream` 1 stdout, 2 stderr, 0 kobuild's own notes. */
+export type LogLineEvent = { seq: number; stage: string | null; step: string | null; stream: number; ts: number; text: string };
+
+/** A `state` event: what changes while a build runs. */
+export type BuildStateEvent = Pick<BuildViewJson, "status" | "stages" | "plan" | "error" | "failedStep" | "warnings">;
+
+/** The `end` event. */
+export type BuildEndEvent = Pick<BuildViewJson, "status" | "error" | "image">;
