@@ -186,7 +186,14 @@ async function timeRoute(get: () => Promise<Response>, runs = 7) {
   return { first: times[0]!, ms: median(times.slice(1)), bytes: Buffer.byteLength(body), gzipped: gzipSync(body).length, body };
 }
 
-export async function benchCoverageImage({ kernels: total = 6000, keepImage = false }: { kernels?: number; keepImage?: boolean } = {}): Promise<Result> {
+export type CoverageBenchContext = { dataDir: string; imageId: number; buildId: number };
+
+/** `whileReady` runs with the data directory still in place (for a browser measurement on a server of its own). */
+export async function benchCoverageImage({
+  kernels: total = 6000,
+  keepImage = false,
+  whileReady,
+}: { kernels?: number; keepImage?: boolean; whileReady?: (context: CoverageBenchContext) => Promise<Result> } = {}): Promise<Result> {
   const dataDir = tempDir("coverage");
   process.env.KOBUILD_DATA_DIR = dataDir;
   const { getDb } = await import("@/lib/db/client");
@@ -261,6 +268,7 @@ export async function benchCoverageImage({ kernels: total = 6000, keepImage = fa
     result["GET /api/builds/:id/coverage (ms, median of the next 7)"] = round(build.ms);
     result["GET /api/builds/:id/coverage (bytes, gzipped)"] = build.gzipped;
     result["build and image coverage agree"] = sameCells ? "yes" : "no";
+    if (whileReady) Object.assign(result, await whileReady({ dataDir, imageId: stored.imageId, buildId }));
   } finally {
     if (!keepImage) spawn("/usr/bin/docker", ["rmi", "-f", ref], { stdio: "ignore" });
     fs.rmSync(dataDir, { recursive: true, force: true });
