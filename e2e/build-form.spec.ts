@@ -47,3 +47,40 @@ test("a bad option is refused with the reason and starts nothing", async ({ page
   await expect(page.getByRole("alert").filter({ hasText: "The build was not started" })).toContainText("cacheRepo");
   expect(((await (await request.get("/api/builds")).json()) as { total: number }).total).toBe(before);
 });
+
+test("builds started from the form run, cancel, and show in the list with their states", async ({ page }) => {
+  test.setTimeout(300_000);
+  // The first build: defaults.
+  await page.goto("/builds/new");
+  await page.getByRole("button", { name: /^Start build: \d+ tasks$/ }).click();
+  await expect(page).toHaveURL(/\/builds\/\d+$/);
+  const first = Number(new URL(page.url()).pathname.split("/").pop());
+
+  // The second: the first one's options again, queued behind it (one build per engine), cancelled from its page.
+  await page.goto(`/builds/new?from=${first}`);
+  await expect(page.getByText(`Options of build #${first}`)).toBeVisible();
+  await page.getByLabel("Parallel drivers (BUILD_JOBS)").fill("1");
+  await page.getByRole("button", { name: /^Start build/ }).click();
+  await expect(page).toHaveURL(/\/builds\/\d+$/);
+  const second = Number(new URL(page.url()).pathname.split("/").pop());
+  expect(second).toBeGreaterThan(first);
+  await page.getByRole("button", { name: "Cancel build" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Yes, cancel the build" }).click();
+  await expect(page.getByTestId("build-status")).toHaveAttribute("data-status", "cancelled", { timeout: 60_000 });
+
+  await page.goto(`/builds/${first}`);
+  await expect(page.getByTestId("build-status")).toHaveAttribute("data-status", "succeeded", { timeout: 240_000 });
+
+  await page.goto("/builds");
+  const row = (id: number) => page.locator(`tr[data-build-id="${id}"]`);
+  await expect(row(first).locator("[data-status]")).toHaveAttribute("data-status", "succeeded");
+  await expect(row(second).locator("[data-status]")).toHaveAttribute("data-status", "cancelled");
+  await expect(row(second)).toContainText("BUILD_JOBS=1");
+  await saveScreenshot(page, "builds-list");
+  await page.goto("/builds?status=cancelled");
+  await expect(row(second)).toBeVisible();
+  await expect(row(first)).toHaveCount(0);
+  await page.goto("/");
+  await expect(page.getByRole("link", { name: `#${second}` })).toBeVisible();
+  await saveScreenshot(page, "overview");
+});
