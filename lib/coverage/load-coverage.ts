@@ -167,6 +167,32 @@ export function loadImageCoverage(id: number, db: Db = getDb()): { subject: Imag
   return { subject, coverage: buildCoverage({ tasks: null, hasImage: true, drivers: files.drivers, failures: files.failures, distros: bundleDistros(db) }), tasksOf: null };
 }
 
-export function loadCoverage(ref: CoverageSubjectRef, db: Db = getDb()) {
-  return ref.kind === "build" ? loadBuildCoverage(ref.id, db) : loadImageCoverage(ref.id, db);
+type LoadedCoverage = ReturnType<typeof loadBuildCoverage> | ReturnType<typeof loadImageCoverage>;
+
+// A finished build's coverage and an image's never change once read, but a
+// full one takes ~100k rows to assemble: the last few are kept. The key
+// holds what could still change them: the build's state and image, and the
+// stored bundles (their distros name the families).
+const remembered = new Map<string, LoadedCoverage>();
+const REMEMBERED = 8;
+const ENDED = new Set(["succeeded", "failed", "cancelled", "interrupted"]);
+
+function rememberKey(ref: CoverageSubjectRef, db: Db): string | null {
+  const bundleState = db.get<{ n: number; last: number | null }>(sql`SELECT count(*) AS n, max(${bundles.id}) AS last FROM ${bundles}`);
+  if (ref.kind === "image") return `image:${ref.id}:${bundleState.n}:${bundleState.last}`;
+  const build = db.select({ status: builds.status, imageId: builds.imageId }).from(builds).where(eq(builds.id, ref.id)).get();
+  if (!build || !ENDED.has(build.status)) return null;
+  return `build:${ref.id}:${build.status}:${build.imageId}:${bundleState.n}:${bundleState.last}`;
+}
+
+export function loadCoverage(ref: CoverageSubjectRef, db: Db = getDb()): LoadedCoverage {
+  const key = rememberKey(ref, db);
+  const known = key ? remembered.get(key) : undefined;
+  if (known) return known;
+  const loaded = ref.kind === "build" ? loadBuildCoverage(ref.id, db) : loadImageCoverage(ref.id, db);
+  if (key) {
+    remembered.set(key, loaded);
+    if (remembered.size > REMEMBERED) remembered.delete(remembered.keys().next().value!);
+  }
+  return loaded;
 }
