@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { BuildStatusBadge } from "@/components/builds/build-status-badge";
+import { BuildStatusBadge } from "@/components/build/status-badge";
 import { Card } from "@/components/card";
 import { EmptyState } from "@/components/empty-state";
 import { AutoRefresh } from "@/components/images/auto-refresh";

@@ -263,11 +263,12 @@ function Field({ label, hint, children }: { label: string; hint?: ReactNode; chi
   );
 }
 
-function Check({ label, hint, checked, onChange }: { label: string; hint: string; checked: boolean; onChange: (value: boolean) => void }) {
+/** A checkbox or a radio button with its label and a one-line explanation. */
+function Choice({ type, name, label, hint, checked, onChange }: { type: "checkbox" | "radio"; name?: string; label: string; hint: string; checked: boolean; onChange: (checked: boolean) => void }) {
   const id = useId();
   return (
     <div className="flex gap-3">
-      <input id={id} type="checkbox" className="mt-1 size-4" checked={checked} onChange={(e) => onChange(e.target.checked)} aria-describedby={`${id}-hint`} />
+      <input id={id} type={type} name={name} className="mt-1 size-4" checked={checked} onChange={(e) => onChange(e.target.checked)} aria-describedby={`${id}-hint`} />
       <div>
         <label htmlFor={id} className="text-sm font-medium">
           {label}
@@ -280,19 +281,10 @@ function Check({ label, hint, checked, onChange }: { label: string; hint: string
   );
 }
 
+function Check(props: { label: string; hint: string; checked: boolean; onChange: (value: boolean) => void }) {
+  return <Choice type="checkbox" {...props} />;
+}
+
 function Radio<V extends string>({ name, value, current, onChange, label, hint }: { name: string; value: V; current: string; onChange: (value: V) => void; label: string; hint: string }) {
-  const id = useId();
-  return (
-    <div className="flex gap-3">
-      <input id={id} type="radio" name={name} value={value} className="mt-1 size-4" checked={current === value} onChange={() => onChange(value)} aria-describedby={`${id}-hint`} />
-      <div>
-        <label htmlFor={id} className="text-sm font-medium">
-          {label}
-        </label>
-        <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-400">
-          {hint}
-        </p>
-      </div>
-    </div>
-  );
+  return <Choice type="radio" name={name} label={label} hint={hint} checked={current === value} onChange={() => onChange(value)} />;
 }

@@ -115,3 +115,6 @@ export function StageStatusLabel({ status, className = "" }: { status: StageStat
     </span>
   );
 }
+
+export const BUILD_STATUSES = Object.keys(BUILD) as BuildStatus[];
+export const buildStatusLabel = (status: BuildStatus) => BUILD[status].label;

@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { BuildListItem, BuildListView } from "@/lib/builds/list-builds";
 import { formatDate, formatDuration } from "@/components/format";
-import { BuildStatusBadge } from "./build-status-badge";
+import { BuildStatusBadge } from "@/components/build/status-badge";
 
 const LIVE = new Set(["queued", "running"]);
 

@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { BUILD_STATUSES, statusLabel, type BuildStatus } from "./build-status-badge";
+import { BUILD_STATUSES, buildStatusLabel } from "@/components/build/status-badge";
+import type { BuildStatus } from "@/components/build/build-types";
 
 /** Status and branch filters; each choice is a URL, so a filtered view can be shared. */
 export function BuildFilters({ status, branch, branches }: { status?: BuildStatus; branch?: string; branches: string[] }) {
@@ -24,7 +25,7 @@ export function BuildFilters({ status, branch, branches }: { status?: BuildStatu
         </Link>
         {BUILD_STATUSES.map((s) => (
           <Link key={s} href={href({ status: s, branch })} className={pill(status === s)} aria-current={status === s ? "page" : undefined}>
-            {statusLabel(s)}
+            {buildStatusLabel(s)}
           </Link>
         ))}
       </nav>
