@@ -12,6 +12,8 @@ export const inspectImageBodySchema = z
   .strict();
 
 export const listImagesQuerySchema = z.object({
+  /** read: the images kobuild has read; all: also local images with /kernel-modules and registry tags. */
+  source: z.enum(["read", "all"]).default("read"),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   perPage: z.coerce.number().int().min(1).max(200).default(50),
 });
