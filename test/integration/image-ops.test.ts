@@ -57,8 +57,16 @@ function pathsOf(imageRecordId: number) {
 function layersOf(imageRecordId: number) {
   return getDb().select({ layers: images.layers }).from(images).where(eq(images.id, imageRecordId)).get()!.layers!;
 }
+/** The tasks a build planned; the ones the task master skipped (cache, BLOCKLIST) are stored too and left out here. */
 function taskKeys(buildId: number) {
-  return getDb().select().from(tasks).where(eq(tasks.buildId, buildId)).all().map((t) => `${t.kernel} ${t.moduleVersion} ${t.flavour}`).sort();
+  return getDb()
+    .select()
+    .from(tasks)
+    .where(eq(tasks.buildId, buildId))
+    .all()
+    .filter((t) => t.state !== "cached" && t.state !== "blocklisted")
+    .map((t) => `${t.kernel} ${t.moduleVersion} ${t.flavour}`)
+    .sort();
 }
 async function imageExists(ref: string) {
   return (await runDocker(["image", "inspect", ref])).code === 0;
