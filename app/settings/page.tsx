@@ -1,4 +1,7 @@
 import { PageHeader } from "@/components/page-header";
+import { RegistriesSection } from "@/components/registries/registries-section";
+import { listRegistries } from "@/lib/registries/registry-store";
+import { addRegistryAction, removeRegistryAction } from "./actions";
 import { describeConfig } from "@/lib/system/describe-config";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +11,7 @@ export default function SettingsPage() {
   const rows = describeConfig();
   return (
     <>
-      <PageHeader title="Settings" description="The configuration this dashboard started with. Change it through the environment and restart." />
+      <PageHeader title="Settings" description="The configuration this dashboard started with (change it through the environment and restart), and the registries builds and image operations use." />
       <table className="w-full max-w-4xl text-left text-sm">
         <caption className="sr-only">Configuration</caption>
         <thead>
@@ -28,6 +31,7 @@ export default function SettingsPage() {
           ))}
         </tbody>
       </table>
+      <RegistriesSection registries={listRegistries()} add={addRegistryAction} remove={removeRegistryAction} />
     </>
   );
 }

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useState, useTransition, type ReactNode } from "react";
+import { Field, inputClass } from "@/components/form-parts";
 import type { BuildPlanPreview } from "@/lib/builds/plan/preview-build-plan";
 import { bundlesMatching, toBuildBody, type BuildFormState, type BundleChoice } from "./build-form-state";
 import { PlanPreview } from "./plan-preview";
@@ -233,33 +234,12 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, sta
   );
 }
 
-const inputClass =
-  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600 dark:border-slate-700 dark:bg-slate-950";
-
 function Fieldset({ legend, children }: { legend: string; children: ReactNode }) {
   return (
     <fieldset className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <legend className="px-1 text-sm font-semibold uppercase tracking-wide text-slate-700 dark:text-slate-300">{legend}</legend>
       {children}
     </fieldset>
-  );
-}
-
-function Field({ label, hint, children }: { label: string; hint?: ReactNode; children: (id: string) => ReactNode }) {
-  const id = useId();
-  const hintId = `${id}-hint`;
-  return (
-    <div>
-      <label htmlFor={id} className="block text-sm font-medium">
-        {label}
-      </label>
-      {children(id)}
-      {hint ? (
-        <p id={hintId} className="mt-1 text-xs text-slate-600 dark:text-slate-400">
-          {hint}
-        </p>
-      ) : null}
-    </div>
   );
 }
 

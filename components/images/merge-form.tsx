@@ -2,7 +2,7 @@
 
 import { useId, useState, useTransition } from "react";
 import { mergeBody, togglePicked, type DriversRepoChoice } from "./driver-image-choices";
-import { Field, FormError, inputClass, submitClass } from "./form-parts";
+import { Field, FormError, inputClass, submitClass } from "@/components/form-parts";
 
 type Props = { choices: DriversRepoChoice[]; startMerge: (body: unknown) => Promise<{ error: string }> };
 

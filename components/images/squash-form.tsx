@@ -2,7 +2,7 @@
 
 import { useState, useTransition } from "react";
 import type { DriversRepoChoice } from "./driver-image-choices";
-import { Field, FormError, inputClass, submitClass } from "./form-parts";
+import { Field, FormError, inputClass, submitClass } from "@/components/form-parts";
 
 type Props = { choices: DriversRepoChoice[]; startSquash: (body: unknown) => Promise<{ error: string }> };
 
