@@ -1,8 +1,8 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { createMerge, createSquash } from "@/lib/images/create-image-operation";
-import { mergeBodySchema, squashBodySchema } from "@/lib/images/operation-schemas";
+import { createCollectorImage, createMerge, createSquash } from "@/lib/images/create-image-operation";
+import { collectorBodySchema, mergeBodySchema, squashBodySchema } from "@/lib/images/operation-schemas";
 import { actionError } from "@/lib/http/action-error";
 
 /** Starts a merge from the Images page; the same validation and domain call as POST /api/images/merge. */
@@ -21,6 +21,17 @@ export async function startSquashAction(input: unknown): Promise<{ error: string
   let id: number;
   try {
     id = (await createSquash(squashBodySchema.parse(input))).id;
+  } catch (error) {
+    return actionError(error);
+  }
+  redirect(`/builds/${id}`);
+}
+
+/** Starts a full collector image from the Images page; the same as POST /api/images/collector. */
+export async function startCollectorAction(input: unknown): Promise<{ error: string }> {
+  let id: number;
+  try {
+    id = (await createCollectorImage(collectorBodySchema.parse(input))).id;
   } catch (error) {
     return actionError(error);
   }

@@ -7,10 +7,11 @@ import { driversRepoChoices } from "@/components/images/driver-image-choices";
 import { ImagesTable } from "@/components/images/images-table";
 import { MergeForm } from "@/components/images/merge-form";
 import { SquashForm } from "@/components/images/squash-form";
+import { CollectorForm } from "@/components/images/collector-form";
 import { PageHeader } from "@/components/page-header";
 import { listDriverImages } from "@/lib/docker/image/list-driver-images";
 import { listImageOperations } from "@/lib/images/list-image-operations";
-import { startMergeAction, startSquashAction } from "./actions";
+import { startMergeAction, startSquashAction, startCollectorAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Images" };
@@ -85,6 +86,11 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
         <Card title="Squash">
           {choices.length ? <SquashForm choices={choices} startSquash={startSquashAction} /> : <p className="text-sm">No collector-drivers image to squash yet.</p>}
         </Card>
+        <div className="lg:col-span-2">
+          <Card title="Full collector image">
+            {choices.length ? <CollectorForm choices={choices} startCollector={startCollectorAction} /> : <p className="text-sm">No collector-drivers image to take drivers from yet.</p>}
+          </Card>
+        </div>
       </div>
 
       <section aria-labelledby="images-heading">
