@@ -32,6 +32,17 @@ test("a registry is added on Settings only with working credentials, and its pas
   expect(api).not.toContain(registry.password);
   await saveScreenshot(page, "settings-registries");
 
+  // A result pushed from the Images page lands in the registry.
+  const { registries } = (await (await request.get("/api/registries")).json()) as { registries: { id: number }[] };
+  await page.goto("/images");
+  const push = page.getByRole("form", { name: "Push an image to a registry" });
+  await push.getByLabel("Tag").fill("e2e-pushed");
+  await push.getByRole("button", { name: "Push" }).click();
+  await expect(push.getByRole("status")).toContainText(`Pushed ${registry.url}/drivers/collector-drivers:e2e-pushed`, { timeout: 60_000 });
+  const tags = (await (await request.get(`/api/registries/${registries[0]!.id}/tags?repository=drivers/collector-drivers`)).json()) as { tags: string[] };
+  expect(tags.tags).toContain("e2e-pushed");
+
+  await page.goto("/settings");
   page.once("dialog", (dialog) => void dialog.accept());
   await row.getByRole("button", { name: "Remove" }).click();
   await expect(page.getByText("No registry yet.")).toBeVisible();

@@ -4,6 +4,8 @@ import { redirect } from "next/navigation";
 import { createCollectorImage, createMerge, createSquash } from "@/lib/images/create-image-operation";
 import { collectorBodySchema, mergeBodySchema, squashBodySchema } from "@/lib/images/operation-schemas";
 import { actionError } from "@/lib/http/action-error";
+import { pushBodySchema } from "@/lib/registries/registry-schemas";
+import { pushToRegistry } from "@/lib/registries/registry-transfer";
 
 /** Starts a merge from the Images page; the same validation and domain call as POST /api/images/merge. */
 export async function startMergeAction(input: unknown): Promise<{ error: string }> {
@@ -36,4 +38,14 @@ export async function startCollectorAction(input: unknown): Promise<{ error: str
     return actionError(error);
   }
   redirect(`/builds/${id}`);
+}
+
+/** Pushes an image kobuild has read to a registry; the same as POST /api/images/:id/push. */
+export async function pushImageAction(imageId: number, input: unknown): Promise<{ error: string } | { ref: string; digest: string | null }> {
+  try {
+    const result = await pushToRegistry(imageId, pushBodySchema.parse(input));
+    return { ref: result.ref, digest: result.digest ?? null };
+  } catch (error) {
+    return actionError(error);
+  }
 }

@@ -8,10 +8,12 @@ import { ImagesTable } from "@/components/images/images-table";
 import { MergeForm } from "@/components/images/merge-form";
 import { SquashForm } from "@/components/images/squash-form";
 import { CollectorForm } from "@/components/images/collector-form";
+import { PushForm } from "@/components/images/push-form";
+import { listRegistries } from "@/lib/registries/registry-store";
 import { PageHeader } from "@/components/page-header";
 import { listDriverImages } from "@/lib/docker/image/list-driver-images";
 import { listImageOperations } from "@/lib/images/list-image-operations";
-import { startMergeAction, startSquashAction, startCollectorAction } from "./actions";
+import { startMergeAction, startSquashAction, startCollectorAction, pushImageAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Images" };
@@ -89,6 +91,15 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
         <div className="lg:col-span-2">
           <Card title="Full collector image">
             {choices.length ? <CollectorForm choices={choices} startCollector={startCollectorAction} /> : <p className="text-sm">No collector-drivers image to take drivers from yet.</p>}
+          </Card>
+        </div>
+        <div className="lg:col-span-2">
+          <Card title="Push to a registry">
+            <PushForm
+              images={listing.images.filter((i) => i.recordId !== null && i.local).map((i) => ({ recordId: i.recordId!, label: i.refs[0] ?? i.dockerId?.slice(7, 19) ?? `image ${i.recordId}` }))}
+              registries={listRegistries().map((r) => ({ id: r.id, name: r.name, url: r.url }))}
+              push={pushImageAction}
+            />
           </Card>
         </div>
       </div>
