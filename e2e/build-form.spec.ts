@@ -50,8 +50,10 @@ test("a bad option is refused with the reason and starts nothing", async ({ page
 
 test("builds started from the form run, cancel, and show in the list with their states", async ({ page }) => {
   test.setTimeout(300_000);
-  // The first build: defaults.
+  // The first build: defaults but for a BUILD_JOBS the engine has not cached, so that its builders
+  // really run and the second build waits in the queue behind it.
   await page.goto("/builds/new");
+  await page.getByLabel("Parallel drivers (BUILD_JOBS)").fill(String(3 + Math.floor(Math.random() * 60)));
   await page.getByRole("button", { name: /^Start build: \d+ tasks$/ }).click();
   await expect(page).toHaveURL(/\/builds\/\d+$/);
   const first = Number(new URL(page.url()).pathname.split("/").pop());
@@ -61,9 +63,11 @@ test("builds started from the form run, cancel, and show in the list with their 
   await expect(page.getByText(`Options of build #${first}`)).toBeVisible();
   await page.getByLabel("Parallel drivers (BUILD_JOBS)").fill("1");
   await page.getByRole("button", { name: /^Start build/ }).click();
+  // Queued behind the first (one build per engine): cancelling it is not a race with its end.
   await expect(page).toHaveURL(/\/builds\/\d+$/);
   const second = Number(new URL(page.url()).pathname.split("/").pop());
   expect(second).toBeGreaterThan(first);
+  await expect(page.getByTestId("build-status")).toHaveAttribute("data-status", "queued");
   await page.getByRole("button", { name: "Cancel build" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Yes, cancel the build" }).click();
   await expect(page.getByTestId("build-status")).toHaveAttribute("data-status", "cancelled", { timeout: 60_000 });
