@@ -1,5 +1,6 @@
 // Runs once when the server starts: open the database (applying migrations)
-// before the first request, and settle builds a previous process left behind.
+// before the first request, settle builds a previous process left behind, and
+// make sure someone can sign in.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { getDb } = await import("@/lib/db/client");
@@ -7,5 +8,7 @@ export async function register() {
     const { recoverBuilds } = await import("@/lib/builds/build-queue");
     const interrupted = recoverBuilds();
     if (interrupted > 0) console.log(`kobuild: ${interrupted} build(s) left running by a previous start marked interrupted`);
+    const { provisionAccess } = await import("@/lib/auth/first-start");
+    await provisionAccess();
   }
 }

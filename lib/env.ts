@@ -48,6 +48,11 @@ const schema = z.object({
     .string()
     .refine((v) => decodeSecretKey(v) !== null, "must be 32 bytes written as 64 hex digits or as base64")
     .optional(),
+  // An API token for automation: at start, an admin that signs in with it exists.
+  KOBUILD_ADMIN_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_.~+/=-]{32,200}$/, "must be 32 to 200 characters of letters, digits and _ . ~ + / = -")
+    .optional(),
 });
 
 /** A 32-byte key from 64 hex digits or base64; null when the text is neither. */
@@ -69,6 +74,8 @@ export type Env = {
   maxBundleBytes: number;
   /** Never logged; null means kobuild keeps its own key file in the data directory. */
   secretKey: Buffer | null;
+  /** Never logged nor shown. */
+  adminToken: string | null;
 };
 
 export class EnvError extends Error {
@@ -78,7 +85,7 @@ export class EnvError extends Error {
   }
 }
 
-const SECRET_VARIABLES = new Set(["KOBUILD_SECRET_KEY"]);
+const SECRET_VARIABLES = new Set(["KOBUILD_SECRET_KEY", "KOBUILD_ADMIN_TOKEN"]);
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // Empty strings mean "unset", as in most shells' `VAR= cmd`.
@@ -101,6 +108,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     buildsPerEngine: e.KOBUILD_BUILDS_PER_ENGINE,
     maxBundleBytes: e.KOBUILD_MAX_BUNDLE_BYTES,
     secretKey: e.KOBUILD_SECRET_KEY ? decodeSecretKey(e.KOBUILD_SECRET_KEY) : null,
+    adminToken: e.KOBUILD_ADMIN_TOKEN ?? null,
   };
 }
 

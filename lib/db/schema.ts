@@ -255,3 +255,62 @@ export const registries = sqliteTable("registries", {
   passwordSealed: text("password_sealed"),
   createdAt: createdAt(),
 });
+
+const role = ["viewer", "operator", "admin"] as const;
+
+/** People and automation that use kobuild; a user without a password signs in with API tokens only. */
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  role: text("role", { enum: role }).notNull(),
+  /** scrypt hash (see lib/auth/password.ts); null: no sign-in with a password. */
+  passwordHash: text("password_hash"),
+  createdAt: createdAt(),
+  disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+});
+
+/** Browser sessions: only the sha256 of the cookie's value is kept. */
+export const sessions = sqliteTable("sessions", {
+  tokenHash: text("token_hash").primaryKey(),
+  userId: integer("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** API tokens for CI: shown once, kept as their sha256. */
+export const apiTokens = sqliteTable("api_tokens", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  userId: integer("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  name: text("name").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdAt: createdAt(),
+  lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+});
+
+/** One-time sign-in links (the first admin's, at first start). */
+export const signinLinks = sqliteTable("signin_links", {
+  tokenHash: text("token_hash").primaryKey(),
+  role: text("role", { enum: role }).notNull(),
+  createdAt: createdAt(),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  usedAt: integer("used_at", { mode: "timestamp_ms" }),
+});
+
+/** Who changed what: every change made through the API or the pages. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: createdAt(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    target: text("target"),
+    status: integer("status"),
+  },
+  (t) => [index("audit_log_at").on(t.at)],
+);

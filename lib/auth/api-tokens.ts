@@ -1,0 +1,51 @@
+import "server-only";
+import { and, desc, eq, isNull } from "drizzle-orm";
+import { getDb, type Db } from "@/lib/db/client";
+import { apiTokens, users } from "@/lib/db/schema";
+import { ApiError } from "@/lib/http/api-error";
+import { hashSecretToken, looksLikeToken, newSecretToken } from "./secret-token";
+
+/** A new API token of a user; the token itself is returned this once and never stored. */
+export function createApiToken(userId: number, name: string, db: Db = getDb()) {
+  const token = newSecretToken("api");
+  const row = db.insert(apiTokens).values({ userId, name, tokenHash: hashSecretToken(token) }).returning({ id: apiTokens.id }).get();
+  return { id: row.id, name, token };
+}
+
+/** Stores a token chosen elsewhere (KOBUILD_ADMIN_TOKEN), once. */
+export function adoptApiToken(userId: number, name: string, token: string, db: Db = getDb()) {
+  const tokenHash = hashSecretToken(token);
+  if (db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash)).get()) return false;
+  db.insert(apiTokens).values({ userId, name, tokenHash }).run();
+  return true;
+}
+
+/** The user a bearer token belongs to, unless the token was revoked or the user disabled. */
+export function userOfApiToken(token: string, db: Db = getDb()) {
+  // kobuild's own tokens, or one chosen by automation (KOBUILD_ADMIN_TOKEN's grammar).
+  if (!looksLikeToken("api", token) && !/^[A-Za-z0-9_.~+/=-]{32,200}$/.test(token)) return null;
+  const row = db
+    .select({ tokenId: apiTokens.id, id: users.id, name: users.name, role: users.role, disabledAt: users.disabledAt })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.tokenHash, hashSecretToken(token)), isNull(apiTokens.revokedAt)))
+    .get();
+  if (!row || row.disabledAt) return null;
+  db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId)).run();
+  return row;
+}
+
+export function listApiTokens(db: Db = getDb()) {
+  return db
+    .select({ id: apiTokens.id, name: apiTokens.name, user: users.name, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .orderBy(desc(apiTokens.id))
+    .all();
+}
+
+export function revokeApiToken(id: number, db: Db = getDb()) {
+  const row = db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning().get();
+  if (!row) throw new ApiError("not_found", `no active API token with id ${id}`);
+  return { id: row.id, name: row.name, revokedAt: row.revokedAt };
+}

@@ -1,0 +1,42 @@
+import "server-only";
+import { ApiError } from "@/lib/http/api-error";
+import { userOfApiToken } from "./api-tokens";
+import { hasRole, type Role } from "./roles";
+import { SESSION_COOKIE, userOfSession } from "./sessions";
+
+// The one place that decides who is asking and whether they may: route
+// handlers (through lib/http/route.ts), pages and server actions all call it.
+
+export type Principal = { userId: number; name: string; role: Role; via: "session" | "token" };
+
+function cookieValue(header: string | null, name: string): string | null {
+  for (const part of (header ?? "").split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return null;
+}
+
+/** Who sends these headers: an API token (`Authorization: Bearer`) or a session cookie; null for nobody. */
+export function principalOf(headers: Headers): Principal | null {
+  const auth = headers.get("authorization");
+  if (auth) {
+    const m = /^Bearer\s+(\S+)$/i.exec(auth.trim());
+    const user = m ? userOfApiToken(m[1]!) : null;
+    return user ? { userId: user.id, name: user.name, role: user.role, via: "token" } : null;
+  }
+  const session = cookieValue(headers.get("cookie"), SESSION_COOKIE);
+  const user = session ? userOfSession(session) : null;
+  return user ? { userId: user.id, name: user.name, role: user.role, via: "session" } : null;
+}
+
+/** The principal, if it holds `needed`; else 401 (nobody) or 403 (too small a role). */
+export function requireRole(headers: Headers, needed: Role): Principal {
+  return checkRole(principalOf(headers), needed);
+}
+
+export function checkRole(principal: Principal | null, needed: Role): Principal {
+  if (!principal) throw new ApiError("unauthorized", "sign in first, or send an API token as Authorization: Bearer <token>");
+  if (!hasRole(principal.role, needed)) throw new ApiError("forbidden", `${principal.name} is ${principal.role === "admin" ? "an" : "a"} ${principal.role}; this needs the ${needed} role`);
+  return principal;
+}

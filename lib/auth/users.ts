@@ -1,0 +1,54 @@
+import "server-only";
+import { asc, count, eq, isNull } from "drizzle-orm";
+import { getDb, type Db } from "@/lib/db/client";
+import { users } from "@/lib/db/schema";
+import { ApiError } from "@/lib/http/api-error";
+import { hashPassword, verifyPassword } from "./password";
+import type { Role } from "./roles";
+
+export type User = typeof users.$inferSelect;
+
+export function countUsers(db: Db = getDb()): number {
+  return db.select({ n: count() }).from(users).get()?.n ?? 0;
+}
+
+export async function createUser({ name, role, password }: { name: string; role: Role; password?: string | null }, db: Db = getDb()) {
+  if (db.select({ id: users.id }).from(users).where(eq(users.name, name)).get()) throw new ApiError("conflict", `a user is already called ${name}`);
+  const passwordHash = password ? await hashPassword(password) : null;
+  return db.insert(users).values({ name, role, passwordHash }).returning().get();
+}
+
+/** The user a name and password sign in as; null for a wrong pair (which of the two is never said). */
+export async function verifyLogin(name: string, password: string, db: Db = getDb()): Promise<User | null> {
+  const user = db.select().from(users).where(eq(users.name, name)).get();
+  // A hash is computed either way, so a wrong name takes as long as a wrong password.
+  const ok = await verifyPassword(password, user?.passwordHash ?? "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  return user && ok && !user.disabledAt ? user : null;
+}
+
+export function listUsers(db: Db = getDb()) {
+  return db
+    .select({ id: users.id, name: users.name, role: users.role, hasPassword: users.passwordHash, createdAt: users.createdAt, disabledAt: users.disabledAt })
+    .from(users)
+    .orderBy(asc(users.name))
+    .all()
+    .map((u) => ({ ...u, hasPassword: u.hasPassword !== null }));
+}
+
+export function activeUser(id: number, db: Db = getDb()): User | null {
+  return db.select().from(users).where(eq(users.id, id)).get() ?? null;
+}
+
+export function setUserRole(id: number, role: Role, db: Db = getDb()) {
+  const row = db.update(users).set({ role }).where(eq(users.id, id)).returning().get();
+  if (!row) throw new ApiError("not_found", `no user with id ${id}`);
+  return row;
+}
+
+export function disableUser(id: number, db: Db = getDb()) {
+  const row = db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, id)).returning().get();
+  if (!row) throw new ApiError("not_found", `no user with id ${id}`);
+  return row;
+}
+
+export const activeUsersOnly = isNull(users.disabledAt);
