@@ -1,19 +1,36 @@
 import "server-only";
 import type { z } from "zod";
+import { recordAudit } from "@/lib/auth/audit";
+import { checkRole, principalOf, type Principal } from "@/lib/auth/guard";
+import type { Role } from "@/lib/auth/roles";
 import { ApiError, handleApiError } from "./api-error";
 
 type Context<P> = { params: Promise<P> };
 
+const READS = new Set(["GET", "HEAD"]);
+
 /**
- * Wraps a route handler: parses path params (and JSON body when a schema is
- * given) with zod, and maps every error to one JSON shape `{error, code}`.
+ * Wraps a route handler: checks who asks (reads need a viewer, changes an
+ * operator, unless `role` says otherwise; "public" for the health check),
+ * parses path params (and JSON body when a schema is given) with zod, maps
+ * every error to one JSON shape `{error, code}`, and records every change
+ * in the audit log.
  */
 export function route<P extends Record<string, unknown> = Record<string, string>, B = undefined>(
-  options: { params?: z.ZodType<P>; body?: z.ZodType<B> },
-  handler: (input: { request: Request; params: P; body: B }) => Promise<Response> | Response,
+  options: { params?: z.ZodType<P>; body?: z.ZodType<B>; role?: Role | "public" },
+  handler: (input: { request: Request; params: P; body: B; principal: Principal | null }) => Promise<Response> | Response,
 ) {
   return async (request: Request, context: Context<Record<string, string>>) => {
+    const change = !READS.has(request.method);
+    let principal: Principal | null = null;
+    let response: Response;
     try {
+      const role = options.role ?? (change ? "operator" : "viewer");
+      if (role !== "public") {
+        // Known before the role is checked, so that a refused change is recorded with who tried it.
+        principal = principalOf(request.headers);
+        checkRole(principal, role);
+      }
       const rawParams = context?.params ? await context.params : {};
       const params = (options.params ? options.params.parse(rawParams) : rawParams) as P;
       let body = undefined as B;
@@ -26,9 +43,11 @@ export function route<P extends Record<string, unknown> = Record<string, string>
         }
         body = options.body.parse(json);
       }
-      return await handler({ request, params, body });
+      response = await handler({ request, params, body, principal });
     } catch (error) {
-      return handleApiError(error);
+      response = handleApiError(error);
     }
+    if (change && principal) recordAudit({ actor: principal.name, action: `${request.method} ${new URL(request.url).pathname}`, status: response.status });
+    return response;
   };
 }

@@ -5,7 +5,7 @@ import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route({ body: createBuildBodySchema }, async ({ body }) => Response.json(await createBuild(body), { status: 201 }));
+export const POST = route({ body: createBuildBodySchema }, async ({ body, principal }) => Response.json(await createBuild(body, { startedBy: principal?.name ?? null }), { status: 201 }));
 
 export const GET = route({}, ({ request }) => {
   const query = listBuildsQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));

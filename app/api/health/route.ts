@@ -3,7 +3,8 @@ import { getHealth } from "@/lib/system/get-health";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({}, async () => {
+// Public: load balancers, `npm run up` and the e2e servers ask it before anyone signs in.
+export const GET = route({ role: "public" }, async () => {
   const health = await getHealth();
   // The app is up whenever the database answers; a missing engine only degrades it.
   return Response.json(health, { status: health.database.ok ? 200 : 503 });

@@ -6,4 +6,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = route({}, () => Response.json({ registries: listRegistries() }));
 
-export const POST = route({ body: createRegistryBodySchema }, async ({ body }) => Response.json(await addRegistry(body), { status: 201 }));
+export const POST = route({ body: createRegistryBodySchema, role: "admin" }, async ({ body }) => Response.json(await addRegistry(body), { status: 201 }));

@@ -7,4 +7,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = route({}, () => Response.json({ workspaces: listWorkspaces() }));
 
-export const POST = route({ body: registerWorkspaceBodySchema }, async ({ body }) => Response.json(await registerWorkspace(body), { status: 201 }));
+export const POST = route({ body: registerWorkspaceBodySchema, role: "admin" }, async ({ body }) => Response.json(await registerWorkspace(body), { status: 201 }));

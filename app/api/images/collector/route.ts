@@ -4,4 +4,4 @@ import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route({ body: collectorBodySchema }, async ({ body }) => Response.json(await createCollectorImage(body), { status: 201 }));
+export const POST = route({ body: collectorBodySchema }, async ({ body, principal }) => Response.json(await createCollectorImage(body, { startedBy: principal?.name ?? null }), { status: 201 }));

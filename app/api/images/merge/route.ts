@@ -4,4 +4,4 @@ import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route({ body: mergeBodySchema }, async ({ body }) => Response.json(await createMerge(body), { status: 201 }));
+export const POST = route({ body: mergeBodySchema }, async ({ body, principal }) => Response.json(await createMerge(body, { startedBy: principal?.name ?? null }), { status: 201 }));

@@ -4,4 +4,4 @@ import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route({ body: squashBodySchema }, async ({ body }) => Response.json(await createSquash(body), { status: 201 }));
+export const POST = route({ body: squashBodySchema }, async ({ body, principal }) => Response.json(await createSquash(body, { startedBy: principal?.name ?? null }), { status: 201 }));

@@ -4,4 +4,4 @@ import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-export const DELETE = route({ params: registryIdParamsSchema }, ({ params }) => Response.json(deleteRegistry(params.id)));
+export const DELETE = route({ params: registryIdParamsSchema, role: "admin" }, ({ params }) => Response.json(deleteRegistry(params.id)));
