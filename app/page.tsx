@@ -6,10 +6,12 @@ import { PageHeader } from "@/components/page-header";
 import { listBuildViews } from "@/lib/builds/list-builds";
 import { countRecords } from "@/lib/system/count-records";
 import { getHealth } from "@/lib/system/get-health";
+import { requirePage } from "@/lib/auth/page-guard";
 
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
+  await requirePage();
   const health = await getHealth();
   const totals = countRecords();
   const { docker } = health;

@@ -5,6 +5,7 @@ import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { listBuildsQuerySchema } from "@/lib/builds/build-schemas";
 import { listBuildBranches, listBuildViews } from "@/lib/builds/list-builds";
+import { requirePage } from "@/lib/auth/page-guard";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Builds" };
@@ -12,6 +13,7 @@ export const metadata = { title: "Builds" };
 const PER_PAGE = 25;
 
 export default async function BuildsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePage();
   const raw = Object.fromEntries(Object.entries(await searchParams).filter((e): e is [string, string] => typeof e[1] === "string"));
   const parsed = listBuildsQuerySchema.safeParse({ perPage: PER_PAGE, ...raw });
   const filter = parsed.success ? parsed.data : listBuildsQuerySchema.parse({ perPage: PER_PAGE });

@@ -12,6 +12,7 @@ import { parseBundleListParams } from "@/lib/bundles/bundle-schemas";
 import { builderForKernel } from "@/lib/bundles/builder-for-kernel";
 import { listBundles } from "@/lib/bundles/list-bundles";
 import { env } from "@/lib/env";
+import { requirePage } from "@/lib/auth/page-guard";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Bundles" };
@@ -19,6 +20,7 @@ export const metadata = { title: "Bundles" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function BundlesPage({ searchParams }: Props) {
+  await requirePage();
   const view = bundleListView(parseBundleListParams(await searchParams));
   const facets = bundleFacets();
   const rows: BundleListItem[] = listBundles(view).map((b) => ({

@@ -7,6 +7,7 @@ import { PageHeader } from "@/components/page-header";
 import { getCoverageView } from "@/lib/coverage/coverage-view";
 import { listCoverageSubjects, subjectFromSearch } from "@/lib/coverage/list-subjects";
 import { ApiError } from "@/lib/http/api-error";
+import { requirePage } from "@/lib/auth/page-guard";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Coverage" };
@@ -14,6 +15,7 @@ export const metadata = { title: "Coverage" };
 const description = "Every kernel × module version × flavour of a build or a driver image, with what became of it: built, cached, failed, unavailable, blocklisted, missing or not planned.";
 
 export default async function CoveragePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePage();
   const search = await searchParams;
   const subjects = listCoverageSubjects();
   const ref = subjectFromSearch(search);

@@ -9,6 +9,7 @@ import { KERNEL_FAMILIES } from "@/lib/coverage/kernel-family";
 import { getFailureView, listFailuresView } from "@/lib/coverage/list-failures";
 import { listCoverageSubjects, subjectFromSearch } from "@/lib/coverage/list-subjects";
 import { ApiError } from "@/lib/http/api-error";
+import { requirePage } from "@/lib/auth/page-guard";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Failures" };
@@ -17,6 +18,7 @@ const description = "The failure logs of a build or a driver image, grouped by t
 const MAX_KERNELS_SHOWN = 12;
 
 export default async function FailuresPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePage();
   const search = await searchParams;
   const subjects = listCoverageSubjects();
   const ref = subjectFromSearch(search);

@@ -14,6 +14,7 @@ import { PageHeader } from "@/components/page-header";
 import { listDriverImages } from "@/lib/docker/image/list-driver-images";
 import { listImageOperations } from "@/lib/images/list-image-operations";
 import { startMergeAction, startSquashAction, startCollectorAction, pushImageAction } from "./actions";
+import { requirePage } from "@/lib/auth/page-guard";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Images" };
@@ -21,6 +22,7 @@ export const metadata = { title: "Images" };
 const LIVE = new Set(["queued", "running"]);
 
 export default async function ImagesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePage();
   const raw = (await searchParams).q;
   const q = typeof raw === "string" ? raw.trim().slice(0, 200) : "";
   const listing = await listDriverImages();

@@ -1,6 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
+import { recordAudit } from "@/lib/auth/audit";
+import { createTokenBodySchema, createUserBodySchema } from "@/lib/auth/auth-schemas";
+import { requireAction } from "@/lib/auth/page-guard";
+import { createUser, listUsers } from "@/lib/auth/users";
 import { actionError } from "@/lib/http/action-error";
 import { createRegistryBodySchema } from "@/lib/registries/registry-schemas";
 import { addRegistry, deleteRegistry } from "@/lib/registries/registry-store";
@@ -8,7 +13,10 @@ import { addRegistry, deleteRegistry } from "@/lib/registries/registry-store";
 /** Adds a registry once the engine has logged in with its credentials; the same as POST /api/registries. */
 export async function addRegistryAction(input: unknown): Promise<{ error: string } | { ok: true }> {
   try {
-    await addRegistry(createRegistryBodySchema.parse(input));
+    const admin = await requireAction("admin");
+    const body = createRegistryBodySchema.parse(input);
+    await addRegistry(body);
+    recordAudit({ actor: admin.name, action: "add registry", target: body.url });
   } catch (error) {
     return actionError(error);
   }
@@ -19,7 +27,51 @@ export async function addRegistryAction(input: unknown): Promise<{ error: string
 /** Forgets a registry and its sealed password; the same as DELETE /api/registries/:id. */
 export async function removeRegistryAction(id: number): Promise<{ error: string } | { ok: true }> {
   try {
+    const admin = await requireAction("admin");
     deleteRegistry(id);
+    recordAudit({ actor: admin.name, action: "remove registry", target: String(id) });
+  } catch (error) {
+    return actionError(error);
+  }
+  revalidatePath("/settings");
+  return { ok: true };
+}
+
+/** Adds a user with a role; the same as POST /api/users. */
+export async function addUserAction(input: unknown): Promise<{ error: string } | { ok: true }> {
+  try {
+    const admin = await requireAction("admin");
+    const body = createUserBodySchema.parse(input);
+    await createUser(body);
+    recordAudit({ actor: admin.name, action: "add user", target: `${body.name} (${body.role})` });
+  } catch (error) {
+    return actionError(error);
+  }
+  revalidatePath("/settings");
+  return { ok: true };
+}
+
+/** A new API token, shown in this answer only; the same as POST /api/tokens. */
+export async function createTokenAction(input: unknown): Promise<{ error: string } | { token: string; name: string }> {
+  try {
+    const admin = await requireAction("admin");
+    const body = createTokenBodySchema.parse(input);
+    const user = body.user ? listUsers().find((u) => u.name === body.user) : { id: admin.userId };
+    if (!user) return { error: `no user ${body.user}` };
+    const created = createApiToken(user.id, body.name);
+    recordAudit({ actor: admin.name, action: "create API token", target: `${body.name} for ${body.user ?? admin.name}` });
+    revalidatePath("/settings");
+    return { token: created.token, name: created.name };
+  } catch (error) {
+    return actionError(error);
+  }
+}
+
+export async function revokeTokenAction(id: number): Promise<{ error: string } | { ok: true }> {
+  try {
+    const admin = await requireAction("admin");
+    revokeApiToken(id);
+    recordAudit({ actor: admin.name, action: "revoke API token", target: String(id) });
   } catch (error) {
     return actionError(error);
   }

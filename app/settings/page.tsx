@@ -1,13 +1,20 @@
 import { PageHeader } from "@/components/page-header";
 import { RegistriesSection } from "@/components/registries/registries-section";
 import { listRegistries } from "@/lib/registries/registry-store";
-import { addRegistryAction, removeRegistryAction } from "./actions";
+import { AccessSections } from "@/components/access/access-sections";
+import { listApiTokens } from "@/lib/auth/api-tokens";
+import { listAudit } from "@/lib/auth/audit";
+import { hasRole } from "@/lib/auth/roles";
+import { listUsers } from "@/lib/auth/users";
+import { addRegistryAction, addUserAction, createTokenAction, removeRegistryAction, revokeTokenAction } from "./actions";
 import { describeConfig } from "@/lib/system/describe-config";
+import { requirePage } from "@/lib/auth/page-guard";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Settings" };
 
-export default function SettingsPage() {
+export default async function SettingsPage() {
+  const principal = await requirePage();
   const rows = describeConfig();
   return (
     <>
@@ -31,7 +38,14 @@ export default function SettingsPage() {
           ))}
         </tbody>
       </table>
-      <RegistriesSection registries={listRegistries()} add={addRegistryAction} remove={removeRegistryAction} />
+      {hasRole(principal.role, "admin") ? (
+        <>
+          <RegistriesSection registries={listRegistries()} add={addRegistryAction} remove={removeRegistryAction} />
+          <AccessSections users={listUsers()} tokens={listApiTokens()} audit={listAudit()} addUser={addUserAction} createToken={createTokenAction} revokeToken={revokeTokenAction} />
+        </>
+      ) : (
+        <p className="mt-8 text-sm text-slate-600 dark:text-slate-400">Registries, users, API tokens and the audit log are for admins; you are signed in as {principal.name} ({principal.role}).</p>
+      )}
     </>
   );
 }

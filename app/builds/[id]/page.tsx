@@ -3,6 +3,7 @@ import { BuildPage } from "@/components/build/build-page";
 import type { BuildViewJson } from "@/components/build/build-types";
 import { getBuildView } from "@/lib/builds/get-build";
 import { ApiError } from "@/lib/http/api-error";
+import { requirePage } from "@/lib/auth/page-guard";
 
 export const dynamic = "force-dynamic";
 
@@ -25,6 +26,7 @@ export async function generateMetadata({ params }: Params) {
 }
 
 export default async function Page({ params }: Params) {
+  await requirePage();
   const { id } = await params;
   return <BuildPage initial={readBuild(id)} />;
 }

@@ -10,6 +10,7 @@ import { ApiError } from "@/lib/http/api-error";
 import { describeWorkspaceRefs } from "@/lib/workspace/describe-workspace-refs";
 import { listWorkspaces } from "@/lib/workspace/list-workspaces";
 import { startBuildAction } from "./actions";
+import { requirePage } from "@/lib/auth/page-guard";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "New build" };
@@ -20,6 +21,7 @@ const searchSchema = z.object({
 });
 
 export default async function NewBuildPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePage("operator");
   const query = searchSchema.parse(await searchParams);
   const workspaces = listWorkspaces();
   const header = <PageHeader title="New build" description="Choose a workspace, a branch and the options; the plan on the right shows what the build will do before it starts." />;

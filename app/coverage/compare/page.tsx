@@ -8,6 +8,7 @@ import { subjectRefSchema } from "@/lib/coverage/coverage-schemas";
 import { getComparisonView } from "@/lib/coverage/coverage-view";
 import { listCoverageSubjects } from "@/lib/coverage/list-subjects";
 import { ApiError } from "@/lib/http/api-error";
+import { requirePage } from "@/lib/auth/page-guard";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Compare coverage" };
@@ -15,6 +16,7 @@ export const metadata = { title: "Compare coverage" };
 const LIMIT = 5000;
 
 export default async function ComparePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePage();
   const search = await searchParams;
   const subjects = listCoverageSubjects();
   const all = [...subjects.builds, ...subjects.images];

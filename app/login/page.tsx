@@ -1,0 +1,16 @@
+import { SignInForm } from "@/components/sign-in-form";
+import { signInAction } from "./actions";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Sign in" };
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { next } = await searchParams;
+  return (
+    <div className="mx-auto mt-10 max-w-sm rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
+      <h1 className="mb-1 text-xl font-bold">Sign in to kobuild</h1>
+      <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">Whoever can start a build can run code next to a Docker engine: every action is checked and recorded.</p>
+      <SignInForm action={signInAction} submitLabel="Sign in" hidden={typeof next === "string" ? { next } : {}} />
+    </div>
+  );
+}
