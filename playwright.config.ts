@@ -4,7 +4,11 @@ import { defineConfig } from "@playwright/test";
 
 // e2e runs against the built app (`npm run build` first), on ports of its
 // own and fresh data directories, in Debian's chromium.
-const runDir = process.env.KOBUILD_E2E_DIR ?? path.join(os.tmpdir(), `kobuild-e2e-${process.pid}`);
+// Set once by the runner, so its workers (other processes) find the same directories.
+process.env.KOBUILD_E2E_DIR ??= path.join(os.tmpdir(), `kobuild-e2e-${process.pid}`);
+export const runDir = process.env.KOBUILD_E2E_DIR;
+/** Where the signed-in admin's cookies are kept between the sign-in setup and the tests. */
+export const adminState = path.join(runDir, "admin-state.json");
 // KOBUILD_E2E_PORT moves both instances, so that two checkouts can run e2e side by side.
 const basePort = Number(process.env.KOBUILD_E2E_PORT ?? 3100);
 export const ports = { main: basePort, noEngine: basePort + 1 } as const;
@@ -55,7 +59,11 @@ export default defineConfig({
       env: { ...process.env, HOME: path.join(runDir, "home"), XDG_CONFIG_HOME: path.join(runDir, "home", ".config") },
     },
   },
-  projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  projects: [
+    // Signs the first admin in through the pages, as a person would after `npm run up`.
+    { name: "sign-in", testMatch: /sign-in\.setup\.ts/, use: { browserName: "chromium" } },
+    { name: "chromium", dependencies: ["sign-in"], use: { browserName: "chromium", storageState: adminState } },
+  ],
   webServer: [
     // The main instance holds the sample, as after `npm run up`; bundles come from the machine's cache.
     server(ports.main, "main", { KOBUILD_CACHE_DIR: path.join(__dirname, "data", "cache") }, "npm run --silent sample && npm start"),

@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { benchPort, cacheDir, makeDockerfileWorkspace, percentile, postJson, repoRoot, startServer, tempDir, waitForEnd, type Server } from "./support";
+import { auth, benchPort, cacheDir, makeDockerfileWorkspace, percentile, postJson, repoRoot, startServer, tempDir, waitForEnd, type Server } from "./support";
 
 const TOOLCHAIN = "kobuild/toolchain:bookworm-1";
 const LINES = 500_000;
@@ -50,7 +50,7 @@ async function logThroughput(server: Server, workspaceId: number): Promise<Resul
   for (const builder of ["classic", "buildkit"] as const) {
     const build = (await postJson(`${server.url}/api/builds`, { workspaceId, branch: "master", builder })) as { id: number };
     const done = (await waitForEnd(server, build.id)) as unknown as { finishedAt: string; stages: { name: string; startedAt: string }[]; warnings: string[] };
-    const log = await (await fetch(`${server.url}/api/builds/${build.id}/logs?stage=stage-0`)).text();
+    const log = await (await fetch(`${server.url}/api/builds/${build.id}/logs?stage=stage-0`, { headers: auth })).text();
     const stored = log.split("\n").filter((l) => /^line \d+ of/.test(l)).length;
     const seconds = (Date.parse(done.finishedAt) - Date.parse(done.stages[0]!.startedAt)) / 1000;
     result[`${builder}: log lines stored`] = stored;
@@ -63,7 +63,7 @@ async function logThroughput(server: Server, workspaceId: number): Promise<Resul
 
 async function eventLatency(server: Server, workspaceId: number): Promise<Result> {
   const build = (await postJson(`${server.url}/api/builds`, { workspaceId, branch: "master" })) as { id: number };
-  const response = await fetch(`${server.url}/api/builds/${build.id}/events`);
+  const response = await fetch(`${server.url}/api/builds/${build.id}/events`, { headers: auth });
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   const delays: number[] = [];

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 // Shared pieces of the benchmarks: a throw-away kobuild server on its own data
 // directory, workspaces made for a benchmark, and timing.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -9,6 +10,10 @@ export const repoRoot = path.resolve(__dirname, "..");
 export const cacheDir = process.env.KOBUILD_CACHE_DIR ?? path.join(repoRoot, "data", "cache");
 /** Where the benchmarks' servers listen; move it when another checkout benchmarks at the same time. */
 export const benchPort = Number(process.env.KOBUILD_BENCH_PORT ?? 3190);
+
+/** The benchmark servers' admin API token (KOBUILD_ADMIN_TOKEN), and the header that carries it. */
+export const benchToken = `kbt_bench_${randomBytes(24).toString("base64url")}`;
+export const auth = { authorization: `Bearer ${benchToken}` } as const;
 
 export function git(cwd: string, ...args: string[]) {
   return execFileSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "bench", GIT_AUTHOR_EMAIL: "bench@kobuild.invalid", GIT_COMMITTER_NAME: "bench", GIT_COMMITTER_EMAIL: "bench@kobuild.invalid" } });
@@ -30,7 +35,7 @@ export type Server = { url: string; dataDir: string; stop: () => Promise<void>; 
 export async function startServer(dataDir: string, port: number, extraEnv: Record<string, string> = {}): Promise<Server> {
   const child = spawn(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/start.ts"], {
     cwd: repoRoot,
-    env: { ...process.env, KOBUILD_DATA_DIR: dataDir, KOBUILD_PORT: String(port), KOBUILD_HOST: "127.0.0.1", ...extraEnv },
+    env: { ...process.env, KOBUILD_ADMIN_TOKEN: benchToken, KOBUILD_DATA_DIR: dataDir, KOBUILD_PORT: String(port), KOBUILD_HOST: "127.0.0.1", ...extraEnv },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -66,7 +71,7 @@ export function percentile(values: number[], p: number) {
 }
 
 export async function postJson(url: string, body: unknown) {
-  const send = () => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const send = () => fetch(url, { method: "POST", headers: { ...auth, "content-type": "application/json" }, body: JSON.stringify(body) });
   // A kept-alive connection the server closed while idle fails once; the request never reached it.
   const response = await send().catch((error: { cause?: { code?: string } }) => {
     if (error.cause?.code === "UND_ERR_SOCKET") return send();
@@ -79,7 +84,7 @@ export async function postJson(url: string, body: unknown) {
 
 export async function waitForEnd(server: Server, id: number) {
   for (;;) {
-    const b = (await (await fetch(`${server.url}/api/builds/${id}`)).json()) as { status: string; error: string | null; startedAt: string; finishedAt: string | null };
+    const b = (await (await fetch(`${server.url}/api/builds/${id}`, { headers: auth })).json()) as { status: string; error: string | null; startedAt: string; finishedAt: string | null };
     if (!["queued", "running"].includes(b.status)) {
       if (b.status !== "succeeded") throw new Error(`build ${id} ${b.status}: ${b.error}`);
       return b;

@@ -9,7 +9,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import zlib from "node:zlib";
 import tar from "tar-stream";
-import { benchPort, cacheDir, percentile, startServer, tempDir, type Server } from "./support";
+import { auth, benchPort, cacheDir, percentile, startServer, tempDir, type Server } from "./support";
 
 const KERNEL = "6.1.0-99-bench-amd64";
 const NOISE_BYTES = 1024 ** 3;
@@ -110,7 +110,7 @@ function uploadFile(server: Server, file: string): Promise<UploadAnswer> {
   }
   const url = new URL("/api/bundles", server.url);
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": length } }, (response) => {
+    const request = http.request(url, { method: "POST", headers: { ...auth, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": length } }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (c: Buffer) => chunks.push(c));
       response.on("end", () => {
@@ -129,7 +129,7 @@ function uploadFile(server: Server, file: string): Promise<UploadAnswer> {
 }
 
 async function deleteBundle(server: Server, id: number): Promise<void> {
-  const response = await fetch(`${server.url}/api/bundles/${id}`, { method: "DELETE" });
+  const response = await fetch(`${server.url}/api/bundles/${id}`, { method: "DELETE", headers: auth });
   if (!response.ok) throw new Error(`DELETE /api/bundles/${id}: ${response.status}`);
 }
 

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { expect, test } from "@playwright/test";
 import { ports } from "../playwright.config";
+import { createFirstAdmin } from "./first-admin";
 import { saveScreenshot } from "./screenshot";
 
 // The engine's own answer, asked without kobuild, is what the page must show.
@@ -17,8 +18,11 @@ test("the overview shows the Docker engine's version", async ({ page }) => {
   await saveScreenshot(page, "overview");
 });
 
-test("without an engine the overview says what is wrong and what to do", async ({ page }) => {
-  await page.goto(`http://127.0.0.1:${ports.noEngine}/`);
+test("without an engine the overview says what is wrong and what to do", async ({ browser }) => {
+  // Another instance, with its own first admin.
+  const page = await (await browser.newContext({ baseURL: `http://127.0.0.1:${ports.noEngine}`, storageState: undefined })).newPage();
+  await createFirstAdmin(page, "no-engine");
+  await page.goto("/");
   const problem = page.getByTestId("engine-unreachable");
   await expect(problem).toContainText("cannot reach the Docker engine");
   await expect(problem).toContainText("no-engine.sock");

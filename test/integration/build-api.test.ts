@@ -1,4 +1,5 @@
 import { describe, expect, it, beforeAll } from "vitest";
+import { AdminRequest } from "./helpers/admin-request";
 import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
 
 const dataDir = freshDataDir("api");
@@ -13,7 +14,7 @@ const { recoverBuilds } = await import("@/lib/builds/build-queue");
 const { eq } = await import("drizzle-orm");
 
 const none = { params: Promise.resolve({}) };
-const post = (body: unknown) => new Request("http://127.0.0.1/api", { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+const post = (body: unknown) => new AdminRequest("http://127.0.0.1/api", { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
 let workspaceId = 0;
 
 beforeAll(async () => {
@@ -47,8 +48,8 @@ describe("the HTTP API refuses bad input with a status and a reason", () => {
       expect(response.status).toBe(404);
       expect(((await response.json()) as { error: string }).error).toMatch(reason);
     }
-    expect((await one.GET(new Request("http://127.0.0.1/api/builds/77"), { params: Promise.resolve({ id: "77" }) })).status).toBe(404);
-    expect((await one.GET(new Request("http://127.0.0.1/api/builds/x"), { params: Promise.resolve({ id: "x" }) })).status).toBe(400);
+    expect((await one.GET(new AdminRequest("http://127.0.0.1/api/builds/77"), { params: Promise.resolve({ id: "77" }) })).status).toBe(404);
+    expect((await one.GET(new AdminRequest("http://127.0.0.1/api/builds/x"), { params: Promise.resolve({ id: "x" }) })).status).toBe(400);
   });
 
   it("refuses an output tag equal to the cache image it reads (409)", async () => {
@@ -66,7 +67,7 @@ describe("the HTTP API refuses bad input with a status and a reason", () => {
   });
 
   it("lists a workspace's branches, tags and released module versions", async () => {
-    const response = await refs.GET(new Request("http://127.0.0.1/api"), { params: Promise.resolve({ id: String(workspaceId) }) });
+    const response = await refs.GET(new AdminRequest("http://127.0.0.1/api"), { params: Promise.resolve({ id: String(workspaceId) }) });
     const body = (await response.json()) as { branches: { name: string }[]; tags: { name: string }[]; moduleVersion: string; releasedModuleVersions: string[] };
     expect(body.branches.map((b) => b.name)).toContain("master");
     expect(body.tags.length).toBeGreaterThan(0);
@@ -83,7 +84,7 @@ describe("after a restart", () => {
     const after = db.select().from(buildsTable).where(eq(buildsTable.id, row.id)).get()!;
     expect(after.status).toBe("interrupted");
     expect(after.error).toMatch(/dashboard stopped/);
-    const response = await cancel.POST(new Request("http://127.0.0.1/api", { method: "POST" }), { params: Promise.resolve({ id: String(row.id) }) });
+    const response = await cancel.POST(new AdminRequest("http://127.0.0.1/api", { method: "POST" }), { params: Promise.resolve({ id: String(row.id) }) });
     expect(response.status).toBe(409);
   });
 });

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { AdminRequest } from "./helpers/admin-request";
 import { bundlesDir, docker, listBundleKernels, makeContext } from "./helpers/driver-build";
 import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
 import { waitForBuild } from "./helpers/wait-for-build";
@@ -184,12 +185,12 @@ describe("the classic builder and live events", () => {
     const params = { params: Promise.resolve({ id: String(build.id) }) };
 
     // Read part of the stream, then drop the connection.
-    const firstPart = await readEvents(await eventsRoute.GET(new Request(url), params), 40);
+    const firstPart = await readEvents(await eventsRoute.GET(new AdminRequest(url), params), 40);
     expect(firstPart.logIds.length).toBeGreaterThan(0);
     const lastId = firstPart.logIds[firstPart.logIds.length - 1]!;
 
     // Reconnect where the browser would: with Last-Event-ID.
-    const rest = await readEvents(await eventsRoute.GET(new Request(url, { headers: { "Last-Event-ID": String(lastId) } }), params), Infinity);
+    const rest = await readEvents(await eventsRoute.GET(new AdminRequest(url, { headers: { "Last-Event-ID": String(lastId) } }), params), Infinity);
     expect(rest.ended).toBe(true);
 
     const done = getBuildView(build.id);
@@ -228,9 +229,9 @@ describe("Red Hat credentials", () => {
 
     const params = { params: Promise.resolve({ id: String(build.id) }) };
     const served = [
-      await (await buildRoute.GET(new Request(`http://127.0.0.1/api/builds/${build.id}`), params)).text(),
-      await (await logsRoute.GET(new Request(`http://127.0.0.1/api/builds/${build.id}/logs`), params)).text(),
-      await (await eventsRoute.GET(new Request(`http://127.0.0.1/api/builds/${build.id}/events`), params)).text(),
+      await (await buildRoute.GET(new AdminRequest(`http://127.0.0.1/api/builds/${build.id}`), params)).text(),
+      await (await logsRoute.GET(new AdminRequest(`http://127.0.0.1/api/builds/${build.id}/logs`), params)).text(),
+      await (await eventsRoute.GET(new AdminRequest(`http://127.0.0.1/api/builds/${build.id}/events`), params)).text(),
     ];
     expect(served[1]).toMatch(/registration/i);
     getDb().$client.pragma("wal_checkpoint(TRUNCATE)");

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AdminRequest } from "./helpers/admin-request";
 import { bundlesDir, docker } from "./helpers/driver-build";
 import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
 import { waitForBuild } from "./helpers/wait-for-build";
@@ -107,7 +108,7 @@ describe("the plan preview", () => {
 
   it("is served at POST /api/builds/plan, with 404 for a branch the workspace lacks", async () => {
     const post = (body: unknown) =>
-      planRoute.POST(new Request("http://127.0.0.1/api/builds/plan", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }), {
+      planRoute.POST(new AdminRequest("http://127.0.0.1/api/builds/plan", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }), {
         params: Promise.resolve({}),
       });
     const ok = await post({ workspaceId, branch: "bpf-ringbuf" });

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { AdminRequest } from "./helpers/admin-request";
 import { bundlesDir } from "./helpers/driver-build";
 import { freshDataDir } from "./helpers/sample-data-dir";
 
@@ -14,7 +15,7 @@ const real = fs.readdirSync(bundlesDir).filter((f) => f.endsWith(".tgz")).sort()
 function upload(files: { name: string; bytes: Buffer }[]) {
   const form = new FormData();
   for (const f of files) form.append("bundle", new Blob([new Uint8Array(f.bytes)]), f.name);
-  return collection.POST(new Request("http://127.0.0.1/api/bundles", { method: "POST", body: form }), none);
+  return collection.POST(new AdminRequest("http://127.0.0.1/api/bundles", { method: "POST", body: form }), none);
 }
 const sample = (name: string) => ({ name, bytes: fs.readFileSync(path.join(bundlesDir, name)) });
 const leftovers = () => {
@@ -67,7 +68,7 @@ describe("POST /api/bundles (multipart)", () => {
         controller.enqueue(new Uint8Array(Buffer.concat([head, bytes.subarray(0, bytes.length >> 1)])));
       },
     });
-    const request = new Request("http://127.0.0.1/api/bundles", { method: "POST", body, headers: { "content-type": `multipart/form-data; boundary=${boundary}` }, duplex: "half" } as RequestInit);
+    const request = new AdminRequest("http://127.0.0.1/api/bundles", { method: "POST", body, headers: { "content-type": `multipart/form-data; boundary=${boundary}` }, duplex: "half" } as RequestInit);
     const response = await collection.POST(request, none);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { error: string }).error).toMatch(/cut off: aborted/);
@@ -77,22 +78,22 @@ describe("POST /api/bundles (multipart)", () => {
   }, 30_000);
 
   it("refuses a body that is not multipart, and an upload without files", async () => {
-    const json = await collection.POST(new Request("http://127.0.0.1/api/bundles", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }), none);
+    const json = await collection.POST(new AdminRequest("http://127.0.0.1/api/bundles", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }), none);
     expect(json.status).toBe(400);
     const empty = new FormData();
     empty.append("note", "no file here");
-    const noFile = await collection.POST(new Request("http://127.0.0.1/api/bundles", { method: "POST", body: empty }), none);
+    const noFile = await collection.POST(new AdminRequest("http://127.0.0.1/api/bundles", { method: "POST", body: empty }), none);
     expect(noFile.status).toBe(400);
   });
 });
 
 describe("DELETE /api/bundles/:id", () => {
   it("removes the bundle's file and row, and answers 404 afterwards", async () => {
-    const list = (await (await collection.GET(new Request("http://127.0.0.1/api/bundles"), none)).json()) as { bundles: { id: number; kernel: string }[] };
+    const list = (await (await collection.GET(new AdminRequest("http://127.0.0.1/api/bundles"), none)).json()) as { bundles: { id: number; kernel: string }[] };
     const victim = list.bundles[0]!;
     const params = { params: Promise.resolve({ id: String(victim.id) }) };
-    expect((await single.DELETE(new Request("http://127.0.0.1/api/bundles/x", { method: "DELETE" }), params)).status).toBe(200);
+    expect((await single.DELETE(new AdminRequest("http://127.0.0.1/api/bundles/x", { method: "DELETE" }), params)).status).toBe(200);
     expect(leftovers()).not.toContain(`bundle-${victim.kernel}.tgz`);
-    expect((await single.DELETE(new Request("http://127.0.0.1/api/bundles/x", { method: "DELETE" }), params)).status).toBe(404);
+    expect((await single.DELETE(new AdminRequest("http://127.0.0.1/api/bundles/x", { method: "DELETE" }), params)).status).toBe(404);
   });
 });

@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AdminRequest } from "./helpers/admin-request";
 import { bundlesDir, docker, git } from "./helpers/driver-build";
 import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
 import { waitForBuild } from "./helpers/wait-for-build";
@@ -66,11 +67,11 @@ async function json<T>(response: Response, status = 200): Promise<T> {
   expect(response.status, JSON.stringify(body).slice(0, 500)).toBe(status);
   return body;
 }
-const coverageOf = async (buildId: number) => json<Coverage>(await buildCoverageRoute.GET(new Request(url(`/api/builds/${buildId}/coverage`)), params(buildId)));
-const failuresOf = async (buildId: number, query = "") => json<Failures>(await buildFailuresRoute.GET(new Request(url(`/api/builds/${buildId}/failures${query}`)), params(buildId)));
-const compare = async (query: string, status = 200) => json<Comparison>(await compareRoute.GET(new Request(url(`/api/coverage/compare?${query}`)), none), status);
+const coverageOf = async (buildId: number) => json<Coverage>(await buildCoverageRoute.GET(new AdminRequest(url(`/api/builds/${buildId}/coverage`)), params(buildId)));
+const failuresOf = async (buildId: number, query = "") => json<Failures>(await buildFailuresRoute.GET(new AdminRequest(url(`/api/builds/${buildId}/failures${query}`)), params(buildId)));
+const compare = async (query: string, status = 200) => json<Comparison>(await compareRoute.GET(new AdminRequest(url(`/api/coverage/compare?${query}`)), none), status);
 const inspect = async (body: unknown, status: number) =>
-  json<Image & { error?: string }>(await inspectRoute.POST(new Request(url("/api/images/inspect"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }), none), status);
+  json<Image & { error?: string }>(await inspectRoute.POST(new AdminRequest(url("/api/images/inspect"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }), none), status);
 
 /** Makes the working tree's driver source unique to this build, so no stage comes from the engine's cache. */
 function uniqueChange(label: string) {
@@ -122,7 +123,7 @@ describe("the coverage of a sample build", () => {
     expect(failed.state).toBe("failed");
     expect(coverage.counts).toMatchObject({ built: realKernels.length * 2, failed: 1, unavailable: 1, cached: 0, blocklisted: 0, missing: 0 });
 
-    const failure = await json<{ kernel: string; log: string; signature: string; line: string; builds: number[] }>(await failureRoute.GET(new Request(url(`/api/failures/${failed.failureId}`)), params(failed.failureId!)));
+    const failure = await json<{ kernel: string; log: string; signature: string; line: string; builds: number[] }>(await failureRoute.GET(new AdminRequest(url(`/api/failures/${failed.failureId}`)), params(failed.failureId!)));
     expect(failure).toMatchObject({ kernel: oldKernel, moduleVersion: "2.2.0", flavour: "mod", builds: [built.A.id] });
     expect(failure.log).toMatch(/fatal error: .*: No such file or directory/);
     expect(failure.line).toMatch(/^\/.*main\.c:\d+:\d+: fatal error: /);
@@ -138,7 +139,7 @@ describe("the coverage of a sample build", () => {
     expect((await failuresOf(built.A!.id, "?distro=el7&flavour=mod&moduleVersion=2.2.0")).total).toBe(1);
     expect((await failuresOf(built.A!.id, "?distro=debian")).total).toBe(0);
     expect((await failuresOf(built.A!.id, "?flavour=bpf")).total).toBe(0);
-    const bad = await buildFailuresRoute.GET(new Request(url(`/api/builds/${built.A!.id}/failures?distro=windows`)), params(built.A!.id));
+    const bad = await buildFailuresRoute.GET(new AdminRequest(url(`/api/builds/${built.A!.id}/failures?distro=windows`)), params(built.A!.id));
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: string }).error).toMatch(/distro: must be a kernel family/);
   });
@@ -203,10 +204,10 @@ describe("the coverage of a sample build", () => {
   });
 
   it("answers 404 for an unknown build and 400 for a bad id", async () => {
-    expect((await buildCoverageRoute.GET(new Request(url("/api/builds/99999/coverage")), params(99999))).status).toBe(404);
-    expect((await buildCoverageRoute.GET(new Request(url("/api/builds/x/coverage")), params("x"))).status).toBe(400);
-    expect((await imageCoverageRoute.GET(new Request(url("/api/images/99999/coverage")), params(99999))).status).toBe(404);
-    expect((await failureRoute.GET(new Request(url("/api/failures/99999")), params(99999))).status).toBe(404);
+    expect((await buildCoverageRoute.GET(new AdminRequest(url("/api/builds/99999/coverage")), params(99999))).status).toBe(404);
+    expect((await buildCoverageRoute.GET(new AdminRequest(url("/api/builds/x/coverage")), params("x"))).status).toBe(400);
+    expect((await imageCoverageRoute.GET(new AdminRequest(url("/api/images/99999/coverage")), params(99999))).status).toBe(404);
+    expect((await failureRoute.GET(new AdminRequest(url("/api/failures/99999")), params(99999))).status).toBe(404);
   });
 
   it("gives a build without an image its planned cells: missing while it runs and after it is cancelled", async () => {
@@ -238,17 +239,17 @@ describe("reading a driver image by reference", () => {
     expect(fresh.id).not.toBe(a.image!.id);
     expect(fresh).toMatchObject({ ref: a.tag, dockerId: known.dockerId, drivers: known.drivers, markers: known.markers, failures: 1, kernels: known.kernels, builds: [] });
 
-    const fromImage = await json<Coverage>(await imageCoverageRoute.GET(new Request(url(`/api/images/${fresh.id}/coverage`)), params(fresh.id)));
+    const fromImage = await json<Coverage>(await imageCoverageRoute.GET(new AdminRequest(url(`/api/images/${fresh.id}/coverage`)), params(fresh.id)));
     const fromBuild = await coverageOf(a.id);
     expect(fromImage.subject).toMatchObject({ kind: "image", id: fresh.id, ref: a.tag });
     expect(fromImage.kernels).toEqual(fromBuild.kernels);
     expect(fromImage.moduleVersions).toEqual(fromBuild.moduleVersions);
     expect(fromImage.cells).toBe(fromBuild.cells);
-    const imageFailures = await json<Failures>(await imageFailuresRoute.GET(new Request(url(`/api/images/${fresh.id}/failures`)), params(fresh.id)));
+    const imageFailures = await json<Failures>(await imageFailuresRoute.GET(new AdminRequest(url(`/api/images/${fresh.id}/failures`)), params(fresh.id)));
     expect(imageFailures.groups.map((g) => [g.signature, g.count])).toEqual((await failuresOf(a.id)).groups.map((g) => [g.signature, g.count]));
 
-    expect(await json<Image>(await imageRoute.GET(new Request(url(`/api/images/${fresh.id}`)), params(fresh.id)))).toEqual(fresh);
-    const listed = await json<{ total: number; images: Image[] }>(await imagesRoute.GET(new Request(url("/api/images")), none));
+    expect(await json<Image>(await imageRoute.GET(new AdminRequest(url(`/api/images/${fresh.id}`)), params(fresh.id)))).toEqual(fresh);
+    const listed = await json<{ total: number; images: Image[] }>(await imagesRoute.GET(new AdminRequest(url("/api/images")), none));
     expect(listed.images[0]!.id).toBe(fresh.id);
     expect(listed.images.map((i) => i.id)).toEqual(expect.arrayContaining([a.image!.id, built.B!.image!.id, built.C!.image!.id]));
   });

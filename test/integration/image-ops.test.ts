@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AdminRequest } from "./helpers/admin-request";
 import { bundlesDir, docker, imageLayers, runDocker, tempDir } from "./helpers/driver-build";
 import { startTestRegistry, registryTags, type TestRegistry } from "./helpers/registry";
 import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
@@ -43,7 +44,7 @@ let buildB: Awaited<ReturnType<typeof waitForBuild>>;
 const none = { params: Promise.resolve({}) };
 const idParams = (id: number) => ({ params: Promise.resolve({ id: String(id) }) });
 const request = (method: string, body?: unknown, url = "http://127.0.0.1/api") =>
-  new Request(url, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  new AdminRequest(url, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
 async function json<T>(response: Response, status: number): Promise<T> {
   const body = (await response.json()) as T;
   expect(response.status, JSON.stringify(body)).toBe(status);
