@@ -21,7 +21,8 @@ export function route<P extends Record<string, unknown> = Record<string, string>
   handler: (input: { request: Request; params: P; body: B; principal: Principal | null }) => Promise<Response> | Response,
 ) {
   return async (request: Request, context: Context<Record<string, string>>) => {
-    const change = !READS.has(request.method);
+    // A POST open to viewers only reads (the plan preview): it is no change to record.
+    const change = !READS.has(request.method) && options.role !== "viewer";
     let principal: Principal | null = null;
     let response: Response;
     try {
