@@ -15,6 +15,7 @@ import type { BundleRow } from "./bundle-row";
 import { inspectBundle } from "./inspect-bundle";
 import { matchVersionPrefix } from "./match-version-prefix";
 import { parseBundleFileName } from "./parse-bundle-name";
+import { unameMatchesKernel } from "./uname-matches-kernel";
 
 export type StoreBundleInput = {
   /** The uploaded file's name: `bundle-<kernel>.tgz`. */
@@ -57,6 +58,9 @@ async function store(input: StoreBundleInput): Promise<{ bundle: BundleRow; dupl
     const info = await inspectBundle(tee(input.source, handle, upload, input.maxBytes), input.limits);
     if (!matchVersionPrefix(kernel, info.version, info.major)) {
       throw new BundleError("name_mismatch", `the kernel ${JSON.stringify(kernel)} does not start with ${info.version}.${info.major} (BUNDLE_VERSION.BUNDLE_MAJOR)`);
+    }
+    if (!unameMatchesKernel(info.uname, kernel)) {
+      throw new BundleError("name_mismatch", `BUNDLE_UNAME ${JSON.stringify(info.uname)} is not the kernel ${JSON.stringify(kernel)} the file is named after`);
     }
     await onDisk(() => handle.sync());
     closed = true;
