@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Readable } from "node:stream";
+import { once } from "node:events";
+import { PassThrough, type Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "@/lib/db/client";
 import { bundles } from "@/lib/db/schema";
@@ -92,6 +93,24 @@ describe("storeBundle", () => {
     if (!body) throw new Error("no body");
     const { bundle } = await storeBundle({ fileName: "bundle-5.4.0-1056-gcp.tgz", source: body, maxBytes, db, dataDir });
     expect(bundle).toMatchObject({ kernel: "5.4.0-1056-gcp", sha256: sha256(bytes), size: bytes.length });
+  });
+
+  it("lets go of its source when it refuses an archive midway, so its owner can read the rest of the upload", async () => {
+    const bomb = await bytesOf(gzipOf(tarStream(validEntries({}, [{ name: "./include/zeros", zeros: 64 * 1024 ** 2 }])), 9));
+    // A request body: the refused file's first part has arrived, the next comes a little later.
+    const source = new PassThrough();
+    source.write(bomb.subarray(0, 32 * 1024));
+    const later = setTimeout(() => source.write(bomb.subarray(32 * 1024, 33 * 1024)), 300);
+    const error = await storeBundle({ fileName, source, maxBytes, db, dataDir }).catch((e: unknown) => e);
+    clearTimeout(later);
+    expect((error as BundleError).reason).toBe("ratio");
+    // Before, the tee's reader was still attached here: resume() then did nothing and a multipart request hung.
+    expect(source.listenerCount("readable")).toBe(0);
+    source.resume();
+    source.end(Buffer.alloc(4096));
+    const ended = await Promise.race([once(source, "end").then(() => true), new Promise((r) => setTimeout(() => r(false), 2000))]);
+    expect(ended).toBe(true);
+    expect(filesUnder(dataDir).filter((f) => f.startsWith(".incoming"))).toEqual([]);
   });
 
   it("settles concurrent uploads of one kernel: one stored, the rest duplicates or conflicts", async () => {
