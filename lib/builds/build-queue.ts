@@ -2,8 +2,12 @@ import "server-only";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
+import { createEngineClient, getDefaultEngine } from "@/lib/docker/engine";
 import { env } from "@/lib/env";
+import { takeBuildSecrets } from "./build-secrets";
 import { signalBuildChanged } from "./build-signals";
+import { forgetEngineWork, leftoverEngineWork, stopEngineWork } from "./engine-work";
+import { LogWriter } from "./log-writer";
 import { runBuild } from "./run-build";
 
 // Builds wait in the database (status "queued") and start in FIFO order, at
@@ -58,6 +62,8 @@ export function cancelBuild(buildId: number): boolean {
     .where(and(eq(builds.id, buildId), eq(builds.status, "queued")))
     .run();
   if (changed.changes > 0) {
+    // Its credentials were only waiting for it to start.
+    takeBuildSecrets(buildId);
     signalBuildChanged(buildId);
     return true;
   }
@@ -66,7 +72,9 @@ export function cancelBuild(buildId: number): boolean {
 
 /**
  * At start-up: builds a previous process left running can no longer be
- * followed; they are marked interrupted. Queued ones start again.
+ * followed; they are marked interrupted, and what they started on the engine
+ * is stopped (in the background: an engine that does not answer must not
+ * hold up the start). Queued ones start again.
  */
 export function recoverBuilds() {
   const db = getDb();
@@ -77,6 +85,25 @@ export function recoverBuilds() {
     .returning({ id: builds.id })
     .all()
     .filter((b) => !queue.running.has(b.id));
+  stopLeftoverEngineWork().catch((error: unknown) => console.error("kobuild: could not look for work left on the engine", error));
   pumpBuildQueue();
   return stale.length;
+}
+
+/** Stops the engine work of builds that no process follows any more; says in each build's log what was stopped. */
+export async function stopLeftoverEngineWork() {
+  const { dockerHost, dockerTlsVerify, dockerCertPath } = env();
+  for (const [buildId, work] of leftoverEngineWork(new Set(queue.running.keys()))) {
+    const engine = work.dockerHost === dockerHost ? getDefaultEngine() : createEngineClient({ dockerHost: work.dockerHost, tlsVerify: dockerTlsVerify, certPath: dockerCertPath });
+    try {
+      const stopped = await stopEngineWork(engine, work);
+      forgetEngineWork(buildId);
+      const logs = new LogWriter(getDb(), buildId);
+      logs.note(`kobuild: the dashboard stopped while this build ran; ${stopped.length > 0 ? stopped.join("; ") : "nothing of it was left on the engine"}`);
+      logs.flush();
+    } catch (error) {
+      // Kept for the next start; the engine may be back by then.
+      console.error(`kobuild: could not stop what build ${buildId} left on the engine ${work.dockerHost}: ${(error as Error).message}`);
+    }
+  }
 }

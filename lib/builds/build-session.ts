@@ -11,6 +11,7 @@ import { createEmptyTraceGuard } from "@/lib/docker/progress/empty-trace-guard";
 import type { BuildEvent } from "@/lib/docker/progress/events";
 import { createJsonLineSplitter } from "@/lib/docker/progress/json-lines";
 import { signalBuildChanged } from "./build-signals";
+import { buildkitJobId, noteEngineWork } from "./engine-work";
 import type { LogWriter } from "./log-writer";
 import { StageTracker } from "./stage-tracker";
 import type { TaskProgressTracker } from "./task-progress";
@@ -94,6 +95,8 @@ export class BuildSession {
    */
   async runOnEngine(request: EngineBuildRequest, placement?: StepPlacement): Promise<string> {
     if (!this.tracker) this.declareStages(placement ? [placement.stage] : request.stages);
+    const buildkitJob = this.useBuildKit ? buildkitJobId(this.buildId) : null;
+    noteEngineWork(this.buildId, { buildkitJob, container: null });
     const response = (await this.engine.buildImage(request.context, {
       dockerfile: request.dockerfile,
       // Absent keys must stay absent: the query string would carry an empty value.
@@ -105,7 +108,8 @@ export class BuildSession {
       // Builds never reach a network: engines here run without a bridge, and drivers need none.
       networkmode: "none",
       forcerm: true,
-      ...(this.useBuildKit ? { version: "2" } : {}),
+      // Named, so that a later start can cancel the job should this process die with it.
+      ...(buildkitJob ? { version: "2", buildid: buildkitJob } : {}),
       abortSignal: this.signal,
     } as Docker.ImageBuildOptions)) as NodeJS.ReadableStream;
 
@@ -133,6 +137,7 @@ export class BuildSession {
       for (const chunk of chunks) {
         for (const message of splitter.push(chunk)) {
           if (!guard.see(message)) continue;
+          if (!buildkitJob) this.noteClassicContainer(message);
           for (const event of decoder.push(message)) {
             if (event.type === "image" || event.type === "error") guard.buildEnded();
             handle(event);
@@ -155,6 +160,14 @@ export class BuildSession {
     this.signal.throwIfAborted();
     if (seen.error || !seen.imageId) throw new EngineBuildFailed(seen.error ?? "the engine ended the build without an image");
     return seen.imageId;
+  }
+
+  /** The classic builder names each step's container as it starts it: " ---> Running in <id>". */
+  private noteClassicContainer(message: unknown) {
+    const text = (message as { stream?: unknown } | null)?.stream;
+    if (typeof text !== "string" || !text.startsWith(" ---> Running in ")) return;
+    const id = /^ ---> Running in ([0-9a-f]{12,64})\s*$/.exec(text)?.[1];
+    if (id) noteEngineWork(this.buildId, { buildkitJob: null, container: id });
   }
 
   private apply(event: BuildEvent, seen: { imageId: string | null; error: string | null }) {

@@ -10,6 +10,7 @@ import { takeBuildSecrets } from "./build-secrets";
 import { BuildSession, EngineBuildFailed, type BuildRecipe } from "./build-session";
 import { signalBuildChanged } from "./build-signals";
 import { driverBuildRecipe } from "./driver-build-recipe";
+import { forgetEngineWork } from "./engine-work";
 import { LogWriter } from "./log-writer";
 import { createSecretMasker } from "./secret-masker";
 import { TaskProgressTracker } from "./task-progress";
@@ -53,9 +54,11 @@ export async function runBuild(buildId: number, signal: AbortSignal, engine: Doc
     if (signal.aborted) outcome = { status: "cancelled" };
     else {
       const step = session?.tracker?.failedStep();
-      outcome = { status: "failed", error: mask(describeFailure(error)), failedStep: step ? mask(step.name) : undefined };
+      const lost = session ? await engineLost(engine) : null;
+      outcome = { status: "failed", error: mask(lost ?? describeFailure(error)), failedStep: step ? mask(step.name) : undefined };
     }
   }
+  forgetEngineWork(buildId);
 
   if (outcome.status === "cancelled") logs.note("kobuild: the build was cancelled");
   else if (outcome.error) logs.note(`kobuild: ${outcome.error}`);
@@ -66,6 +69,17 @@ export async function runBuild(buildId: number, signal: AbortSignal, engine: Doc
     .where(eq(builds.id, buildId))
     .run();
   signalBuildChanged(buildId);
+}
+
+/**
+ * Asked after a build failed on the engine: an engine that stopped or went
+ * away mid-build ends the response in many ways (a reset connection, a cut
+ * stream, an error of its own as it shuts down); whether it still answers
+ * says which it was.
+ */
+async function engineLost(engine: Docker): Promise<string | null> {
+  const state = await probeEngine(engine);
+  return state.reachable ? null : `lost the Docker engine during the build (${state.error})`;
 }
 
 function describeFailure(error: unknown): string {

@@ -14,6 +14,8 @@ const statusByReason = {
   unsafe_path: 422,
   unsafe_link: 422,
   special_file: 422,
+  duplicate_entry: 422,
+  huge_header: 422,
   too_many_entries: 422,
   too_large_unpacked: 422,
   ratio: 422,

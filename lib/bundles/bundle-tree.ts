@@ -5,10 +5,13 @@ import { bundleFieldNames, parseBundleFields, type BundleFieldName, type BundleF
 import { resolveLinkTarget } from "./resolve-link-target";
 
 export const maxFieldBytes = 4096;
+/** PATH_MAX: a longer link target cannot be unpacked anywhere. */
+const maxLinkTargetBytes = 4096;
 
-// Directories and links are remembered (to check BUNDLE_BUILD_DIR and link
-// chains at the end); file names are not. A header tree needs well under a
-// megabyte of them, so a budget keeps a hostile archive from filling memory.
+// Every name is remembered: directories and links to check BUNDLE_BUILD_DIR
+// and link chains at the end, the others to refuse a name given twice. A
+// header tree needs a few megabytes of them, so a budget keeps a hostile
+// archive from filling memory.
 const maxRememberedBytes = 32 * 1024 ** 2;
 
 const fieldNames: ReadonlySet<string> = new Set(bundleFieldNames);
@@ -20,6 +23,8 @@ export class BundleTree {
   dataEnd = 0;
   private readonly dirs = new Set<string>();
   private readonly links = new Map<string, string>();
+  /** Files, hard links, devices: every name that is not a directory or a symbolic link. */
+  private readonly others = new Set<string>();
   private readonly fields = new Map<BundleFieldName, string>();
   private remembered = 0;
 
@@ -34,6 +39,7 @@ export class BundleTree {
     this.refuseThroughLink(name);
     const size = header.type === "directory" ? 0 : header.size;
     this.dataEnd = offset + 512 + Math.ceil(size / 512) * 512;
+    this.refuseDuplicate(name, header.type === "directory");
     this.rememberParents(name);
     switch (header.type) {
       case "directory":
@@ -42,12 +48,14 @@ export class BundleTree {
       case "file":
       case "contiguous-file":
         if (name === "") throw new BundleError("unsafe_path", "a file entry has no name");
+        this.remember(this.others, name);
         return this.fieldOf(name, size);
       case "symlink":
         this.addSymlink(name, header.linkname ?? "");
         return null;
       case "link":
         this.checkHardLink(name, header.linkname ?? "");
+        this.remember(this.others, name);
         return null;
       case "character-device":
       case "block-device":
@@ -81,8 +89,6 @@ export class BundleTree {
   private fieldOf(name: string, size: number): BundleFieldName | null {
     if (!fieldNames.has(name)) return null;
     const field = name as BundleFieldName;
-    // Two copies would unpack to whichever came last; refuse the ambiguity.
-    if (this.fields.has(field)) throw new BundleError("bad_field", `${field} appears twice`);
     if (size > maxFieldBytes) throw new BundleError("bad_field", `${field} is larger than ${maxFieldBytes} bytes`);
     this.fields.set(field, "");
     return field;
@@ -91,6 +97,7 @@ export class BundleTree {
   private addSymlink(name: string, target: string): void {
     if (name === "") throw new BundleError("unsafe_path", "a link entry has no name");
     if (fieldNames.has(name)) throw new BundleError("bad_field", `${name} is a link, not a file`);
+    checkTargetLength(name, target);
     // Cheap early answer for the common attacks; finish() follows chains.
     if (target === "" || resolveLinkTarget(new Map(), parentOf(name), target) === null) {
       throw new BundleError("unsafe_link", `the link ${JSON.stringify(name)} -> ${JSON.stringify(target.slice(0, 200))} leads out of the archive`);
@@ -101,6 +108,7 @@ export class BundleTree {
   private checkHardLink(name: string, target: string): void {
     if (name === "") throw new BundleError("unsafe_path", "a link entry has no name");
     if (fieldNames.has(name)) throw new BundleError("bad_field", `${name} is a link, not a file`);
+    checkTargetLength(name, target);
     // A hard link's target is a path from the archive root, like an entry name.
     let resolved: string;
     try {
@@ -110,6 +118,19 @@ export class BundleTree {
       throw error;
     }
     if (resolved === "") throw new BundleError("unsafe_link", `the hard link ${JSON.stringify(name)} points at the archive root`);
+  }
+
+  /**
+   * Two entries with one name unpack to whichever comes last, so what was
+   * checked (a BUNDLE_* value, a directory, a harmless file) may not be what
+   * the build reads. A directory named again as a directory changes nothing.
+   */
+  private refuseDuplicate(name: string, isDirectory: boolean): void {
+    if (name === "") return;
+    const seenAsDirectory = this.dirs.has(name);
+    if (!this.others.has(name) && !this.links.has(name) && (!seenAsDirectory || isDirectory)) return;
+    if (fieldNames.has(name) && !seenAsDirectory) throw new BundleError("bad_field", `${name} appears twice`);
+    throw new BundleError("duplicate_entry", `the entry ${JSON.stringify(name.slice(0, 200))} appears twice; unpacking would keep only the last one`);
   }
 
   /** Writing a/b/x after a symlink a/b would write wherever a/b points. */
@@ -127,6 +148,9 @@ export class BundleTree {
     for (let i = name.lastIndexOf("/"); i > 0; i = name.lastIndexOf("/", i - 1)) {
       const parent = name.slice(0, i);
       if (this.dirs.has(parent)) return;
+      if (this.others.has(parent)) {
+        throw new BundleError("duplicate_entry", `the entry ${JSON.stringify(name.slice(0, 200))} is inside ${JSON.stringify(parent.slice(0, 200))}, which the archive also holds as a file`);
+      }
       this.remember(this.dirs, parent);
     }
   }
@@ -137,10 +161,16 @@ export class BundleTree {
     if (name === "" || (into instanceof Set && into.has(name))) return;
     this.remembered += name.length + target.length;
     if (this.remembered > maxRememberedBytes) {
-      throw new BundleError("too_many_entries", "the archive has too many directories and links to check");
+      throw new BundleError("too_many_entries", `the archive's entry names take more than ${maxRememberedBytes} bytes`);
     }
     if (into instanceof Map) into.set(name, target);
     else into.add(name);
+  }
+}
+
+function checkTargetLength(name: string, target: string): void {
+  if (Buffer.byteLength(target) > maxLinkTargetBytes) {
+    throw new BundleError("unsafe_link", `the link ${JSON.stringify(name.slice(0, 200))} has a target longer than ${maxLinkTargetBytes} bytes`);
   }
 }
 

@@ -76,7 +76,11 @@ function classify(error: unknown, entries: number): unknown {
   if (typeof code === "string" && code.startsWith("Z_")) {
     return code === "Z_BUF_ERROR" ? new BundleError("truncated", "the gzip data ends early") : new BundleError("corrupt", `the gzip data is damaged (${error.message})`);
   }
-  if (/^(Invalid tar header|Invalid header|Header exceeds max size)/.test(error.message)) {
+  if (error.message === "Header exceeds max size") {
+    // tar-stream holds a pax or GNU long-name header in memory, up to 4 MiB.
+    return new BundleError("huge_header", "a tar extended header (pax or GNU long name) is larger than 4 MiB");
+  }
+  if (/^(Invalid tar header|Invalid header)/.test(error.message)) {
     return new BundleError("not_tar", "the gzip data is not a tar archive");
   }
   if (error.message === "Unexpected end of data") {

@@ -15,6 +15,7 @@ import type { BundleRow } from "./bundle-row";
 import { inspectBundle } from "./inspect-bundle";
 import { matchVersionPrefix } from "./match-version-prefix";
 import { parseBundleFileName } from "./parse-bundle-name";
+import { unameMatchesKernel } from "./uname-matches-kernel";
 
 export type StoreBundleInput = {
   /** The uploaded file's name: `bundle-<kernel>.tgz`. */
@@ -52,11 +53,15 @@ async function store(input: StoreBundleInput): Promise<{ bundle: BundleRow; dupl
   const partPath = path.join(incoming, `${randomBytes(16).toString("hex")}.part`);
   const handle = await onDisk(() => fs.open(partPath, "wx", 0o640));
   const upload: Upload = { size: 0, hash: createHash("sha256"), stopped: false };
+  const chunks = tee(input.source, handle, upload, input.maxBytes);
   let closed = false;
   try {
-    const info = await inspectBundle(tee(input.source, handle, upload, input.maxBytes), input.limits);
+    const info = await inspectBundle(chunks, input.limits);
     if (!matchVersionPrefix(kernel, info.version, info.major)) {
       throw new BundleError("name_mismatch", `the kernel ${JSON.stringify(kernel)} does not start with ${info.version}.${info.major} (BUNDLE_VERSION.BUNDLE_MAJOR)`);
+    }
+    if (!unameMatchesKernel(info.uname, kernel)) {
+      throw new BundleError("name_mismatch", `BUNDLE_UNAME ${JSON.stringify(info.uname)} is not the kernel ${JSON.stringify(kernel)} the file is named after`);
     }
     await onDisk(() => handle.sync());
     closed = true;
@@ -84,6 +89,11 @@ async function store(input: StoreBundleInput): Promise<{ bundle: BundleRow; dupl
     });
   } finally {
     upload.stopped = true;
+    // A refused archive leaves the tee waiting for the source's next chunk or
+    // paused at a yield; it lets go of the source only once it returns. Until
+    // then the owner could not read the rest of the upload (a multipart
+    // request whose next file waits behind it would hang).
+    await chunks.return(undefined);
     // close() waits for a write still in flight, so nothing lands after the removal.
     if (!closed) await handle.close().catch(() => undefined);
     await fs.rm(partPath, { force: true });

@@ -12,6 +12,8 @@ export type FixtureEntry = {
   /** Stream this many zero bytes as the content, never holding them. */
   zeros?: number;
   linkname?: string;
+  /** Extra pax header records written before the entry. */
+  pax?: Record<string, string>;
 };
 
 export type FieldValues = Partial<Record<"UNAME" | "VERSION" | "MAJOR" | "MINOR" | "DISTRO" | "BUILD_DIR" | "CHECKSUM", string | null>>;
@@ -87,7 +89,7 @@ export function noise(size: number): Buffer {
 }
 
 async function addEntry(pack: tar.Pack, entry: FixtureEntry): Promise<void> {
-  const header = { name: entry.name, type: entry.type ?? "file", linkname: entry.linkname, mode: entry.type === "directory" ? 0o755 : 0o644 };
+  const header = { name: entry.name, type: entry.type ?? "file", linkname: entry.linkname, mode: entry.type === "directory" ? 0o755 : 0o644, pax: entry.pax };
   await new Promise<void>((resolve, reject) => {
     const done = (error?: Error | null) => (error ? reject(error) : resolve());
     if (entry.zeros === undefined) {

@@ -1,0 +1,218 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import type Docker from "dockerode";
+import tar from "tar-stream";
+import { DOCKER } from "./driver-build";
+
+/**
+ * A Docker engine of the test's own: a second dockerd on its own socket, data
+ * root and exec root, so that the test may stop it, kill it and start it
+ * again without touching the machine's engine. Flags as scripts/setup-machine.sh
+ * starts the main one.
+ */
+export type PrivateEngine = {
+  host: string;
+  socket: string;
+  base: string;
+  start: () => Promise<void>;
+  /** Stops dockerd with a signal and waits until the process is gone. */
+  stop: (signal: NodeJS.Signals) => Promise<void>;
+  /** The docker CLI against this engine. */
+  docker: (args: string[]) => string;
+  /** Stops it for good and removes its directories, mounts and processes. */
+  destroy: () => Promise<void>;
+};
+
+export function privateEngine(label: string): PrivateEngine {
+  const base = `/tmp/kobuild-${label}-${process.pid}`;
+  const socket = `/tmp/kobuild-${label}-${process.pid}.sock`;
+  const host = `unix://${socket}`;
+  const log = path.join(base, "dockerd.log");
+  let child: ChildProcess | null = null;
+
+  const docker = (args: string[]) => execFileSync(DOCKER, ["-H", host, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const answers = () => {
+    try {
+      docker(["version", "--format", "{{.Server.Version}}"]);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  const start = async () => {
+    fs.mkdirSync(path.join(base, "root"), { recursive: true });
+    fs.mkdirSync(path.join(base, "exec"), { recursive: true });
+    const out = fs.openSync(log, "a");
+    child = spawn(
+      "dockerd",
+      [
+        "--host", host,
+        "--data-root", path.join(base, "root"),
+        "--exec-root", path.join(base, "exec"),
+        "--pidfile", path.join(base, "dockerd.pid"),
+        "--bridge=none", "--iptables=false", "--ip-masq=false",
+      ],
+      {
+        // Its own process group: nothing the test runner does to its group reaches it, and it can be killed whole.
+        detached: true,
+        stdio: ["ignore", out, out],
+        env: { ...process.env, BUILDKIT_STEP_LOG_MAX_SIZE: "1073741824", BUILDKIT_STEP_LOG_MAX_SPEED: "1073741824" },
+      },
+    );
+    fs.closeSync(out);
+    const deadline = Date.now() + 60_000;
+    while (!answers()) {
+      if (child.exitCode !== null) throw new Error(`dockerd exited with ${child.exitCode}:\n${fs.readFileSync(log, "utf8").slice(-3000)}`);
+      if (Date.now() > deadline) throw new Error(`dockerd did not answer on ${host}:\n${fs.readFileSync(log, "utf8").slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+
+  const stop = async (signal: NodeJS.Signals) => {
+    const running = child;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((r) => running.once("exit", r));
+    running.kill(signal);
+    await exited;
+    child = null;
+    // Its containerd dies with it (a parent-death signal), a moment later; a
+    // dockerd started before that would take the dying one for a live one.
+    const pidFile = path.join(base, "exec", "containerd", "containerd.pid");
+    const containerd = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, "utf8").trim() || 0) : 0;
+    for (let i = 0; containerd > 0 && i < 100 && alive(containerd); i++) await new Promise((r) => setTimeout(r, 100));
+  };
+
+  const destroy = async () => {
+    // A clean stop unmounts the layers and stops its containerd.
+    if (!child && fs.existsSync(path.join(base, "root"))) await start().catch(() => undefined);
+    await stop("SIGTERM");
+    // Whatever a killed engine left: processes running inside its directories, then their mounts.
+    for (const pid of processesUnder(base)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    }
+    for (const mount of mountsUnder(base).reverse()) {
+      try {
+        execFileSync("umount", ["-l", mount]);
+      } catch {
+        /* already unmounted */
+      }
+    }
+    fs.rmSync(base, { recursive: true, force: true });
+    fs.rmSync(socket, { force: true });
+  };
+
+  return { host, socket, base, start, stop, docker, destroy };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Processes whose root or working directory lies under `dir` (containers and build steps of that engine) or whose command names it (its containerd). */
+export function processesUnder(dir: string): number[] {
+  const found: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const root = fs.readlinkSync(`/proc/${entry}/root`);
+      const cwd = fs.readlinkSync(`/proc/${entry}/cwd`);
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      if (root.startsWith(dir) || cwd.startsWith(dir) || cmdline.includes(dir)) found.push(Number(entry));
+    } catch {
+      /* gone meanwhile, or a kernel thread */
+    }
+  }
+  return found;
+}
+
+/** Processes whose command line holds `text`. */
+export function processesWith(text: string): number[] {
+  const found: number[] = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(text)) found.push(Number(entry));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return found;
+}
+
+function mountsUnder(dir: string): string[] {
+  return fs
+    .readFileSync("/proc/self/mountinfo", "utf8")
+    .split("\n")
+    .map((line) => line.split(" ")[4] ?? "")
+    .filter((mount) => mount.startsWith(`${dir}/`));
+}
+
+const BUSYBOX = ["/bin/busybox", "/usr/bin/busybox"];
+const APPLETS = ["sh", "echo", "seq", "sleep", "mkdir", "cat", "true", "false"];
+
+/**
+ * Imports a one-binary busybox root file system as `ref` (Debian's
+ * busybox-static): a base image for test Dockerfiles without any registry.
+ */
+export async function importBusybox(engine: Docker, ref: string) {
+  const busybox = BUSYBOX.find((p) => fs.existsSync(p));
+  if (!busybox) throw new Error("no busybox: apt-get install -y busybox-static");
+  const pack = tar.pack();
+  for (const dir of ["bin", "etc", "tmp", "proc", "sys", "dev"]) pack.entry({ name: dir, type: "directory", mode: dir === "tmp" ? 0o1777 : 0o755 });
+  pack.entry({ name: "bin/busybox", mode: 0o755 }, fs.readFileSync(busybox));
+  for (const applet of APPLETS) pack.entry({ name: `bin/${applet}`, type: "symlink", linkname: "busybox" });
+  pack.entry({ name: "etc/passwd" }, "root:x:0:0:root:/:/bin/sh\n");
+  pack.finalize();
+  const [repo, tag] = ref.split(":") as [string, string];
+  const response = (await engine.importImage(pack as unknown as NodeJS.ReadableStream, { repo, tag })) as unknown as Readable;
+  let body = "";
+  for await (const chunk of response) body += String(chunk);
+  if (body.includes('"error"')) throw new Error(`could not import ${ref}: ${body}`);
+}
+
+/**
+ * A TCP front for an engine's unix socket that, like a tunnel or a proxy that
+ * missed a client going away, keeps the engine's side of each connection
+ * open (and read) after the client is gone: the engine then never learns
+ * that nobody follows its build any more.
+ */
+export async function stickyProxy(socket: string): Promise<{ host: string; close: () => Promise<void> }> {
+  const upstreams = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(socket);
+    upstreams.add(upstream);
+    upstream.on("close", () => upstreams.delete(upstream));
+    client.pipe(upstream, { end: false });
+    upstream.pipe(client);
+    const forget = () => {
+      upstream.unpipe(client);
+      upstream.resume();
+    };
+    client.on("close", forget);
+    client.on("error", forget);
+    upstream.on("error", () => client.destroy());
+    upstream.on("end", () => client.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    host: `tcp://127.0.0.1:${port}`,
+    close: async () => {
+      for (const upstream of upstreams) upstream.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
