@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startDashboard } from "./helpers/dashboard-process";
+import { AdminRequest } from "./helpers/admin-request";
+import { dashboardAuth, startDashboard } from "./helpers/dashboard-process";
 import { DOCKER } from "./helpers/driver-build";
 import { freshDataDir } from "./helpers/sample-data-dir";
 import { readBuildEvents } from "./helpers/sse";
@@ -71,7 +72,7 @@ describe(`${READERS} readers of one build's events`, () => {
 
     const build = await createBuild(createBuildBodySchema.parse({ workspaceId: workspace.id }));
     if (build.tag) tags.push(build.tag);
-    const follow = async () => readBuildEvents(await eventsRoute.GET(new Request(`http://127.0.0.1/api/builds/${build.id}/events`), { params: Promise.resolve({ id: String(build.id) }) }));
+    const follow = async () => readBuildEvents(await eventsRoute.GET(new AdminRequest(`http://127.0.0.1/api/builds/${build.id}/events`), { params: Promise.resolve({ id: String(build.id) }) }));
 
     // Half open the page before the build prints; the others come while it prints.
     const early = Array.from({ length: READERS / 2 }, () => follow());
@@ -93,16 +94,16 @@ describe(`${READERS} readers of one build's events`, () => {
     const dashboard = await startDashboard(serverDir, PORT, {});
     try {
       const post = async (pathname: string, body: unknown) => {
-        const response = await fetch(`${dashboard.url}${pathname}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        const response = await fetch(`${dashboard.url}${pathname}`, { method: "POST", headers: { ...dashboardAuth, "content-type": "application/json" }, body: JSON.stringify(body) });
         const json = (await response.json()) as { id: number; tag: string | null };
         expect(response.status, JSON.stringify(json)).toBe(201);
         return json;
       };
-      const lines = async (id: number) => (await (await fetch(`${dashboard.url}/api/builds/${id}/logs?format=ndjson`)).text()).split("\n").filter(Boolean).map((l) => JSON.parse(l) as { seq: number; text: string });
+      const lines = async (id: number) => (await (await fetch(`${dashboard.url}/api/builds/${id}/logs?format=ndjson`, { headers: dashboardAuth })).text()).split("\n").filter(Boolean).map((l) => JSON.parse(l) as { seq: number; text: string });
       const workspace = await post("/api/workspaces", { name: "printer", path: printerCheckout("printer-http"), dockerfile: "Dockerfile" });
       const build = await post("/api/builds", { workspaceId: workspace.id });
       if (build.tag) tags.push(build.tag);
-      const follow = async () => readBuildEvents(await fetch(`${dashboard.url}/api/builds/${build.id}/events`));
+      const follow = async () => readBuildEvents(await fetch(`${dashboard.url}/api/builds/${build.id}/events`, { headers: dashboardAuth }));
 
       const early = Array.from({ length: READERS / 2 }, () => follow());
       const deadline = Date.now() + 300_000;
@@ -114,7 +115,7 @@ describe(`${READERS} readers of one build's events`, () => {
       const late = Array.from({ length: READERS / 2 }, () => follow());
       const readers = await Promise.all([...early, ...late]);
 
-      const done = (await (await fetch(`${dashboard.url}/api/builds/${build.id}`)).json()) as { status: string; error: string | null };
+      const done = (await (await fetch(`${dashboard.url}/api/builds/${build.id}`, { headers: dashboardAuth })).json()) as { status: string; error: string | null };
       expect(done).toMatchObject({ status: "succeeded", error: null });
       expectEveryLine(readers, await lines(build.id));
     } finally {

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { format } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { AdminRequest } from "./helpers/admin-request";
 import { bundlesDir, DOCKER } from "./helpers/driver-build";
 import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
 import { readBuildEvents } from "./helpers/sse";
@@ -67,13 +68,13 @@ const none = { params: Promise.resolve({}) };
 
 /** Starts a build through POST /api/builds and follows its events from the first line to the end, as the build page does. */
 async function buildThroughApi(body: Record<string, unknown>) {
-  const created = await buildsRoute.POST(new Request("http://127.0.0.1/api/builds", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }), none);
+  const created = await buildsRoute.POST(new AdminRequest("http://127.0.0.1/api/builds", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }), none);
   const createdText = await created.text();
   expect(created.status).toBe(201);
   const id = (JSON.parse(createdText) as { id: number }).id;
-  const live = await readBuildEvents(await eventsRoute.GET(new Request(`http://127.0.0.1/api/builds/${id}/events`), params(id)));
+  const live = await readBuildEvents(await eventsRoute.GET(new AdminRequest(`http://127.0.0.1/api/builds/${id}/events`), params(id)));
   const build = await waitForBuild(id);
-  const get = async (url: string, handler: { GET: (r: Request, c: ReturnType<typeof params>) => Promise<Response> }) => (await handler.GET(new Request(url), params(id))).text();
+  const get = async (url: string, handler: { GET: (r: Request, c: ReturnType<typeof params>) => Promise<Response> }) => (await handler.GET(new AdminRequest(url), params(id))).text();
   const answers = [
     createdText,
     live.raw,
@@ -81,8 +82,8 @@ async function buildThroughApi(body: Record<string, unknown>) {
     await get(`http://127.0.0.1/api/builds/${id}/logs`, logsRoute),
     await get(`http://127.0.0.1/api/builds/${id}/logs?format=ndjson&download=1`, logsRoute),
     // Replayed from the start after the end, as a page opened later reads it.
-    (await readBuildEvents(await eventsRoute.GET(new Request(`http://127.0.0.1/api/builds/${id}/events`), params(id)))).raw,
-    await (await buildsRoute.GET(new Request("http://127.0.0.1/api/builds?perPage=200"), none)).text(),
+    (await readBuildEvents(await eventsRoute.GET(new AdminRequest(`http://127.0.0.1/api/builds/${id}/events`), params(id)))).raw,
+    await (await buildsRoute.GET(new AdminRequest("http://127.0.0.1/api/builds?perPage=200"), none)).text(),
   ];
   return { build, answers, log: answers[3]! };
 }

@@ -5,6 +5,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { gzipStream, validEntries } from "@/lib/bundles/testing/bundle-archive";
+import { AdminRequest } from "./helpers/admin-request";
 import { freshDataDir } from "./helpers/sample-data-dir";
 
 // The data directory is a 20 MiB tmpfs: an upload bigger than what is left
@@ -31,7 +32,7 @@ function upload(fileName: string, archive: Readable): Request {
     for await (const chunk of archive) yield Buffer.from(chunk as Uint8Array);
     yield Buffer.from(`\r\n--${boundary}--\r\n`);
   }
-  return new Request("http://127.0.0.1/api/bundles", {
+  return new AdminRequest("http://127.0.0.1/api/bundles", {
     method: "POST",
     body: Readable.toWeb(Readable.from(body())) as ReadableStream<Uint8Array>,
     headers: { "content-type": `multipart/form-data; boundary=${boundary}` },

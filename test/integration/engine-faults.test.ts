@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDashboard, type DashboardProcess } from "./helpers/dashboard-process";
+import { AdminRequest } from "./helpers/admin-request";
+import { dashboardAuth, startDashboard, type DashboardProcess } from "./helpers/dashboard-process";
 import { importBusybox, privateEngine, processesWith, stickyProxy } from "./helpers/private-engine";
 import { freshDataDir } from "./helpers/sample-data-dir";
 import { waitForBuild } from "./helpers/wait-for-build";
@@ -47,7 +48,7 @@ const ticking = (label: string, ticks: number) => [
 ];
 
 async function health() {
-  const response = await healthRoute.GET(new Request("http://127.0.0.1/api/health"), { params: Promise.resolve({}) });
+  const response = await healthRoute.GET(new AdminRequest("http://127.0.0.1/api/health"), { params: Promise.resolve({}) });
   return { status: response.status, body: (await response.json()) as { status: string; docker: { reachable: boolean; error?: string } } };
 }
 
@@ -95,7 +96,7 @@ describe("the engine stops mid-build", () => {
     const down = await until("health without the engine", health, (h) => !h.body.docker.reachable);
     expect(down.status).toBe(200);
     expect(down.body.status).toBe("degraded");
-    const view = await buildRoute.GET(new Request(`http://127.0.0.1/api/builds/${build.id}`), { params: Promise.resolve({ id: String(build.id) }) });
+    const view = await buildRoute.GET(new AdminRequest(`http://127.0.0.1/api/builds/${build.id}`), { params: Promise.resolve({ id: String(build.id) }) });
     expect(view.status).toBe(200);
 
     await engine.start();
@@ -119,13 +120,13 @@ describe("the dashboard dies mid-build", () => {
   });
 
   async function api<T>(pathname: string, init?: RequestInit): Promise<T> {
-    const response = await fetch(`${dashboard!.url}${pathname}`, init);
+    const response = await fetch(`${dashboard!.url}${pathname}`, { ...init, headers: { ...dashboardAuth, ...(init?.headers as Record<string, string> | undefined) } });
     const body = (await response.json()) as T;
     if (!response.ok) throw new Error(`${pathname}: ${response.status} ${JSON.stringify(body)}`);
     return body;
   }
   const post = <T>(pathname: string, body: unknown) => api<T>(pathname, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  const logOf = async (id: number) => (await fetch(`${dashboard!.url}/api/builds/${id}/logs`)).text();
+  const logOf = async (id: number) => (await fetch(`${dashboard!.url}/api/builds/${id}/logs`, { headers: dashboardAuth })).text();
 
   // Directly on the engine's socket, the engine sees the connection close and
   // stops the build itself. Through a proxy that keeps its side open it does

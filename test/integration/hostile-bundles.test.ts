@@ -5,6 +5,7 @@ import { Readable } from "node:stream";
 import tar from "tar-stream";
 import { describe, expect, it } from "vitest";
 import { bytesOf, gzipOf, gzipStream, tarStream, validEntries, type FieldValues, type FixtureEntry } from "@/lib/bundles/testing/bundle-archive";
+import { AdminRequest } from "./helpers/admin-request";
 import { freshDataDir } from "./helpers/sample-data-dir";
 
 // Every archive here is made by the test as a stream (tar-stream + zlib) and
@@ -32,7 +33,7 @@ function uploadRequest(fileName: string, archive: AsyncIterable<unknown>): Reque
     for await (const chunk of archive) yield Buffer.from(chunk as Uint8Array);
     yield Buffer.from(`\r\n--${boundary}--\r\n`);
   }
-  return new Request("http://127.0.0.1/api/bundles", {
+  return new AdminRequest("http://127.0.0.1/api/bundles", {
     method: "POST",
     body: Readable.toWeb(Readable.from(body())) as ReadableStream<Uint8Array>,
     headers: { "content-type": `multipart/form-data; boundary=${boundary}` },

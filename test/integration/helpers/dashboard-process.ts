@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { repoRoot } from "./driver-build";
@@ -8,6 +9,10 @@ import { repoRoot } from "./driver-build";
  * on `dataDir`: what `npm start` runs, so that a test can kill it as a crash
  * or the OOM killer would, every process of it at once.
  */
+/** The dashboards' admin API token (their KOBUILD_ADMIN_TOKEN), and the header that carries it. */
+export const dashboardToken = `kbt_test_${randomBytes(24).toString("base64url")}`;
+export const dashboardAuth = { authorization: `Bearer ${dashboardToken}` } as const;
+
 export type DashboardProcess = { url: string; child: ChildProcess; log: string; kill: (signal: NodeJS.Signals) => Promise<void> };
 
 export async function startDashboard(dataDir: string, port: number, extraEnv: Record<string, string>): Promise<DashboardProcess> {
@@ -16,7 +21,7 @@ export async function startDashboard(dataDir: string, port: number, extraEnv: Re
   const out = fs.openSync(log, "a");
   const child = spawn(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "scripts/start.ts"], {
     cwd: repoRoot,
-    env: { ...process.env, KOBUILD_DATA_DIR: dataDir, KOBUILD_PORT: String(port), KOBUILD_HOST: "127.0.0.1", ...extraEnv },
+    env: { ...process.env, KOBUILD_ADMIN_TOKEN: dashboardToken, KOBUILD_DATA_DIR: dataDir, KOBUILD_PORT: String(port), KOBUILD_HOST: "127.0.0.1", ...extraEnv },
     stdio: ["ignore", out, out],
     detached: true,
   });
