@@ -1,11 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
-import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { gzipStream, validEntries } from "@/lib/bundles/testing/bundle-archive";
-import { AdminRequest } from "./helpers/admin-request";
+import { filesInBundleStore, streamedUploadRequest } from "./helpers/bundle-store";
 import { freshDataDir } from "./helpers/sample-data-dir";
 
 // The data directory is a 20 MiB tmpfs: an upload bigger than what is left
@@ -25,26 +23,9 @@ afterAll(() => {
 
 const none = { params: Promise.resolve({}) };
 
-function upload(fileName: string, archive: Readable): Request {
-  const boundary = `----kobuild-disk-${randomBytes(12).toString("hex")}`;
-  async function* body() {
-    yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="bundle"; filename="${fileName}"\r\nContent-Type: application/gzip\r\n\r\n`);
-    for await (const chunk of archive) yield Buffer.from(chunk as Uint8Array);
-    yield Buffer.from(`\r\n--${boundary}--\r\n`);
-  }
-  return new AdminRequest("http://127.0.0.1/api/bundles", {
-    method: "POST",
-    body: Readable.toWeb(Readable.from(body())) as ReadableStream<Uint8Array>,
-    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
-    duplex: "half",
-  } as RequestInit);
-}
+const upload = streamedUploadRequest;
 
-function filesInStore(): string[] {
-  const root = path.join(dataDir, "bundles");
-  if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((p) => !fs.statSync(path.join(root, p)).isDirectory()).sort();
-}
+const filesInStore = () => filesInBundleStore(dataDir);
 
 const freeBytes = () => {
   const s = fs.statfsSync(dataDir);

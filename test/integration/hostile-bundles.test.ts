@@ -1,11 +1,9 @@
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { Readable } from "node:stream";
 import tar from "tar-stream";
 import { describe, expect, it } from "vitest";
 import { bytesOf, gzipOf, gzipStream, tarStream, validEntries, type FieldValues, type FixtureEntry } from "@/lib/bundles/testing/bundle-archive";
-import { AdminRequest } from "./helpers/admin-request";
+import { filesInBundleStore, streamedUploadRequest } from "./helpers/bundle-store";
 import { freshDataDir } from "./helpers/sample-data-dir";
 
 // Every archive here is made by the test as a stream (tar-stream + zlib) and
@@ -25,28 +23,9 @@ const none = { params: Promise.resolve({}) };
 const KERNEL = "5.4.0-1055-gcp";
 const NAME = `bundle-${KERNEL}.tgz`;
 
-/** A multipart/form-data request whose one file part is read from `archive` while it is sent. */
-function uploadRequest(fileName: string, archive: AsyncIterable<unknown>): Request {
-  const boundary = `----kobuild-hostile-${randomBytes(12).toString("hex")}`;
-  async function* body() {
-    yield Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="bundle"; filename="${fileName}"\r\nContent-Type: application/gzip\r\n\r\n`);
-    for await (const chunk of archive) yield Buffer.from(chunk as Uint8Array);
-    yield Buffer.from(`\r\n--${boundary}--\r\n`);
-  }
-  return new AdminRequest("http://127.0.0.1/api/bundles", {
-    method: "POST",
-    body: Readable.toWeb(Readable.from(body())) as ReadableStream<Uint8Array>,
-    headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
-    duplex: "half",
-  } as RequestInit);
-}
+const uploadRequest = streamedUploadRequest;
 
-/** Every file (not directory) under the bundle store, temporary ones included. */
-function filesInStore(): string[] {
-  const root = path.join(dataDir, "bundles");
-  if (!fs.existsSync(root)) return [];
-  return (fs.readdirSync(root, { recursive: true }) as string[]).filter((p) => !fs.statSync(path.join(root, p)).isDirectory()).sort();
-}
+const filesInStore = () => filesInBundleStore(dataDir);
 
 const withExtra = (extra: FixtureEntry[], fields: FieldValues = {}) => () => gzipStream(validEntries(fields, extra));
 
