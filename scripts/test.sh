@@ -22,10 +22,11 @@ step "lint"
 npm run --silent lint
 step "unit tests"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
-step "integration tests (real Docker engine)"
-npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$reports/integration.json"
+# Built before the integration tests: some of them run the built dashboard as its own process.
 step "build"
 npx next build
+step "integration tests (real Docker engine)"
+npx vitest run --project integration --reporter=default --reporter=json --outputFile.json="$reports/integration.json"
 step "end-to-end tests (chromium)"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$reports/e2e.json" npx playwright test --reporter=list,json
 node scripts/summarize-tests.mjs "$reports"
