@@ -3,9 +3,9 @@
 import { revalidatePath } from "next/cache";
 import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
 import { recordAudit } from "@/lib/auth/audit";
-import { createTokenBodySchema, createUserBodySchema } from "@/lib/auth/auth-schemas";
+import { changePasswordSchema, createTokenBodySchema, createUserBodySchema } from "@/lib/auth/auth-schemas";
 import { requireAction } from "@/lib/auth/page-guard";
-import { createUser, listUsers } from "@/lib/auth/users";
+import { changePassword, createUser, disableUser, listUsers } from "@/lib/auth/users";
 import { actionError } from "@/lib/http/action-error";
 import { createRegistryBodySchema } from "@/lib/registries/registry-schemas";
 import { addRegistry, deleteRegistry } from "@/lib/registries/registry-store";
@@ -76,5 +76,32 @@ export async function revokeTokenAction(id: number): Promise<{ error: string } |
     return actionError(error);
   }
   revalidatePath("/settings");
+  return { ok: true };
+}
+
+/** Disables a user; the same as DELETE /api/users/:id. */
+export async function disableUserAction(id: number): Promise<{ error: string } | { ok: true }> {
+  try {
+    const admin = await requireAction("admin");
+    if (admin.userId === id) return { error: "you cannot disable yourself" };
+    const user = disableUser(id);
+    recordAudit({ actor: admin.name, action: "disable user", target: user.name });
+  } catch (error) {
+    return actionError(error);
+  }
+  revalidatePath("/settings");
+  return { ok: true };
+}
+
+/** Changes the signed-in user's own password. */
+export async function changePasswordAction(input: unknown): Promise<{ error: string } | { ok: true }> {
+  try {
+    const me = await requireAction("viewer");
+    const body = changePasswordSchema.parse(input);
+    await changePassword(me.userId, body.current, body.next);
+    recordAudit({ actor: me.name, action: "change password" });
+  } catch (error) {
+    return actionError(error);
+  }
   return { ok: true };
 }

@@ -2,11 +2,12 @@ import { PageHeader } from "@/components/page-header";
 import { RegistriesSection } from "@/components/registries/registries-section";
 import { listRegistries } from "@/lib/registries/registry-store";
 import { AccessSections } from "@/components/access/access-sections";
+import { PasswordSection } from "@/components/access/password-section";
 import { listApiTokens } from "@/lib/auth/api-tokens";
 import { listAudit } from "@/lib/auth/audit";
 import { hasRole } from "@/lib/auth/roles";
 import { listUsers } from "@/lib/auth/users";
-import { addRegistryAction, addUserAction, createTokenAction, removeRegistryAction, revokeTokenAction } from "./actions";
+import { addRegistryAction, addUserAction, changePasswordAction, createTokenAction, disableUserAction, removeRegistryAction, revokeTokenAction } from "./actions";
 import { describeConfig } from "@/lib/system/describe-config";
 import { requirePage } from "@/lib/auth/page-guard";
 
@@ -38,10 +39,11 @@ export default async function SettingsPage() {
           ))}
         </tbody>
       </table>
+      {principal.via === "session" ? <PasswordSection change={changePasswordAction} /> : null}
       {hasRole(principal.role, "admin") ? (
         <>
           <RegistriesSection registries={listRegistries()} add={addRegistryAction} remove={removeRegistryAction} />
-          <AccessSections users={listUsers()} tokens={listApiTokens()} audit={listAudit()} addUser={addUserAction} createToken={createTokenAction} revokeToken={revokeTokenAction} />
+          <AccessSections users={listUsers()} tokens={listApiTokens()} audit={listAudit()} addUser={addUserAction} createToken={createTokenAction} revokeToken={revokeTokenAction} disableUser={disableUserAction} me={principal.userId} />
         </>
       ) : (
         <p className="mt-8 text-sm text-slate-600 dark:text-slate-400">Registries, users, API tokens and the audit log are for admins; you are signed in as {principal.name} ({principal.role}).</p>

@@ -20,6 +20,8 @@ export function AccessSections(props: {
   addUser: (input: unknown) => Promise<Done>;
   createToken: (input: unknown) => Promise<{ error: string } | { token: string; name: string }>;
   revokeToken: (id: number) => Promise<Done>;
+  disableUser: (id: number) => Promise<Done>;
+  me: number;
 }) {
   const [user, setUser] = useState({ name: "", role: "operator", password: "" });
   const [token, setToken] = useState({ name: "", user: "" });
@@ -43,6 +45,7 @@ export function AccessSections(props: {
               <th scope="col" className={th}>Role</th>
               <th scope="col" className={th}>Signs in with</th>
               <th scope="col" className={th}>Added</th>
+              <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
             </tr>
           </thead>
           <tbody>
@@ -52,6 +55,23 @@ export function AccessSections(props: {
                 <td className="py-2 pr-4">{u.role}</td>
                 <td className="py-2 pr-4">{u.hasPassword ? "password or API token" : "API token only"}</td>
                 <td className="py-2 pr-4 whitespace-nowrap">{date(u.createdAt)}</td>
+                <td className="py-2 text-right">
+                  {u.disabledAt || u.id === props.me ? null : (
+                    <button
+                      type="button"
+                      className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700"
+                      onClick={() => {
+                        if (!window.confirm(`Disable ${u.name}? Their sessions and API tokens stop working at once.`)) return;
+                        run(async () => {
+                          const result = await props.disableUser(u.id);
+                          if ("error" in result) setError(result.error);
+                        });
+                      }}
+                    >
+                      Disable
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -52,3 +52,10 @@ export function disableUser(id: number, db: Db = getDb()) {
 }
 
 export const activeUsersOnly = isNull(users.disabledAt);
+
+/** A user's new password, once the current one is confirmed. */
+export async function changePassword(id: number, current: string, next: string, db: Db = getDb()) {
+  const user = activeUser(id, db);
+  if (!user || !user.passwordHash || !(await verifyPassword(current, user.passwordHash))) throw new ApiError("forbidden", "the current password is not right");
+  db.update(users).set({ passwordHash: await hashPassword(next) }).where(eq(users.id, id)).run();
+}

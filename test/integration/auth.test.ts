@@ -17,6 +17,7 @@ const buildsRoute = await import("@/app/api/builds/route");
 const tokensRoute = await import("@/app/api/tokens/route");
 const tokenRoute = await import("@/app/api/tokens/[id]/route");
 const usersRoute = await import("@/app/api/users/route");
+const userRoute = await import("@/app/api/users/[id]/route");
 const healthRoute = await import("@/app/api/health/route");
 
 const none = { params: Promise.resolve({}) };
@@ -90,6 +91,20 @@ describe("roles", () => {
     expect((await buildsRoute.GET(req("/api/builds", { token }), none)).status).toBe(200);
     expect((await tokenRoute.DELETE(req(`/api/tokens/${id}`, { method: "DELETE", token: adminToken }), { params: Promise.resolve({ id: String(id) }) })).status).toBe(200);
     expect((await buildsRoute.GET(req("/api/builds", { token }), none)).status).toBe(401);
+  });
+
+  it("disables a user: their tokens stop working at once, and an admin cannot disable themself", async () => {
+    const adminToken = process.env.KOBUILD_ADMIN_TOKEN!;
+    const leaver = await createUser({ name: "leaver", role: "operator" });
+    const { token } = createApiToken(leaver.id, "leaver's");
+    expect((await buildsRoute.GET(req("/api/builds", { token }), none)).status).toBe(200);
+    const id = { params: Promise.resolve({ id: String(leaver.id) }) };
+    expect((await userRoute.DELETE(req(`/api/users/${leaver.id}`, { method: "DELETE", token: adminToken }), id)).status).toBe(200);
+    expect((await buildsRoute.GET(req("/api/builds", { token }), none)).status).toBe(401);
+    const users = (await (await usersRoute.GET(req("/api/users", { token: adminToken }), none)).json()) as { users: { id: number; name: string }[] };
+    const self = users.users.find((u) => u.name === "automation")!;
+    const selfDelete = await userRoute.DELETE(req(`/api/users/${self.id}`, { method: "DELETE", token: adminToken }), { params: Promise.resolve({ id: String(self.id) }) });
+    expect(selfDelete.status).toBe(409);
   });
 
   it("records who changed what in the audit log, refusals included", () => {
