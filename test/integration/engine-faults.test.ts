@@ -165,7 +165,8 @@ describe("the dashboard dies mid-build", () => {
       expect(view).toMatchObject({ status: "interrupted", error: "the dashboard stopped while this build ran" });
       // The step had 90 s to go; it is gone within seconds, and no container is left.
       await until("the build step on the engine", () => processesWith(marker), (pids) => pids.length === 0, 20_000);
-      expect(containers()).toBe("");
+      // Its processes end first; the engine removes the container a moment later.
+      await until("the build's containers", containers, (ids) => ids === "", 20_000);
       const log = await until("the note of what was stopped", () => logOf(build.id), (text) => /the dashboard stopped while this build ran; /.test(text), 20_000);
       if (builder === "buildkit") expect(log).toMatch(/; cancelled its BuildKit job kobuild-[0-9a-f]{6}-build-\d+, should it still run$/m);
       else if (proxy) expect(log).toMatch(/; removed its running build container [0-9a-f]{12}$/m);
