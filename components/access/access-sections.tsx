@@ -32,6 +32,14 @@ export function AccessSections(props: {
     setError(null);
     startTransition(work);
   };
+  /** A row's action (disable, revoke): asks first when `question` is given, and shows a refusal. */
+  const rowAction = (action: () => Promise<Done>, question?: string) => () => {
+    if (question && !window.confirm(question)) return;
+    run(async () => {
+      const result = await action();
+      if ("error" in result) setError(result.error);
+    });
+  };
   return (
     <div className="mt-10 max-w-5xl space-y-10">
       <section aria-labelledby="users-heading">
@@ -60,13 +68,7 @@ export function AccessSections(props: {
                     <button
                       type="button"
                       className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700"
-                      onClick={() => {
-                        if (!window.confirm(`Disable ${u.name}? Their sessions and API tokens stop working at once.`)) return;
-                        run(async () => {
-                          const result = await props.disableUser(u.id);
-                          if ("error" in result) setError(result.error);
-                        });
-                      }}
+                      onClick={rowAction(() => props.disableUser(u.id), `Disable ${u.name}? Their sessions and API tokens stop working at once.`)}
                     >
                       Disable
                     </button>
@@ -141,12 +143,7 @@ export function AccessSections(props: {
                     <button
                       type="button"
                       className="rounded border border-slate-300 px-2 py-0.5 dark:border-slate-700"
-                      onClick={() =>
-                        run(async () => {
-                          const result = await props.revokeToken(t.id);
-                          if ("error" in result) setError(result.error);
-                        })
-                      }
+                      onClick={rowAction(() => props.revokeToken(t.id))}
                     >
                       Revoke
                     </button>

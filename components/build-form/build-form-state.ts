@@ -20,6 +20,25 @@ export type BuildFormState = {
   redhatPassword: string;
 };
 
+/** A new build's form: every option at the build's own default. */
+export function defaultBuildFormState(workspaceId: number, branch: string): BuildFormState {
+  return {
+    workspaceId,
+    branch,
+    legacyProbes: false,
+    kernels: "all",
+    kernelFilter: "",
+    checkoutBeforePatching: true,
+    cacheRepo: "",
+    cacheTag: "",
+    buildJobs: "",
+    builder: "auto",
+    tag: "",
+    redhatUsername: "",
+    redhatPassword: "",
+  };
+}
+
 export type BundleChoice = { id: number; kernel: string; uname: string };
 
 /** Bundles whose kernel id or uname holds the filter, case-insensitive; an empty filter picks none. */

@@ -1,7 +1,6 @@
 import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { ApiError } from "@/lib/http/api-error";
 import { principalOf, requireRole, type Principal } from "./guard";
 import type { Role } from "./roles";
 
@@ -19,10 +18,5 @@ export async function requireAction(needed: Role): Promise<Principal> {
 
 /** The signed-in principal, if any (for the header's "signed in as"). */
 export async function currentPrincipal(): Promise<Principal | null> {
-  try {
-    return principalOf(await headers());
-  } catch (error) {
-    if (error instanceof ApiError) return null;
-    throw error;
-  }
+  return principalOf(await headers());
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, count, eq, isNull } from "drizzle-orm";
+import { asc, count, eq } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
@@ -50,8 +50,6 @@ export function disableUser(id: number, db: Db = getDb()) {
   if (!row) throw new ApiError("not_found", `no user with id ${id}`);
   return row;
 }
-
-export const activeUsersOnly = isNull(users.disabledAt);
 
 /** A user's new password, once the current one is confirmed. */
 export async function changePassword(id: number, current: string, next: string, db: Db = getDb()) {

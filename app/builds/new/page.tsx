@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { z } from "zod";
 import { BuildForm } from "@/components/build-form/build-form";
-import { stateFromBuildOptions, type BuildFormState } from "@/components/build-form/build-form-state";
+import { defaultBuildFormState, stateFromBuildOptions } from "@/components/build-form/build-form-state";
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { getBuildView } from "@/lib/builds/get-build";
@@ -45,21 +45,7 @@ export default async function NewBuildPage({ searchParams }: { searchParams: Pro
   const bundles = listBundles().map((b) => ({ id: b.id, kernel: b.kernel, uname: b.uname }));
   const workspaceId = workspaces.find((w) => w.id === (from?.workspace?.id ?? query.workspace))?.id ?? workspaces[0]!.id;
   const refs = await describeWorkspaceRefs(workspaceId);
-  const defaults: BuildFormState = {
-    workspaceId,
-    branch: refs.head ?? refs.branches[0]?.name ?? "master",
-    legacyProbes: false,
-    kernels: "all",
-    kernelFilter: "",
-    checkoutBeforePatching: true,
-    cacheRepo: "",
-    cacheTag: "",
-    buildJobs: "",
-    builder: "auto",
-    tag: "",
-    redhatUsername: "",
-    redhatPassword: "",
-  };
+  const defaults = defaultBuildFormState(workspaceId, refs.head ?? refs.branches[0]?.name ?? "master");
   const initial = from ? { ...defaults, ...stateFromBuildOptions(workspaceId, from.options, bundles) } : defaults;
   return (
     <>
