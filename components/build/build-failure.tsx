@@ -10,7 +10,7 @@ import { StatusIcon } from "./status-badge";
 
 /** What went wrong, pinned above everything else, with the way to the log that says more. */
 export function BuildFailure({ build, live }: { build: BuildViewJson; live: LiveBuildLog }) {
-  if (build.status !== "failed" && build.status !== "interrupted") return null;
+  if (build.status !== "failed" && build.status !== "interrupted" && build.status !== "partial") return null;
   const key = failureSectionKey(build.stages);
   return (
     <section

@@ -1,10 +1,10 @@
 // The build as `GET /api/builds/:id` and the events stream send it (JSON:
 // times are ISO strings). The server page sends the same shape.
 
-export type BuildStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
+export type BuildStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled" | "interrupted";
 export type StageStatus = "waiting" | "running" | "cached" | "done" | "failed" | "cancelled" | "skipped";
 
-export const ENDED_STATUSES: readonly BuildStatus[] = ["succeeded", "failed", "cancelled", "interrupted"];
+export const ENDED_STATUSES: readonly BuildStatus[] = ["succeeded", "partial", "failed", "cancelled", "interrupted"];
 export const isEnded = (status: BuildStatus) => ENDED_STATUSES.includes(status);
 
 export type StageView = {

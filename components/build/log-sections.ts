@@ -17,6 +17,7 @@ const BUILD_TO_SECTION: Record<BuildStatus, StageStatus> = {
   queued: "waiting",
   running: "running",
   succeeded: "done",
+  partial: "done",
   failed: "failed",
   cancelled: "cancelled",
   interrupted: "failed",

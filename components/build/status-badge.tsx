@@ -4,12 +4,14 @@ import type { BuildStatus, StageStatus } from "./build-types";
 // for good, orange for bad, violet for work in progress, grey for the rest),
 // so the states stay apart for readers who do not tell red from green.
 
-type Shape = "clock" | "spinner" | "check" | "cross" | "slash" | "alert" | "circle" | "layers" | "skip";
+type Shape = "clock" | "spinner" | "check" | "half" | "cross" | "slash" | "alert" | "circle" | "layers" | "skip";
 
 const BUILD: Record<BuildStatus, { label: string; shape: Shape; tone: string }> = {
   queued: { label: "Queued", shape: "clock", tone: "text-slate-700 bg-slate-100 ring-slate-300 dark:text-slate-200 dark:bg-slate-800 dark:ring-slate-600" },
   running: { label: "Running", shape: "spinner", tone: "text-violet-800 bg-violet-50 ring-violet-300 dark:text-violet-200 dark:bg-violet-950 dark:ring-violet-700" },
   succeeded: { label: "Succeeded", shape: "check", tone: "text-blue-800 bg-blue-50 ring-blue-300 dark:text-blue-200 dark:bg-blue-950 dark:ring-blue-700" },
+  // Half a check: a usable result that lacks some kernels.
+  partial: { label: "Partial", shape: "half", tone: "text-amber-900 bg-amber-50 ring-amber-400 dark:text-amber-200 dark:bg-amber-950 dark:ring-amber-700" },
   failed: { label: "Failed", shape: "cross", tone: "text-orange-800 bg-orange-50 ring-orange-400 dark:text-orange-200 dark:bg-orange-950 dark:ring-orange-700" },
   cancelled: { label: "Cancelled", shape: "slash", tone: "text-slate-700 bg-slate-100 ring-slate-300 dark:text-slate-200 dark:bg-slate-800 dark:ring-slate-600" },
   interrupted: { label: "Interrupted", shape: "alert", tone: "text-amber-900 bg-amber-50 ring-amber-400 dark:text-amber-200 dark:bg-amber-950 dark:ring-amber-700" },
@@ -46,6 +48,13 @@ export function StatusIcon({ shape, className = "" }: { shape: Shape; className?
       return (
         <svg {...common}>
           <circle cx="8" cy="8" r="6.5" />
+          <path d="M5 8.2l2 2 4-4.4" />
+        </svg>
+      );
+    case "half":
+      return (
+        <svg {...common}>
+          <circle cx="8" cy="8" r="6.5" strokeDasharray="3 2" />
           <path d="M5 8.2l2 2 4-4.4" />
         </svg>
       );

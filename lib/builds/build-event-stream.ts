@@ -6,7 +6,7 @@ import { readLogLines } from "./read-log-lines";
 
 const PAGE = 500;
 const HEARTBEAT_MS = 10_000;
-const ENDED = new Set(["succeeded", "failed", "cancelled", "interrupted"]);
+const ENDED = new Set(["succeeded", "partial", "failed", "cancelled", "interrupted"]);
 
 /**
  * The live events of a build: every log line (its sequence number is the SSE

@@ -49,7 +49,7 @@ export type CreateBuildBody = z.infer<typeof createBuildBodySchema>;
 export const buildIdParamsSchema = z.object({ id: z.string().regex(/^\d{1,12}$/, "must be a build id").transform(Number) });
 
 export const listBuildsQuerySchema = z.object({
-  status: z.enum(["queued", "running", "succeeded", "failed", "cancelled", "interrupted"]).optional(),
+  status: z.enum(["queued", "running", "succeeded", "partial", "failed", "cancelled", "interrupted"]).optional(),
   branch: refName.optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   perPage: z.coerce.number().int().min(1).max(200).default(50),

@@ -10,7 +10,7 @@ export function listCoverageSubjects(db: Db = getDb()) {
   const recent = db
     .select({ id: builds.id, status: builds.status, branch: builds.branch, imageId: builds.imageId })
     .from(builds)
-    .where(and(eq(builds.kind, "drivers"), inArray(builds.status, ["succeeded", "failed", "cancelled", "interrupted", "running"])))
+    .where(and(eq(builds.kind, "drivers"), inArray(builds.status, ["succeeded", "partial", "failed", "cancelled", "interrupted", "running"])))
     .orderBy(desc(builds.id))
     .limit(100)
     .all();

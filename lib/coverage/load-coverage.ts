@@ -175,7 +175,7 @@ type LoadedCoverage = ReturnType<typeof loadBuildCoverage> | ReturnType<typeof l
 // stored bundles (their distros name the families).
 const remembered = new Map<string, LoadedCoverage>();
 const REMEMBERED = 8;
-const ENDED = new Set(["succeeded", "failed", "cancelled", "interrupted"]);
+const ENDED = new Set(["succeeded", "partial", "failed", "cancelled", "interrupted"]);
 
 function rememberKey(ref: CoverageSubjectRef, db: Db): string | null {
   const bundleState = db.get<{ n: number; last: number | null }>(sql`SELECT count(*) AS n, max(${bundles.id}) AS last FROM ${bundles}`);

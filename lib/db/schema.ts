@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 // Times are milliseconds since the epoch. Drivers and failures belong to an
 // image (what a build produced, a merge result, or an image kobuild was asked
@@ -14,6 +14,9 @@ export const engines = sqliteTable("engines", {
   /** unix, tcp or ssh: how the client reaches the engine. */
   kind: text("kind", { enum: ["unix", "tcp", "ssh"] }).notNull(),
   url: text("url").notNull(),
+  /** For tcp: a directory on the dashboard's host with ca.pem, cert.pem and key.pem (TLS with client certificates). */
+  certPath: text("cert_path"),
+  /** Builds this engine runs at once. */
   concurrency: integer("concurrency").notNull().default(1),
   createdAt: createdAt(),
 });
@@ -73,12 +76,18 @@ export const builds = sqliteTable(
     /** drivers: the dockerized build; merge, squash, collector: image operations. */
     kind: text("kind", { enum: ["drivers", "merge", "squash", "collector"] }).notNull().default("drivers"),
     status: text("status", {
-      enum: ["queued", "running", "succeeded", "failed", "cancelled", "interrupted"],
+      // partial: a sharded build whose result lacks the kernels of shards that could not finish.
+      enum: ["queued", "running", "succeeded", "partial", "failed", "cancelled", "interrupted"],
     })
       .notNull()
       .default("queued"),
     workspaceId: integer("workspace_id").references(() => workspaces.id),
+    /** The engine the build runs on; null: the default engine (DOCKER_HOST). */
     engineId: text("engine_id").references(() => engines.id),
+    /** A shard of a sharded build: the build that planned it, its shard number (1-based) and attempt (1-based). */
+    parentId: integer("parent_id").references((): AnySQLiteColumn => builds.id, { onDelete: "cascade" }),
+    shard: integer("shard"),
+    attempt: integer("attempt"),
     branch: text("branch"),
     /** The build's options as JSON, never with secret values. */
     options: text("options", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
@@ -102,7 +111,7 @@ export const builds = sqliteTable(
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
   },
-  (t) => [index("builds_status").on(t.status), index("builds_created").on(t.createdAt)],
+  (t) => [index("builds_status").on(t.status), index("builds_created").on(t.createdAt), index("builds_parent").on(t.parentId)],
 );
 
 const stageStatus = ["waiting", "running", "cached", "done", "failed", "cancelled", "skipped"] as const;
