@@ -1,40 +1,55 @@
 import "server-only";
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
 import { createEngineClient, getDefaultEngine } from "@/lib/docker/engine";
+import { clientForEngine } from "@/lib/engines/engine-clients";
+import { DEFAULT_ENGINE_ID, listEngineRows } from "@/lib/engines/engine-store";
 import { env } from "@/lib/env";
 import { takeBuildSecrets } from "./build-secrets";
 import { signalBuildChanged } from "./build-signals";
 import { forgetEngineWork, leftoverEngineWork, stopEngineWork } from "./engine-work";
 import { LogWriter } from "./log-writer";
 import { runBuild } from "./run-build";
+import { isShardedBuild } from "./shards/sharding-options";
 
-// Builds wait in the database (status "queued") and start in FIFO order, at
-// most `KOBUILD_BUILDS_PER_ENGINE` at once. Only running builds live here.
-type Queue = { running: Map<number, AbortController>; pumping: boolean };
+// Builds wait in the database (status "queued") and start in FIFO order on
+// their engine (null: the default one), at most the engine's concurrency at
+// once there; a build whose engine is full does not hold up builds for other
+// engines. A sharded build's coordinator takes no slot: it only plans, waits
+// for its shards (which take slots like any build) and merges.
+type Running = { controller: AbortController; engineId: string };
+type Queue = { running: Map<number, Running>; pumping: boolean };
 const holder = globalThis as unknown as { kobuildQueue?: Queue };
 const queue = (holder.kobuildQueue ??= { running: new Map(), pumping: false });
 
-/** Starts queued builds while there is room. Safe to call any time. */
+/** Starts queued builds while their engines have room. Safe to call any time. */
 export function pumpBuildQueue() {
   if (queue.pumping) return;
   queue.pumping = true;
   try {
     const db = getDb();
-    const limit = env().buildsPerEngine;
-    while (queue.running.size < limit) {
-      const next = db
-        .select({ id: builds.id })
-        .from(builds)
-        .where(and(eq(builds.status, "queued")))
-        .orderBy(asc(builds.id))
-        .limit(queue.running.size + 1)
-        .all()
-        .find((b) => !queue.running.has(b.id));
-      if (!next) break;
+    const limits = new Map(listEngineRows().map((e) => [e.id, e.concurrency]));
+    const busy = new Map<string, number>();
+    for (const r of queue.running.values()) if (r.engineId !== COORDINATOR) busy.set(r.engineId, (busy.get(r.engineId) ?? 0) + 1);
+    const waiting = db
+      .select({ id: builds.id, engineId: builds.engineId, options: builds.options })
+      .from(builds)
+      .where(eq(builds.status, "queued"))
+      .orderBy(asc(builds.id))
+      .all()
+      .filter((b) => !queue.running.has(b.id));
+    for (const next of waiting) {
+      const coordinator = isShardedBuild(next.options);
+      const engineId = coordinator ? COORDINATOR : (next.engineId ?? DEFAULT_ENGINE_ID);
+      if (!coordinator) {
+        // An engine removed meanwhile has no limit: its builds fail at start, saying so.
+        const limit = limits.get(engineId) ?? 1;
+        if ((busy.get(engineId) ?? 0) >= limit) continue;
+        busy.set(engineId, (busy.get(engineId) ?? 0) + 1);
+      }
       const controller = new AbortController();
-      queue.running.set(next.id, controller);
+      queue.running.set(next.id, { controller, engineId });
       void runBuild(next.id, controller.signal)
         .catch((error: unknown) => console.error(`kobuild: build ${next.id} crashed`, error))
         .finally(() => {
@@ -47,12 +62,14 @@ export function pumpBuildQueue() {
   }
 }
 
+const COORDINATOR = "(coordinator)";
+
 /** Cancels a queued or running build. Returns false when it had already ended. */
 export function cancelBuild(buildId: number): boolean {
   const running = queue.running.get(buildId);
   if (running) {
-    // The engine stops the build when its client goes away.
-    running.abort();
+    // The engine stops the build when its client goes away; a coordinator cancels its shards.
+    running.controller.abort();
     return true;
   }
   const db = getDb();
@@ -85,6 +102,11 @@ export function recoverBuilds() {
     .returning({ id: builds.id })
     .all()
     .filter((b) => !queue.running.has(b.id));
+  // Shards still queued belong to a coordinator that is gone: nobody would merge them.
+  db.update(builds)
+    .set({ status: "cancelled", error: "the dashboard stopped while its sharded build ran", finishedAt: new Date() })
+    .where(and(eq(builds.status, "queued"), isNotNull(builds.parentId)))
+    .run();
   stopLeftoverEngineWork().catch((error: unknown) => console.error("kobuild: could not look for work left on the engine", error));
   pumpBuildQueue();
   return stale.length;
@@ -93,8 +115,11 @@ export function recoverBuilds() {
 /** Stops the engine work of builds that no process follows any more; says in each build's log what was stopped. */
 export async function stopLeftoverEngineWork() {
   const { dockerHost, dockerTlsVerify, dockerCertPath } = env();
+  const known = new Map(listEngineRows().map((e) => [e.url, e]));
   for (const [buildId, work] of leftoverEngineWork(new Set(queue.running.keys()))) {
-    const engine = work.dockerHost === dockerHost ? getDefaultEngine() : createEngineClient({ dockerHost: work.dockerHost, tlsVerify: dockerTlsVerify, certPath: dockerCertPath });
+    const row = known.get(work.dockerHost);
+    const engine =
+      work.dockerHost === dockerHost ? getDefaultEngine() : row ? clientForEngine(row) : createEngineClient({ dockerHost: work.dockerHost, tlsVerify: dockerTlsVerify, certPath: dockerCertPath });
     try {
       const stopped = await stopEngineWork(engine, work);
       forgetEngineWork(buildId);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseImageRef } from "@/lib/docker/image/image-ref";
 import { isValidRefName } from "@/lib/workspace/ref-name";
+import { shardingSchema } from "./shards/sharding-options";
 
 // Docker's grammar for repository paths and tags, checked before any value
 // reaches the engine.
@@ -40,8 +41,11 @@ export const createBuildBodySchema = z
     tag: imageRef.nullish(),
     buildJobs: z.number().int().min(0).max(256).optional(),
     builder: z.enum(["auto", "buildkit", "classic"]).default("auto"),
+    /** Split over several engines and merged; absent: one build on the default engine. */
+    sharding: shardingSchema.nullish(),
   })
   .strict()
+  .refine((b) => !(b.sharding && b.target), { message: "a sharded build makes the whole image: it takes no target", path: ["target"] })
   .refine((b) => !b.cacheRepo === !b.cacheTag, { message: "cacheRepo and cacheTag go together", path: ["cacheTag"] });
 
 export type CreateBuildBody = z.infer<typeof createBuildBodySchema>;

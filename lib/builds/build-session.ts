@@ -48,6 +48,8 @@ export class EngineBuildFailed extends Error {
 export class BuildSession {
   tracker: StageTracker | null = null;
   readonly warnings: string[] = [];
+  /** The engine's address, for the record of work to stop should this process die. */
+  engineAddress: string | undefined;
 
   constructor(
     readonly db: Db,
@@ -82,6 +84,14 @@ export class BuildSession {
     signalBuildChanged(this.buildId);
   }
 
+  /** A stage of kobuild's own work (a sharded build's "shards"), marked as one step of that stage. */
+  markStage(stage: string, status: "running" | "done" | "failed" | "cancelled", name = stage) {
+    if (!this.tracker) this.declareStages([stage]);
+    const now = Date.now();
+    this.tracker!.apply({ type: "step", key: `kobuild:${stage}`, stage, name, status, startedAt: status === "running" ? now : undefined, finishedAt: status === "running" ? undefined : now });
+    signalBuildChanged(this.buildId);
+  }
+
   /** "k of n" for operations made of steps kobuild counts itself (merges). */
   setProgress(done: number, planned: number) {
     this.db.update(builds).set({ doneTasks: done, plannedTasks: planned }).where(eq(builds.id, this.buildId)).run();
@@ -96,7 +106,7 @@ export class BuildSession {
   async runOnEngine(request: EngineBuildRequest, placement?: StepPlacement): Promise<string> {
     if (!this.tracker) this.declareStages(placement ? [placement.stage] : request.stages);
     const buildkitJob = this.useBuildKit ? buildkitJobId(this.buildId) : null;
-    noteEngineWork(this.buildId, { buildkitJob, container: null });
+    noteEngineWork(this.buildId, { buildkitJob, container: null }, this.engineAddress);
     const response = (await this.engine.buildImage(request.context, {
       dockerfile: request.dockerfile,
       // Absent keys must stay absent: the query string would carry an empty value.
@@ -167,7 +177,7 @@ export class BuildSession {
     const text = (message as { stream?: unknown } | null)?.stream;
     if (typeof text !== "string" || !text.startsWith(" ---> Running in ")) return;
     const id = /^ ---> Running in ([0-9a-f]{12,64})\s*$/.exec(text)?.[1];
-    if (id) noteEngineWork(this.buildId, { buildkitJob: null, container: id });
+    if (id) noteEngineWork(this.buildId, { buildkitJob: null, container: id }, this.engineAddress);
   }
 
   private apply(event: BuildEvent, seen: { imageId: string | null; error: string | null }) {
@@ -198,5 +208,9 @@ export class BuildSession {
   }
 }
 
-/** What a kind of build does with a session; returns the image record of its result, if any. */
-export type BuildRecipe = (session: BuildSession) => Promise<{ imageRecordId: number | null }>;
+/**
+ * What a kind of build does with a session; returns the image record of its
+ * result, if any, and for a result that lacks part of what was asked (a
+ * sharded build whose shard could not finish) what it lacks.
+ */
+export type BuildRecipe = (session: BuildSession) => Promise<{ imageRecordId: number | null; partial?: string }>;

@@ -3,6 +3,7 @@ import { eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds, bundles, workspaces } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
+import { getRegistryRow } from "@/lib/registries/registry-store";
 import { instanceId } from "@/lib/system/instance-id";
 import { resolveCommit } from "@/lib/workspace/git";
 import { keepBuildSecrets } from "./build-secrets";
@@ -32,6 +33,7 @@ export async function createBuild(body: CreateBuildBody, { startedBy = null }: {
     // The old pipeline once replaced its cache with an emptier image this way.
     throw new ApiError("conflict", `the output tag ${body.tag} is the cache image this build reads; choose another tag`);
   }
+  if (body.sharding?.registryId) getRegistryRow(body.sharding.registryId);
   const options: StoredBuildOptions = {
     branch: body.branch,
     legacyProbes: body.legacyProbes,
@@ -43,6 +45,7 @@ export async function createBuild(body: CreateBuildBody, { startedBy = null }: {
     builder: body.builder,
     bundleIds: body.bundleIds ? [...new Set(body.bundleIds)] : null,
     redhatCredentials: Boolean(body.redhatUsername || body.redhatPassword),
+    sharding: body.sharding ?? null,
   };
   const row = db
     .insert(builds)

@@ -6,15 +6,26 @@ import type { Db } from "@/lib/db/client";
 import { bundles, workspaces } from "@/lib/db/schema";
 import { bundlePath } from "@/lib/bundles/bundle-path";
 import { ensureEmptyCacheImage } from "@/lib/docker/ensure-empty-cache-image";
-import { pullForBuild } from "@/lib/registries/registry-transfer";
+import { getDefaultEngine } from "@/lib/docker/engine";
+import { DEFAULT_ENGINE_ID } from "@/lib/engines/engine-store";
+import { getRegistryRow } from "@/lib/registries/registry-store";
+import { pullForBuild, pushImageRef } from "@/lib/registries/registry-transfer";
+import { bringBaseImages } from "./bring-base-images";
 import { toBuildArgs, type DriverBuildOptions } from "./build-args";
 import { streamBuildContext } from "./build-context";
 import type { BuildSecrets } from "./build-secrets";
 import type { BuildRecipe } from "./build-session";
 import { parseDockerfileStages } from "./dockerfile-stages";
 import { storeDriverImage } from "./store-driver-image";
+import type { RerunOf, ShardingOptions, ShardPush } from "./shards/sharding-options";
 
-export type StoredBuildOptions = DriverBuildOptions & { bundleIds: number[] | null; redhatCredentials: boolean };
+export type StoredBuildOptions = DriverBuildOptions & {
+  bundleIds: number[] | null;
+  redhatCredentials: boolean;
+  sharding?: ShardingOptions | null;
+  rerunOf?: RerunOf | null;
+  push?: ShardPush;
+};
 
 /**
  * The dockerized driver build: the workspace and the bundles go in, the
@@ -27,11 +38,15 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
     if (!workspace) throw new Error("the build's workspace no longer exists");
     const options = build.options as unknown as StoredBuildOptions;
 
-    const dockerfile = path.join(workspace.path, workspace.dockerfile);
-    const declared = parseDockerfileStages(await fs.promises.readFile(dockerfile, "utf8"));
+    const dockerfileText = await fs.promises.readFile(path.join(workspace.path, workspace.dockerfile), "utf8");
+    const declared = parseDockerfileStages(dockerfileText);
     session.declareStages(declared);
+    const buildargs = toBuildArgs(options, secrets);
     if (!options.cacheRepo) await ensureEmptyCacheImage(session.engine);
     else await pullCache(session, `${options.cacheRepo}/collector-drivers:${options.cacheTag}`);
+    if (build.engineId && build.engineId !== DEFAULT_ENGINE_ID) {
+      await bringBaseImages(session.engine, getDefaultEngine(), dockerfileText, buildargs, { note: (text) => session.note(text), signal: session.signal });
+    }
     const bundleFiles = selectBundleFiles(db, options.bundleIds);
     session.note(
       `building ${workspace.name} at ${options.branch} with ${bundleFiles.length} bundle(s), ` +
@@ -44,9 +59,17 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
       stages: declared,
       tag: build.tag,
       target: build.target,
-      buildargs: toBuildArgs(options, secrets),
+      buildargs,
     });
     if (build.target) return { imageRecordId: null };
+    if (options.push) {
+      // A shard: the coordinator merges it on its own engine and reads the result there.
+      session.note(`pushing ${build.tag} so that the sharded build can merge it`);
+      session.logs.flush();
+      const { digest } = await pushImageRef(session.engine, build.tag!, getRegistryRow(options.push.registryId), session.signal);
+      session.note(`pushed ${build.tag}${digest ? ` (${digest})` : ""}`);
+      return { imageRecordId: null };
+    }
     session.note("reading /kernel-modules and /FAILURES from the image");
     session.logs.flush();
     const stored = await storeDriverImage(db, session.engine, imageId, { tag: build.tag, signal: session.signal });

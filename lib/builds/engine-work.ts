@@ -27,12 +27,12 @@ function fileOf(buildId: number, dataDir = env().dataDir) {
   return path.join(dataDir, DIR, `${buildId}.json`);
 }
 
-export function noteEngineWork(buildId: number, work: Omit<EngineWork, "dockerHost">) {
+export function noteEngineWork(buildId: number, work: Omit<EngineWork, "dockerHost">, dockerHost = env().dockerHost) {
   const file = fileOf(buildId);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o750 });
   // Written whole and renamed, so a crash never leaves half a file.
   const part = `${file}.part`;
-  fs.writeFileSync(part, JSON.stringify({ dockerHost: env().dockerHost, ...work } satisfies EngineWork));
+  fs.writeFileSync(part, JSON.stringify({ dockerHost, ...work } satisfies EngineWork));
   fs.renameSync(part, file);
 }
 

@@ -4,6 +4,8 @@ import type Docker from "dockerode";
 import { getDb } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
 import { getDefaultEngine } from "@/lib/docker/engine";
+import { clientForEngine } from "@/lib/engines/engine-clients";
+import { DEFAULT_ENGINE_ID, getEngineRow } from "@/lib/engines/engine-store";
 import { probeEngine } from "@/lib/docker/probe-engine";
 import { imageOperationRecipe } from "@/lib/images/image-operation-recipe";
 import { takeBuildSecrets } from "./build-secrets";
@@ -12,12 +14,14 @@ import { signalBuildChanged } from "./build-signals";
 import { driverBuildRecipe } from "./driver-build-recipe";
 import { forgetEngineWork } from "./engine-work";
 import { LogWriter } from "./log-writer";
+import { isShardedBuild } from "./shards/sharding-options";
+import { shardedBuildRecipe } from "./shards/sharded-build-recipe";
 import { createSecretMasker } from "./secret-masker";
 import { TaskProgressTracker } from "./task-progress";
 
 export type { StoredBuildOptions } from "./driver-build-recipe";
 
-type Outcome = { status: "succeeded" | "failed" | "cancelled"; error?: string; failedStep?: string };
+type Outcome = { status: "succeeded" | "partial" | "failed" | "cancelled"; error?: string; failedStep?: string };
 
 /**
  * Runs one queued build of any kind on the engine to its end. What is common
@@ -25,10 +29,20 @@ type Outcome = { status: "succeeded" | "failed" | "cancelled"; error?: string; f
  * in BuildSession; what a driver build, a merge, a squash or a collector
  * image does lives in its recipe.
  */
-export async function runBuild(buildId: number, signal: AbortSignal, engine: Docker = getDefaultEngine()) {
+export async function runBuild(buildId: number, signal: AbortSignal) {
   const db = getDb();
   const build = db.select().from(builds).where(eq(builds.id, buildId)).get();
   if (!build || build.status !== "queued") return;
+  let engine: Docker;
+  let engineAddress: string;
+  try {
+    const row = getEngineRow(build.engineId ?? DEFAULT_ENGINE_ID);
+    engine = clientForEngine(row);
+    engineAddress = row.url;
+  } catch {
+    engine = getDefaultEngine();
+    engineAddress = "";
+  }
   const secrets = takeBuildSecrets(buildId);
   const mask = createSecretMasker([secrets.redhatUsername, secrets.redhatPassword]);
   const logs = new LogWriter(db, buildId);
@@ -39,6 +53,7 @@ export async function runBuild(buildId: number, signal: AbortSignal, engine: Doc
   let outcome: Outcome;
   try {
     const options = build.options as { builder?: "auto" | "buildkit" | "classic" };
+    if (!engineAddress) throw new Error("the build's engine was removed from kobuild");
     const engineState = await probeEngine(engine);
     if (!engineState.reachable) throw new Error(`cannot reach the Docker engine: ${engineState.error}`);
     if (options.builder === "buildkit" && !engineState.buildkit) throw new Error("the engine has no BuildKit; choose the classic builder");
@@ -46,10 +61,12 @@ export async function runBuild(buildId: number, signal: AbortSignal, engine: Doc
     db.update(builds).set({ builder: useBuildKit ? "buildkit" : "classic" }).where(eq(builds.id, buildId)).run();
 
     session = new BuildSession(db, engine, build, signal, logs, new TaskProgressTracker(db, buildId), mask, useBuildKit, engineState.version);
-    const recipe: BuildRecipe = build.kind === "drivers" ? driverBuildRecipe(secrets) : imageOperationRecipe(build.kind);
+    session.engineAddress = engineAddress;
+    const recipe: BuildRecipe =
+      build.kind !== "drivers" ? imageOperationRecipe(build.kind) : isShardedBuild(build.options) ? shardedBuildRecipe(secrets) : driverBuildRecipe(secrets);
     const result = await recipe(session);
     if (result.imageRecordId !== null) db.update(builds).set({ imageId: result.imageRecordId }).where(eq(builds.id, buildId)).run();
-    outcome = { status: "succeeded" };
+    outcome = result.partial ? { status: "partial", error: mask(result.partial) } : { status: "succeeded" };
   } catch (error) {
     if (signal.aborted) outcome = { status: "cancelled" };
     else {
@@ -63,7 +80,7 @@ export async function runBuild(buildId: number, signal: AbortSignal, engine: Doc
   if (outcome.status === "cancelled") logs.note("kobuild: the build was cancelled");
   else if (outcome.error) logs.note(`kobuild: ${outcome.error}`);
   logs.flush();
-  session?.tracker?.finish(outcome.status);
+  session?.tracker?.finish(outcome.status === "partial" ? "succeeded" : outcome.status);
   db.update(builds)
     .set({ status: outcome.status, error: outcome.error ?? null, failedStep: outcome.failedStep ?? null, warnings: session?.warnings ?? [], finishedAt: new Date() })
     .where(eq(builds.id, buildId))

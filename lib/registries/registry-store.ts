@@ -10,7 +10,7 @@ import { ApiError } from "@/lib/http/api-error";
 import { pingRegistry, type RegistryAccess } from "./registry-http";
 import type { CreateRegistryBody } from "./registry-schemas";
 
-type RegistryRow = typeof registries.$inferSelect;
+export type RegistryRow = typeof registries.$inferSelect;
 
 /** What the API and pages show of a registry: never the password, only whether one is set. */
 export function registryView(row: RegistryRow) {

@@ -8,7 +8,7 @@ import { getDefaultEngine } from "@/lib/docker/engine";
 import { EngineStreamError, followEngineStream } from "@/lib/docker/follow-engine-stream";
 import { inspectImage } from "@/lib/docker/image/inspect-image";
 import { ApiError } from "@/lib/http/api-error";
-import { findRegistryForImage, getRegistryRow, registryAuthConfig } from "./registry-store";
+import { findRegistryForImage, getRegistryRow, registryAuthConfig, type RegistryRow } from "./registry-store";
 
 type AuthConfig = ReturnType<typeof registryAuthConfig>;
 
@@ -70,14 +70,23 @@ export async function pushToRegistry(imageRecordId: number, input: { registryId:
     throw error;
   });
   await engine.getImage(record.dockerId).tag({ repo, tag: input.tag });
-  let digest: string | null;
+  const { digest } = await pushImageRef(engine, ref, row);
+  return { ref, digest, registry: { id: row.id, name: row.name }, image: { id: record.id, dockerId: record.dockerId } };
+}
+
+/** Pushes a tag the engine holds to a configured registry, with its credentials (never logged). */
+export async function pushImageRef(engine: Docker, ref: string, row: RegistryRow, signal?: AbortSignal) {
   try {
-    const stream = (await engine.getImage(ref).push({ authconfig: registryAuthConfig(row) } as Docker.ImagePushOptions)) as NodeJS.ReadableStream;
-    ({ digest } = await followEngineStream(stream));
+    const stream = (await engine.getImage(ref).push({ authconfig: registryAuthConfig(row), abortSignal: signal } as Docker.ImagePushOptions)) as NodeJS.ReadableStream;
+    return await followEngineStream(stream);
   } catch (error) {
     throw describeTransferError(error, `push ${ref}`);
   }
-  return { ref, digest, registry: { id: row.id, name: row.name }, image: { id: record.id, dockerId: record.dockerId } };
+}
+
+/** Pulls an image of a configured registry with its credentials. */
+export function pullFromRegistryRow(engine: Docker, ref: string, row: RegistryRow, signal?: AbortSignal) {
+  return pullImage(engine, ref, { authconfig: registryAuthConfig(row), signal });
 }
 
 /**

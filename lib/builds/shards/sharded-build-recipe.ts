@@ -1,0 +1,220 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { and, count, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/lib/db/client";
+import { bundles, tasks, workspaces } from "@/lib/db/schema";
+import { ensureEmptyCacheImage } from "@/lib/docker/ensure-empty-cache-image";
+import { splitImageRef } from "@/lib/docker/image/image-ref";
+import { readDriverImage } from "@/lib/docker/image/read-driver-image";
+import { healthyEngines } from "@/lib/engines/engine-health";
+import { DEFAULT_ENGINE_ID } from "@/lib/engines/engine-store";
+import { readOperationDockerfile } from "@/lib/images/operation-dockerfile";
+import { removeTag, temporaryRef } from "@/lib/images/operation-result";
+import { layerWarning } from "@/lib/images/layer-limit";
+import { getRegistryRow, type RegistryRow } from "@/lib/registries/registry-store";
+import { pullForBuild, pullFromRegistryRow } from "@/lib/registries/registry-transfer";
+import { instanceId } from "@/lib/system/instance-id";
+import { bundlePath } from "@/lib/bundles/bundle-path";
+import { toBuildArgs } from "../build-args";
+import { streamBuildContext, streamDockerfileContext } from "../build-context";
+import type { BuildSecrets } from "../build-secrets";
+import type { BuildRecipe, BuildSession } from "../build-session";
+import { parseDockerfileStages } from "../dockerfile-stages";
+import type { StoredBuildOptions } from "../driver-build-recipe";
+import { storeDriverImage } from "../store-driver-image";
+import type { ShardingOptions } from "./sharding-options";
+import { runShards, type ShardPlan, type ShardResult } from "./shard-runner";
+import { readBuildTasks, recordPlan } from "./read-plan";
+import { splitIntoShards } from "./split-shards";
+
+type ShardedOptions = StoredBuildOptions & { sharding: ShardingOptions };
+
+/**
+ * One build over several engines, as CI once did it with scripts: the task
+ * master plans on the default engine (with every bundle), the kernels are
+ * split into shards of equal work, each shard builds on an engine of its own
+ * with only its bundles, its image travels through the registry, and the
+ * default engine merges them all onto the cache image (or, for a re-run,
+ * onto the image being completed) and squashes the result into the build's
+ * tag. Shards that cannot finish leave the result partial, never wrong.
+ */
+export function shardedBuildRecipe(secrets: BuildSecrets): BuildRecipe {
+  return async (session) => {
+    const { db, build } = session;
+    const options = build.options as unknown as ShardedOptions;
+    const workspace = db.select().from(workspaces).where(eq(workspaces.id, build.workspaceId!)).get();
+    if (!workspace) throw new Error("the build's workspace no longer exists");
+    const dockerfileText = await fs.promises.readFile(path.join(workspace.path, workspace.dockerfile), "utf8");
+    session.declareStages(["plan", "shards", "merge", "squash"]);
+
+    // The plan: the real task master, with every bundle, as CI's planning job ran it.
+    const cacheRef = options.cacheRepo ? `${options.cacheRepo}/collector-drivers:${options.cacheTag}` : null;
+    if (!cacheRef) await ensureEmptyCacheImage(session.engine);
+    else if (await pullForBuild(session.engine, cacheRef, { signal: session.signal })) session.note(`pulled the cache image ${cacheRef}`, "plan");
+    const bundleRows = selectBundles(db, options.bundleIds);
+    session.note(`planning ${workspace.name} at ${options.branch} over ${bundleRows.length} bundle(s) with the task master`, "plan");
+    const planImage = await session.runOnEngine(
+      {
+        context: streamBuildContext({ workspacePath: workspace.path, bundleFiles: bundleRows.map((b) => bundlePath(b.kernel)) }),
+        dockerfile: `collector/${workspace.dockerfile}`,
+        stages: parseDockerfileStages(dockerfileText),
+        target: "task-master",
+        buildargs: toBuildArgs(options, secrets),
+      },
+      { stage: "plan", keyPrefix: "plan:" },
+    );
+    session.tasks.flush();
+    const fromFile = await readBuildTasks(session.engine, planImage);
+    recordPlan(db, build.id, fromFile);
+    session.note(`the plan: ${fromFile.length} task(s) to build`, "plan");
+
+    const bundleOf = new Map(db.select({ id: bundles.id, kernel: bundles.kernel }).from(bundles).all().map((b) => [b.kernel, b.id]));
+    const planned = plannedKernels(db, build.id);
+    const orphans = planned.filter((k) => !bundleOf.has(k.kernel));
+    if (orphans.length > 0) session.warn(`${orphans.length} planned kernel(s) have no bundle and are left out: ${preview(orphans.map((k) => k.kernel))}`);
+    const buildable = planned.filter((k) => bundleOf.has(k.kernel));
+
+    const registry = options.sharding.registryId ? getRegistryRow(options.sharding.registryId) : null;
+    // Without a registry, images cannot leave the default engine: shards stay there.
+    const eligible = (engineId: string) => registry !== null || engineId === DEFAULT_ENGINE_ID;
+    const answering = await healthyEngines({ fresh: true });
+    const engines = answering.filter((e) => eligible(e.id));
+    if (engines.length < answering.length) session.warn("no registry was chosen to carry images between engines: every shard runs on the default engine");
+    const wanted = options.sharding.engines === "all" ? engines.length : options.sharding.engines;
+    if (engines.length === 0) throw new Error(registry ? "no Docker engine answers" : "the default Docker engine does not answer");
+    if (engines.length < wanted && registry) session.warn(`${wanted} engine(s) asked for but ${engines.length} answer: the build is split over ${engines.length}`);
+    const split = splitIntoShards(buildable, registry ? Math.min(wanted, engines.length) : wanted);
+    const shards: ShardPlan[] = split.map((s, i) => ({ index: i + 1, kernels: s.kernels, bundleIds: s.kernels.map((k) => bundleOf.get(k)!), tasks: s.tasks }));
+    const driversRepo = registry ? `${registry.url}/kobuild` : "kobuild";
+    const base = `${driversRepo}/collector-drivers:build-${build.id}-${instanceId()}`;
+
+    session.markStage("shards", "running", `${shards.length} shard(s) over ${Math.min(shards.length, engines.length)} engine(s)`);
+    const results =
+      shards.length === 0
+        ? []
+        : await runShards(session, shards, engines, {
+            secrets,
+            maxAttempts: options.sharding.maxAttempts,
+            eligible,
+            refOf: (shard) => `${base}-shard-${shard.index}`,
+            optionsOf: (shard, engineId) => ({
+              ...options,
+              sharding: null,
+              rerunOf: null,
+              useKernelsFile: false,
+              bundleIds: shard.bundleIds,
+              push: engineId !== DEFAULT_ENGINE_ID && registry ? { registryId: registry.id } : null,
+            }),
+          });
+    if (shards.length === 0) session.note("the plan has nothing to build: every task is cached or blocklisted", "shards");
+    const done = results.filter((r): r is Extract<ShardResult, { status: "done" }> => r.status === "done");
+    const lost = results.filter((r): r is Extract<ShardResult, { status: "gave-up" }> => r.status === "gave-up");
+    session.markStage("shards", lost.length === results.length && results.length > 0 ? "failed" : "done", `${done.length} of ${shards.length} shard(s) done`);
+    if (results.length > 0 && done.length === 0) throw new Error(`no shard finished: ${lost.map((r) => `shard ${r.index}: ${r.reason}`).join("; ")}`);
+
+    const onto = options.rerunOf?.imageRef ?? cacheRef;
+    const imageRecordId = await mergeAndSquash(session, { driversRepo, base, onto, shards: done, registry });
+    const missing = lost.flatMap((r) => r.kernels);
+    return {
+      imageRecordId,
+      partial: lost.length ? `${missing.length} kernel(s) missing: ${lost.map((r) => `shard ${r.index} could not finish`).join(", ")} (${preview(missing)})` : undefined,
+    };
+  };
+}
+
+/**
+ * Brings the shards' images to this engine, merges them one after the other
+ * onto the base (the cache, the image a re-run completes, or the first
+ * shard) with the workspace's Dockerfile.merge, squashes the result with its
+ * Dockerfile.squash into the build's tag and reads it.
+ */
+async function mergeAndSquash(
+  session: BuildSession,
+  m: { driversRepo: string; base: string; onto: string | null; shards: Extract<ShardResult, { status: "done" }>[]; registry: RegistryRow | null },
+) {
+  const { build } = session;
+  const local: string[] = [];
+  try {
+    for (const shard of m.shards) {
+      if (shard.engineId === DEFAULT_ENGINE_ID || !m.registry) continue;
+      session.note(`pulling shard ${shard.index}'s image ${shard.ref}`, "merge");
+      await pullFromRegistryRow(session.engine, shard.ref, m.registry, session.signal);
+      local.push(shard.ref);
+    }
+    const inputs = m.shards.map((s) => s.ref);
+    if (m.onto) {
+      // Dockerfile.merge reads both images from one repository: the base gets a name there.
+      const baseRef = `${m.base}-base`;
+      await session.engine.getImage(m.onto).tag(splitImageRef(baseRef));
+      local.push(baseRef);
+      inputs.unshift(baseRef);
+    }
+    const tagOf = (ref: string) => ref.slice(ref.lastIndexOf(":") + 1);
+    const merge = await readOperationDockerfile(session.db, "merge", build.workspaceId);
+    let current = inputs[0]!;
+    for (let k = 1; k < inputs.length; k++) {
+      const into = `${m.base}-merged-${k}`;
+      await session.runOnEngine(
+        {
+          context: streamDockerfileContext(merge.text),
+          dockerfile: "Dockerfile",
+          stages: parseDockerfileStages(merge.text),
+          buildargs: { DRIVER_REPO: m.driversRepo, DRIVERS_REPO: m.driversRepo, BASE_TAG: tagOf(current), DRIVER_TAG: tagOf(inputs[k]!), EXTRA_DRIVERS: tagOf(inputs[k]!) },
+          tag: into,
+        },
+        { stage: "merge", keyPrefix: `merge-${k}:` },
+      );
+      local.push(into);
+      current = into;
+      session.note(`${k} of ${inputs.length - 1} merged (${inputs[k]})`, "merge");
+    }
+    if (inputs.length === 1) session.markStage("merge", "done", "one image: nothing to merge");
+
+    const squash = await readOperationDockerfile(session.db, "squash", build.workspaceId);
+    const squashed = temporaryRef("squash", build.id);
+    await session.runOnEngine(
+      {
+        context: streamDockerfileContext(squash.text),
+        dockerfile: "Dockerfile",
+        stages: parseDockerfileStages(squash.text),
+        buildargs: { DRIVERS_REPO: m.driversRepo, DRIVERS_TAG: tagOf(current) },
+        tag: squashed,
+      },
+      { stage: "squash", keyPrefix: "squash:" },
+    );
+    local.push(squashed);
+    session.note("reading /kernel-modules and /FAILURES from the result");
+    session.logs.flush();
+    const content = await readDriverImage(session.engine, squashed, { signal: session.signal });
+    await session.engine.getImage(squashed).tag(splitImageRef(build.tag!));
+    const stored = await storeDriverImage(session.db, session.engine, build.tag!, { tag: build.tag, content, signal: session.signal });
+    session.note(`${build.tag}: ${stored.drivers} driver file(s) and marker(s), ${stored.failures} failure log(s), ${stored.layers ?? "?"} layer(s)`);
+    const layers = layerWarning(build.tag!, stored.layers);
+    if (layers) session.warn(layers);
+    return stored.imageId;
+  } finally {
+    // The shards stay in the registry; this engine keeps only the result.
+    for (const ref of [...local, ...m.shards.filter((s) => s.engineId === DEFAULT_ENGINE_ID).map((s) => s.ref)]) await removeTag(session, ref);
+  }
+}
+
+/** Kernels the task master planned tasks for, with their builder and task count, in plan order. */
+function plannedKernels(db: Db, buildId: number) {
+  return db
+    .select({ kernel: tasks.kernel, builder: tasks.builder, tasks: count() })
+    .from(tasks)
+    .where(and(eq(tasks.buildId, buildId), eq(tasks.state, "planned")))
+    .groupBy(tasks.kernel, tasks.builder)
+    .orderBy(sql`min(${tasks.id})`)
+    .all()
+    .map((k) => ({ kernel: k.kernel, builder: k.builder, tasks: k.tasks }));
+}
+
+function selectBundles(db: Db, ids: number[] | null) {
+  return ids ? db.select().from(bundles).where(inArray(bundles.id, ids)).all() : db.select().from(bundles).all();
+}
+
+function preview(items: string[], max = 8) {
+  return items.length > max ? `${items.slice(0, max).join(", ")} and ${items.length - max} more` : items.join(", ");
+}
