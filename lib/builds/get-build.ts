@@ -1,16 +1,24 @@
 import "server-only";
 import { asc, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { builds, images, stages, workspaces } from "@/lib/db/schema";
+import { builds, engines, images, stages, workspaces } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
+import { isShardedBuild } from "./shards/sharding-options";
+import { shardLanes } from "./shards/shard-view";
 
 /** A build as the API and pages show it: options without secrets, stages with timings, plan and progress. */
 export function getBuildView(id: number) {
   const db = getDb();
   const row = db
-    .select({ build: builds, workspace: { id: workspaces.id, name: workspaces.name }, image: { id: images.id, dockerId: images.dockerId, ref: images.ref } })
+    .select({
+      build: builds,
+      workspace: { id: workspaces.id, name: workspaces.name },
+      image: { id: images.id, dockerId: images.dockerId, ref: images.ref },
+      engine: { id: engines.id, name: engines.name },
+    })
     .from(builds)
     .leftJoin(workspaces, eq(workspaces.id, builds.workspaceId))
+    .leftJoin(engines, eq(engines.id, builds.engineId))
     .leftJoin(images, eq(images.id, builds.imageId))
     .where(eq(builds.id, id))
     .get();
@@ -28,6 +36,12 @@ export function getBuildView(id: number) {
     target: b.target,
     tag: b.tag,
     builder: b.builder,
+    /** Where it runs; null: the default engine. */
+    engine: row.engine?.id ? row.engine : null,
+    /** For a shard: the sharded build it belongs to. */
+    parent: b.parentId ? { id: b.parentId, shard: b.shard, attempt: b.attempt } : null,
+    /** For a sharded build: its shards as lanes, each with its attempts; null otherwise. */
+    shards: isShardedBuild(b.options) ? shardLanes(db, b.id) : null,
     image: row.image?.id ? row.image : null,
     error: b.error,
     failedStep: b.failedStep,

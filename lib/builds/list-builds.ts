@@ -1,12 +1,13 @@
 import "server-only";
-import { and, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds, tasks, workspaces } from "@/lib/db/schema";
 
 type Filter = { status?: (typeof builds.$inferSelect)["status"]; branch?: string; page?: number; perPage?: number };
 
 export function listBuilds({ status, branch, page = 1, perPage = 50 }: Filter = {}) {
-  const where: SQL[] = [];
+  // Shards are shown on their sharded build's page, not as builds of their own.
+  const where: SQL[] = [isNull(builds.parentId)];
   if (status) where.push(eq(builds.status, status));
   if (branch) where.push(eq(builds.branch, branch));
   const db = getDb();

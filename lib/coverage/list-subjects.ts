@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
 import { listImageViews } from "@/lib/images/image-view";
@@ -10,7 +10,8 @@ export function listCoverageSubjects(db: Db = getDb()) {
   const recent = db
     .select({ id: builds.id, status: builds.status, branch: builds.branch, imageId: builds.imageId })
     .from(builds)
-    .where(and(eq(builds.kind, "drivers"), inArray(builds.status, ["succeeded", "partial", "failed", "cancelled", "interrupted", "running"])))
+    // A shard's drivers are its sharded build's: that build is the subject.
+    .where(and(eq(builds.kind, "drivers"), isNull(builds.parentId), inArray(builds.status, ["succeeded", "partial", "failed", "cancelled", "interrupted", "running"])))
     .orderBy(desc(builds.id))
     .limit(100)
     .all();

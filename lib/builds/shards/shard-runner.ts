@@ -5,6 +5,7 @@ import { healthyEngines } from "@/lib/engines/engine-health";
 import type { EngineRow } from "@/lib/engines/engine-store";
 import { cancelBuild, pumpBuildQueue } from "../build-queue";
 import { keepBuildSecrets, type BuildSecrets } from "../build-secrets";
+import { signalBuildChanged } from "../build-signals";
 import type { BuildSession } from "../build-session";
 import type { StoredBuildOptions } from "../driver-build-recipe";
 import { chooseRetryEngine } from "./choose-engine";
@@ -160,6 +161,8 @@ function updateProgress(session: BuildSession, states: ShardState[], planned: Pr
   }
   const done = Object.values(progress).reduce((n, c) => n + c.done, 0);
   session.db.update(builds).set({ progress, doneTasks: done }).where(eq(builds.id, session.buildId)).run();
+  // The page's lanes follow the shards through the coordinator's events.
+  signalBuildChanged(session.buildId);
 }
 
 /** A finished shard's results (built, failed, unavailable) replace the coordinator's planned tasks. */

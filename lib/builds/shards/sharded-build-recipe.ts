@@ -41,85 +41,95 @@ type ShardedOptions = StoredBuildOptions & { sharding: ShardingOptions };
  */
 export function shardedBuildRecipe(secrets: BuildSecrets): BuildRecipe {
   return async (session) => {
-    const { db, build } = session;
-    const options = build.options as unknown as ShardedOptions;
-    const workspace = db.select().from(workspaces).where(eq(workspaces.id, build.workspaceId!)).get();
-    if (!workspace) throw new Error("the build's workspace no longer exists");
-    const dockerfileText = await fs.promises.readFile(path.join(workspace.path, workspace.dockerfile), "utf8");
-    session.declareStages(["plan", "shards", "merge", "squash"]);
+    const rerunOf = (session.build.options as unknown as ShardedOptions).rerunOf;
+    try {
+      return await runSharded(session, secrets);
+    } finally {
+      // A re-run named the image it completes for the task master; that name has done its work.
+      if (rerunOf) await removeTag(session, rerunOf.imageRef);
+    }
+  };
+}
 
-    // The plan: the real task master, with every bundle, as CI's planning job ran it.
-    const cacheRef = options.cacheRepo ? `${options.cacheRepo}/collector-drivers:${options.cacheTag}` : null;
-    if (!cacheRef) await ensureEmptyCacheImage(session.engine);
-    else if (await pullForBuild(session.engine, cacheRef, { signal: session.signal })) session.note(`pulled the cache image ${cacheRef}`, "plan");
-    const bundleRows = selectBundles(db, options.bundleIds);
-    session.note(`planning ${workspace.name} at ${options.branch} over ${bundleRows.length} bundle(s) with the task master`, "plan");
-    const planImage = await session.runOnEngine(
-      {
-        context: streamBuildContext({ workspacePath: workspace.path, bundleFiles: bundleRows.map((b) => bundlePath(b.kernel)) }),
-        dockerfile: `collector/${workspace.dockerfile}`,
-        stages: parseDockerfileStages(dockerfileText),
-        target: "task-master",
-        buildargs: toBuildArgs(options, secrets),
-      },
-      { stage: "plan", keyPrefix: "plan:" },
-    );
-    session.tasks.flush();
-    const fromFile = await readBuildTasks(session.engine, planImage);
-    recordPlan(db, build.id, fromFile);
-    session.note(`the plan: ${fromFile.length} task(s) to build`, "plan");
+async function runSharded(session: BuildSession, secrets: BuildSecrets) {
+  const { db, build } = session;
+  const options = build.options as unknown as ShardedOptions;
+  const workspace = db.select().from(workspaces).where(eq(workspaces.id, build.workspaceId!)).get();
+  if (!workspace) throw new Error("the build's workspace no longer exists");
+  const dockerfileText = await fs.promises.readFile(path.join(workspace.path, workspace.dockerfile), "utf8");
+  session.declareStages(["plan", "shards", "merge", "squash"]);
 
-    const bundleOf = new Map(db.select({ id: bundles.id, kernel: bundles.kernel }).from(bundles).all().map((b) => [b.kernel, b.id]));
-    const planned = plannedKernels(db, build.id);
-    const orphans = planned.filter((k) => !bundleOf.has(k.kernel));
-    if (orphans.length > 0) session.warn(`${orphans.length} planned kernel(s) have no bundle and are left out: ${preview(orphans.map((k) => k.kernel))}`);
-    const buildable = planned.filter((k) => bundleOf.has(k.kernel));
+  // The plan: the real task master, with every bundle, as CI's planning job ran it.
+  const cacheRef = options.cacheRepo ? `${options.cacheRepo}/collector-drivers:${options.cacheTag}` : null;
+  if (!cacheRef) await ensureEmptyCacheImage(session.engine);
+  else if (await pullForBuild(session.engine, cacheRef, { signal: session.signal })) session.note(`pulled the cache image ${cacheRef}`, "plan");
+  const bundleRows = selectBundles(db, options.bundleIds);
+  session.note(`planning ${workspace.name} at ${options.branch} over ${bundleRows.length} bundle(s) with the task master`, "plan");
+  const planImage = await session.runOnEngine(
+    {
+      context: streamBuildContext({ workspacePath: workspace.path, bundleFiles: bundleRows.map((b) => bundlePath(b.kernel)) }),
+      dockerfile: `collector/${workspace.dockerfile}`,
+      stages: parseDockerfileStages(dockerfileText),
+      target: "task-master",
+      buildargs: toBuildArgs(options, secrets),
+    },
+    { stage: "plan", keyPrefix: "plan:" },
+  );
+  session.tasks.flush();
+  const fromFile = await readBuildTasks(session.engine, planImage);
+  recordPlan(db, build.id, fromFile);
+  session.note(`the plan: ${fromFile.length} task(s) to build`, "plan");
 
-    const registry = options.sharding.registryId ? getRegistryRow(options.sharding.registryId) : null;
-    // Without a registry, images cannot leave the default engine: shards stay there.
-    const eligible = (engineId: string) => registry !== null || engineId === DEFAULT_ENGINE_ID;
-    const answering = await healthyEngines({ fresh: true });
-    const engines = answering.filter((e) => eligible(e.id));
-    if (engines.length < answering.length) session.warn("no registry was chosen to carry images between engines: every shard runs on the default engine");
-    const wanted = options.sharding.engines === "all" ? engines.length : options.sharding.engines;
-    if (engines.length === 0) throw new Error(registry ? "no Docker engine answers" : "the default Docker engine does not answer");
-    if (engines.length < wanted && registry) session.warn(`${wanted} engine(s) asked for but ${engines.length} answer: the build is split over ${engines.length}`);
-    const split = splitIntoShards(buildable, registry ? Math.min(wanted, engines.length) : wanted);
-    const shards: ShardPlan[] = split.map((s, i) => ({ index: i + 1, kernels: s.kernels, bundleIds: s.kernels.map((k) => bundleOf.get(k)!), tasks: s.tasks }));
-    const driversRepo = registry ? `${registry.url}/kobuild` : "kobuild";
-    const base = `${driversRepo}/collector-drivers:build-${build.id}-${instanceId()}`;
+  const bundleOf = new Map(db.select({ id: bundles.id, kernel: bundles.kernel }).from(bundles).all().map((b) => [b.kernel, b.id]));
+  const planned = plannedKernels(db, build.id);
+  const orphans = planned.filter((k) => !bundleOf.has(k.kernel));
+  if (orphans.length > 0) session.warn(`${orphans.length} planned kernel(s) have no bundle and are left out: ${preview(orphans.map((k) => k.kernel))}`);
+  const buildable = planned.filter((k) => bundleOf.has(k.kernel));
 
-    session.markStage("shards", "running", `${shards.length} shard(s) over ${Math.min(shards.length, engines.length)} engine(s)`);
-    const results =
-      shards.length === 0
-        ? []
-        : await runShards(session, shards, engines, {
-            secrets,
-            maxAttempts: options.sharding.maxAttempts,
-            eligible,
-            refOf: (shard) => `${base}-shard-${shard.index}`,
-            optionsOf: (shard, engineId) => ({
-              ...options,
-              sharding: null,
-              rerunOf: null,
-              useKernelsFile: false,
-              bundleIds: shard.bundleIds,
-              push: engineId !== DEFAULT_ENGINE_ID && registry ? { registryId: registry.id } : null,
-            }),
-          });
-    if (shards.length === 0) session.note("the plan has nothing to build: every task is cached or blocklisted", "shards");
-    const done = results.filter((r): r is Extract<ShardResult, { status: "done" }> => r.status === "done");
-    const lost = results.filter((r): r is Extract<ShardResult, { status: "gave-up" }> => r.status === "gave-up");
-    session.markStage("shards", lost.length === results.length && results.length > 0 ? "failed" : "done", `${done.length} of ${shards.length} shard(s) done`);
-    if (results.length > 0 && done.length === 0) throw new Error(`no shard finished: ${lost.map((r) => `shard ${r.index}: ${r.reason}`).join("; ")}`);
+  const registry = options.sharding.registryId ? getRegistryRow(options.sharding.registryId) : null;
+  // Without a registry, images cannot leave the default engine: shards stay there.
+  const eligible = (engineId: string) => registry !== null || engineId === DEFAULT_ENGINE_ID;
+  const answering = await healthyEngines({ fresh: true });
+  const engines = answering.filter((e) => eligible(e.id));
+  if (engines.length < answering.length) session.warn("no registry was chosen to carry images between engines: every shard runs on the default engine");
+  const wanted = options.sharding.engines === "all" ? engines.length : options.sharding.engines;
+  if (engines.length === 0) throw new Error(registry ? "no Docker engine answers" : "the default Docker engine does not answer");
+  if (engines.length < wanted && registry) session.warn(`${wanted} engine(s) asked for but ${engines.length} answer: the build is split over ${engines.length}`);
+  const split = splitIntoShards(buildable, registry ? Math.min(wanted, engines.length) : wanted);
+  const shards: ShardPlan[] = split.map((s, i) => ({ index: i + 1, kernels: s.kernels, bundleIds: s.kernels.map((k) => bundleOf.get(k)!), tasks: s.tasks }));
+  const driversRepo = registry ? `${registry.url}/kobuild` : "kobuild";
+  const base = `${driversRepo}/collector-drivers:build-${build.id}-${instanceId()}`;
 
-    const onto = options.rerunOf?.imageRef ?? cacheRef;
-    const imageRecordId = await mergeAndSquash(session, { driversRepo, base, onto, shards: done, registry });
-    const missing = lost.flatMap((r) => r.kernels);
-    return {
-      imageRecordId,
-      partial: lost.length ? `${missing.length} kernel(s) missing: ${lost.map((r) => `shard ${r.index} could not finish`).join(", ")} (${preview(missing)})` : undefined,
-    };
+  session.markStage("shards", "running", `${shards.length} shard(s) over ${Math.min(shards.length, engines.length)} engine(s)`);
+  const results =
+    shards.length === 0
+      ? []
+      : await runShards(session, shards, engines, {
+          secrets,
+          maxAttempts: options.sharding.maxAttempts,
+          eligible,
+          refOf: (shard) => `${base}-shard-${shard.index}`,
+          optionsOf: (shard, engineId) => ({
+            ...options,
+            sharding: null,
+            rerunOf: null,
+            useKernelsFile: false,
+            bundleIds: shard.bundleIds,
+            push: engineId !== DEFAULT_ENGINE_ID && registry ? { registryId: registry.id } : null,
+          }),
+        });
+  if (shards.length === 0) session.note("the plan has nothing to build: every task is cached or blocklisted", "shards");
+  const done = results.filter((r): r is Extract<ShardResult, { status: "done" }> => r.status === "done");
+  const lost = results.filter((r): r is Extract<ShardResult, { status: "gave-up" }> => r.status === "gave-up");
+  session.markStage("shards", lost.length === results.length && results.length > 0 ? "failed" : "done", `${done.length} of ${shards.length} shard(s) done`);
+  if (results.length > 0 && done.length === 0) throw new Error(`no shard finished: ${lost.map((r) => `shard ${r.index}: ${r.reason}`).join("; ")}`);
+
+  const onto = options.rerunOf?.imageRef ?? cacheRef;
+  const imageRecordId = await mergeAndSquash(session, { driversRepo, base, onto, shards: done, registry });
+  const missing = lost.flatMap((r) => r.kernels);
+  return {
+    imageRecordId,
+    partial: lost.length ? `${missing.length} kernel(s) missing: ${lost.map((r) => `shard ${r.index} could not finish`).join(", ")} (${preview(missing)})` : undefined,
   };
 }
 
