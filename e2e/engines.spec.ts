@@ -70,6 +70,7 @@ test("an engine is added on Settings once it answers, turns down when it stops w
   await saveScreenshot(page, "settings-engines-dark-remove");
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
+  await expect(row.getByRole("button", { name: `Remove ${NAME}` })).toBeFocused();
   await expect(row).toBeVisible();
   await row.getByRole("button", { name: `Remove ${NAME}` }).click();
   await dialog.getByRole("button", { name: "Remove engine" }).click();
