@@ -15,7 +15,8 @@ const host = z
   .min(1, "must not be empty")
   .regex(/^[A-Za-z0-9.:[\]-]+$/, "must be a host name or an IP address");
 
-const dockerHost = z
+/** A DOCKER_HOST-style address; lib/engines narrows it for engines added on Settings. */
+export const dockerHostSchema = z
   .string()
   .regex(
     /^(unix:\/\/\/\S+|tcp:\/\/[^\s/]+:\d+|ssh:\/\/[^\s]+|https?:\/\/[^\s/]+:\d+)$/,
@@ -28,7 +29,7 @@ const schema = z.object({
   KOBUILD_DATA_DIR: z.string().min(1, "must not be empty").default("./data"),
   KOBUILD_HOST: host.default("127.0.0.1"),
   KOBUILD_PORT: port.default(3000),
-  DOCKER_HOST: dockerHost.default("unix:///var/run/docker.sock"),
+  DOCKER_HOST: dockerHostSchema.default("unix:///var/run/docker.sock"),
   DOCKER_TLS_VERIFY: flag.default(false),
   DOCKER_CERT_PATH: z.string().optional(),
   KOBUILD_MAX_BUNDLE_BYTES: z

@@ -6,6 +6,8 @@ import { recordAudit } from "@/lib/auth/audit";
 import { changePasswordSchema, createTokenBodySchema, createUserBodySchema } from "@/lib/auth/auth-schemas";
 import { requireAction } from "@/lib/auth/page-guard";
 import { changePassword, createUser, disableUser, listUsers } from "@/lib/auth/users";
+import { addEngineBodySchema, engineIdParamsSchema, updateEngineBodySchema } from "@/lib/engines/engine-schemas";
+import { addEngine, removeEngine, updateEngine } from "@/lib/engines/manage-engines";
 import { actionError } from "@/lib/http/action-error";
 import { createRegistryBodySchema } from "@/lib/registries/registry-schemas";
 import { addRegistry, deleteRegistry } from "@/lib/registries/registry-store";
@@ -30,6 +32,48 @@ export async function removeRegistryAction(id: number): Promise<{ error: string 
     const admin = await requireAction("admin");
     deleteRegistry(id);
     recordAudit({ actor: admin.name, action: "remove registry", target: String(id) });
+  } catch (error) {
+    return actionError(error);
+  }
+  revalidatePath("/settings");
+  return { ok: true };
+}
+
+/** Adds an engine once it answers; the same as POST /api/engines. */
+export async function addEngineAction(input: unknown): Promise<{ error: string } | { ok: true }> {
+  try {
+    const admin = await requireAction("admin");
+    const body = addEngineBodySchema.parse(input);
+    const engine = await addEngine(body);
+    recordAudit({ actor: admin.name, action: "add engine", target: `${engine.name} (${engine.url})` });
+  } catch (error) {
+    return actionError(error);
+  }
+  revalidatePath("/settings");
+  return { ok: true };
+}
+
+/** Renames an engine or changes its builds at once; the same as PATCH /api/engines/:id. */
+export async function updateEngineAction(id: string, input: unknown): Promise<{ error: string } | { ok: true }> {
+  try {
+    const admin = await requireAction("admin");
+    const { id: engineId } = engineIdParamsSchema.parse({ id });
+    const body = updateEngineBodySchema.parse(input);
+    const engine = await updateEngine(engineId, body);
+    recordAudit({ actor: admin.name, action: "change engine", target: `${engine.name}: ${JSON.stringify(body)}` });
+  } catch (error) {
+    return actionError(error);
+  }
+  revalidatePath("/settings");
+  return { ok: true };
+}
+
+/** Removes an engine that runs and queues nothing; the same as DELETE /api/engines/:id. */
+export async function removeEngineAction(id: string): Promise<{ error: string } | { ok: true }> {
+  try {
+    const admin = await requireAction("admin");
+    const engine = removeEngine(engineIdParamsSchema.parse({ id }).id);
+    recordAudit({ actor: admin.name, action: "remove engine", target: `${engine.name} (${engine.url})` });
   } catch (error) {
     return actionError(error);
   }

@@ -1,4 +1,6 @@
 import { PageHeader } from "@/components/page-header";
+import { EnginesSection } from "@/components/engines/engines-section";
+import { describeEngines } from "@/lib/engines/manage-engines";
 import { RegistriesSection } from "@/components/registries/registries-section";
 import { listRegistries } from "@/lib/registries/registry-store";
 import { AccessSections } from "@/components/access/access-sections";
@@ -7,7 +9,7 @@ import { listApiTokens } from "@/lib/auth/api-tokens";
 import { listAudit } from "@/lib/auth/audit";
 import { hasRole } from "@/lib/auth/roles";
 import { listUsers } from "@/lib/auth/users";
-import { addRegistryAction, addUserAction, changePasswordAction, createTokenAction, disableUserAction, removeRegistryAction, revokeTokenAction } from "./actions";
+import { addEngineAction, addRegistryAction, addUserAction, changePasswordAction, createTokenAction, disableUserAction, removeEngineAction, removeRegistryAction, revokeTokenAction, updateEngineAction } from "./actions";
 import { describeConfig } from "@/lib/system/describe-config";
 import { requirePage } from "@/lib/auth/page-guard";
 
@@ -17,9 +19,10 @@ export const metadata = { title: "Settings" };
 export default async function SettingsPage() {
   const principal = await requirePage();
   const rows = describeConfig();
+  const isAdmin = hasRole(principal.role, "admin");
   return (
     <>
-      <PageHeader title="Settings" description="The configuration this dashboard started with (change it through the environment and restart), and the registries builds and image operations use." />
+      <PageHeader title="Settings" description="The configuration this dashboard started with (change it through the environment and restart), the Docker engines builds run on, and the registries builds and image operations use." />
       <table className="w-full max-w-4xl text-left text-sm">
         <caption className="sr-only">Configuration</caption>
         <thead>
@@ -39,14 +42,15 @@ export default async function SettingsPage() {
           ))}
         </tbody>
       </table>
+      <EnginesSection initial={await describeEngines()} actions={isAdmin ? { add: addEngineAction, update: updateEngineAction, remove: removeEngineAction } : null} />
       {principal.via === "session" ? <PasswordSection change={changePasswordAction} /> : null}
-      {hasRole(principal.role, "admin") ? (
+      {isAdmin ? (
         <>
           <RegistriesSection registries={listRegistries()} add={addRegistryAction} remove={removeRegistryAction} />
           <AccessSections users={listUsers()} tokens={listApiTokens()} audit={listAudit()} addUser={addUserAction} createToken={createTokenAction} revokeToken={revokeTokenAction} disableUser={disableUserAction} me={principal.userId} />
         </>
       ) : (
-        <p className="mt-8 text-sm text-slate-600 dark:text-slate-400">Registries, users, API tokens and the audit log are for admins; you are signed in as {principal.name} ({principal.role}).</p>
+        <p className="mt-8 text-sm text-slate-600 dark:text-slate-400">Changing engines, registries, users, API tokens and the audit log are for admins; you are signed in as {principal.name} ({principal.role}).</p>
       )}
     </>
   );

@@ -22,3 +22,8 @@ export function engineClient(engineId: string | null): Docker {
   if (engineId === null || engineId === DEFAULT_ENGINE_ID) return getDefaultEngine();
   return clientForEngine(getEngineRow(engineId));
 }
+
+/** Drops the client of a removed engine. */
+export function forgetEngineClient(id: string) {
+  clients.delete(id);
+}

@@ -32,3 +32,8 @@ export async function listEnginesWithHealth({ fresh = false } = {}) {
 export async function healthyEngines({ fresh = false } = {}): Promise<EngineRow[]> {
   return (await listEnginesWithHealth({ fresh })).filter((e) => e.health.reachable).map((e) => e.row);
 }
+
+/** Drops the last answer of a removed engine. */
+export function forgetEngineHealth(id: string) {
+  known.delete(id);
+}
