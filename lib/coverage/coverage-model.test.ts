@@ -128,6 +128,22 @@ describe("buildCoverage for a build", () => {
     expect(early.failureIds.size).toBe(0);
   });
 
+  it("shows a re-run's blocklisted task as blocklisted though the image it was merged onto kept the old failure log", () => {
+    const rerun = buildCoverage({
+      tasks: [task(K310, "2.0.0", "mod", "blocklisted", [20, `${K310} 2.0.0 mod`]), task(K310, "2.1.0", "mod", "failed")],
+      hasImage: true,
+      drivers: [],
+      failures: [
+        { id: 7, kernel: K310, moduleVersion: "2.0.0", flavour: "mod" },
+        { id: 8, kernel: K310, moduleVersion: "2.1.0", flavour: "mod" },
+      ],
+    });
+    expect(stateOf(rerun, K310, "2.0.0", "mod")).toBe("blocklisted");
+    expect(stateOf(rerun, K310, "2.1.0", "mod")).toBe("failed");
+    // An image alone still shows every log it holds.
+    expect(stateOf(buildCoverage({ tasks: null, hasImage: true, drivers: [], failures: [{ id: 7, kernel: K310, moduleVersion: "2.0.0", flavour: "mod" }] }), K310, "2.0.0", "mod")).toBe("failed");
+  });
+
   it("calls a task reported built but absent from the image missing", () => {
     const lost = buildCoverage({ tasks: [task(K56, "2.2.0", "mod", "built")], hasImage: true, drivers: [], failures: [] });
     expect(stateOf(lost, K56, "2.2.0", "mod")).toBe("missing");

@@ -134,7 +134,8 @@ export function buildCoverage(input: CoverageInput): Coverage {
     const task = taskState[i]!;
     let state: CellState;
     if (file[i] === 2) state = isBuild && (task === 0 || task === CACHED) ? "cached" : "built";
-    else if (failureIds.has(i)) state = "failed";
+    // A failure log beside the build's own "blocklisted" is an earlier build's, carried in by a merge (a re-run after a BLOCKLIST fix).
+    else if (failureIds.has(i) && !(isBuild && task === BLOCKLISTED)) state = "failed";
     else if (file[i] === 1) state = "unavailable";
     else if (task === 0) state = "notPlanned";
     else state = stateOfTask(TASK_STATES[task - 1]!, hasImage);
@@ -159,6 +160,7 @@ export function buildCoverage(input: CoverageInput): Coverage {
 const TASK_STATES = ["planned", "running", "built", "failed", "unavailable", "cached", "blocklisted"] as const satisfies readonly TaskState[];
 const TASK_STATE_CODE = Object.fromEntries(TASK_STATES.map((s, i) => [s, i + 1])) as Record<TaskState, number>;
 const CACHED = TASK_STATE_CODE.cached;
+const BLOCKLISTED = TASK_STATE_CODE.blocklisted;
 
 /** A task the image says nothing about. */
 function stateOfTask(state: TaskState, hasImage: boolean): CellState {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminRequest } from "./helpers/admin-request";
 import { bundlesDir, git, runDocker } from "./helpers/driver-build";
-import { privateEngine, type PrivateEngine } from "./helpers/private-engine";
+import { privateEngine } from "./helpers/private-engine";
 import { startTestRegistry, type TestRegistry } from "./helpers/registry";
 import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
 import { waitForBuild } from "./helpers/wait-for-build";
@@ -14,13 +14,17 @@ import { waitForBuild } from "./helpers/wait-for-build";
 const dataDir = freshDataDir("shards");
 
 const { getDb } = await import("@/lib/db/client");
-const { builds, drivers, engines, failures, tasks } = await import("@/lib/db/schema");
+const { builds, bundles, drivers, failures, tasks } = await import("@/lib/db/schema");
 const { createBuild } = await import("@/lib/builds/create-build");
 const { createBuildBodySchema } = await import("@/lib/builds/build-schemas");
 const { importSample } = await import("@/lib/workspace/import-sample");
 const { readLogLines } = await import("@/lib/builds/read-log-lines");
-const { and, asc, eq } = await import("drizzle-orm");
+const { cancelBuild } = await import("@/lib/builds/build-queue");
+const { loadBuildCoverage } = await import("@/lib/coverage/load-coverage");
+const { cellState } = await import("@/lib/coverage/coverage-model");
+const { and, asc, eq, inArray } = await import("drizzle-orm");
 const registriesRoute = await import("@/app/api/registries/route");
+const enginesRoute = await import("@/app/api/engines/route");
 
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const none = { params: Promise.resolve({}) };
@@ -34,6 +38,8 @@ let workspacePath = "";
 const second = privateEngine("shard-b");
 const third = privateEngine("shard-c");
 const madeRefs = new Set<string>();
+const engineB = { id: "" };
+const engineC = { id: "" };
 
 type Build = Awaited<ReturnType<typeof waitForBuild>>;
 let single: Build;
@@ -62,6 +68,32 @@ function shardsOf(buildId: number) {
 }
 const options = { workspaceId: 0, branch: "master", checkoutBeforePatching: false, buildJobs: 1 };
 
+/** A new change to the driver source: the engines' caches must not finish a shard before the test can act on it. */
+function changeSource(label: string) {
+  fs.appendFileSync(path.join(workspacePath, "kernel-modules/probe/main.c"), `/* ${label} ${run} */\n`);
+}
+
+/** Waits until the shard build on `engineId` runs its first task, and returns that build. */
+async function shardRunningOn(parentId: number, engineId: string) {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const shard = shardsOf(parentId).find((s) => s.engineId === engineId && s.status === "running");
+    const started = shard && getDb().select().from(tasks).where(and(eq(tasks.buildId, shard.id), inArray(tasks.state, ["running", "built", "failed", "unavailable"]))).get();
+    if (shard && started) return shard;
+    const parent = getDb().select().from(builds).where(eq(builds.id, parentId)).get()!;
+    if (!["queued", "running"].includes(parent.status)) throw new Error(`build ${parentId} ended ${parent.status} before a shard ran on ${engineId}: ${parent.error}`);
+    if (Date.now() > deadline) throw new Error(`no shard of build ${parentId} ran a task on ${engineId}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function cellsOf(buildId: number, kernel: string) {
+  const { coverage } = loadBuildCoverage(buildId);
+  const k = coverage.kernels.findIndex((x) => x.name === kernel);
+  const M = coverage.moduleVersions.length;
+  return coverage.moduleVersions.flatMap((v, m) => [0, 1].map((f) => `${v} ${f ? "bpf" : "mod"} ${cellState(coverage, (k * M + m) * 2 + f)}`));
+}
+
 beforeAll(async () => {
   registry = await startTestRegistry();
   await Promise.all([second.start(), third.start()]);
@@ -73,13 +105,11 @@ beforeAll(async () => {
   const added = await registriesRoute.POST(request("POST", { name: "shards", url: registry.url, username: registry.username, password: registry.password }), none);
   expect(added.status).toBe(201);
   registryId = ((await added.json()) as { id: number }).id;
-  getDb()
-    .insert(engines)
-    .values([
-      { id: "shard-b", name: "engine b", kind: "unix", url: second.host, concurrency: 1 },
-      { id: "shard-c", name: "engine c", kind: "unix", url: third.host, concurrency: 1 },
-    ])
-    .run();
+  for (const [name, engine, ids] of [["engine b", second, engineB], ["engine c", third, engineC]] as const) {
+    const response = await enginesRoute.POST(request("POST", { name, url: engine.host, concurrency: 1 }), none);
+    expect(response.status).toBe(201);
+    ids.id = ((await response.json()) as { id: string }).id;
+  }
   single = await waitForBuild((await createBuild(createBuildBodySchema.parse(options))).id);
   expect(single.status, single.error ?? "").toBe("succeeded");
   madeRefs.add(single.tag!);
@@ -99,7 +129,7 @@ describe("a build sharded over three engines", () => {
     const log = readLogLines(build.id, { limit: 100_000 }).map((l) => l.text).join("\n");
     expect(build.status, `${build.error}\n${log.slice(-4000)}`).toBe("succeeded");
     const shards = shardsOf(build.id);
-    expect(new Set(shards.map((s) => s.engineId))).toEqual(new Set(["default", "shard-b", "shard-c"]));
+    expect(new Set(shards.map((s) => s.engineId))).toEqual(new Set(["default", engineB.id, engineC.id]));
     expect(shards.every((s) => s.status === "succeeded")).toBe(true);
     // Each shard had only its own bundles, and together exactly the build's.
     const kernelsOf = (id: number) => new Set(getDb().select({ kernel: tasks.kernel }).from(tasks).where(and(eq(tasks.buildId, id), eq(tasks.state, "built"))).all().map((t) => t.kernel));
@@ -109,5 +139,95 @@ describe("a build sharded over three engines", () => {
     expect(taskStates(build.id)).toEqual(taskStates(single.id));
     expect(build.plan.done).toBe(single.plan.done);
     expect(build.stages.map((s) => `${s.name} ${s.status}`)).toEqual(["plan done", "shards done", "merge done", "squash done"]);
+  }, 900_000);
+
+  it("moves the shard of an engine killed mid-build to another engine, and still completes", async () => {
+    changeSource("engine killed");
+    const started = await createBuild(createBuildBodySchema.parse({ ...options, sharding: { engines: "all", registryId } }));
+    const victim = await shardRunningOn(started.id, engineB.id);
+    await second.stop("SIGKILL");
+    const build = await waitForBuild(started.id);
+    madeRefs.add(build.tag!);
+    await second.start();
+    expect(build.status, build.error ?? "").toBe("succeeded");
+    const again = shardsOf(build.id).filter((s) => s.shard === victim.shard);
+    expect(again.map((s) => s.status)).toEqual(["failed", "succeeded"]);
+    expect(again[0]!.error).toMatch(/lost the Docker engine/);
+    expect(again[1]!.engineId).not.toBe(engineB.id);
+    expect(contentOf(build)).toEqual(contentOf(single));
+    expect(taskStates(build.id)).toEqual(taskStates(single.id));
+    const log = readLogLines(build.id, { limit: 100_000 }).map((l) => l.text).join("\n");
+    expect(log).toMatch(new RegExp(`shard ${victim.shard}: build #${victim.id} on engine engine b failed \\(lost the Docker engine.*\\); attempt 2 of 3 on engine`));
+  }, 900_000);
+
+  it("leaves a partial result, with the missing kernels named, when a shard cannot finish", async () => {
+    changeSource("partial");
+    const started = await createBuild(createBuildBodySchema.parse({ ...options, sharding: { engines: "all", registryId, maxAttempts: 1 } }));
+    const victim = await shardRunningOn(started.id, engineB.id);
+    const lostKernels = getDb().select().from(bundles).where(inArray(bundles.id, (victim.options as { bundleIds: number[] }).bundleIds)).all().map((b) => b.kernel);
+    await second.stop("SIGKILL");
+    const build = await waitForBuild(started.id);
+    madeRefs.add(build.tag!);
+    await second.start();
+    expect(build.status).toBe("partial");
+    for (const kernel of lostKernels) expect(build.error).toContain(kernel);
+    // The other shards' drivers are in the result; the lost kernels' cells are missing, not failed.
+    const kept = contentOf(build).drivers;
+    const expected = contentOf(single).drivers.filter((d) => !lostKernels.some((k) => d.includes(k)));
+    expect(kept).toEqual(expected);
+    for (const kernel of lostKernels) expect(cellsOf(build.id, kernel).filter((c) => !c.endsWith("notPlanned")).every((c) => c.endsWith("missing"))).toBe(true);
+  }, 900_000);
+
+  it("stops every shard when the build is cancelled", async () => {
+    changeSource("cancelled");
+    const started = await createBuild(createBuildBodySchema.parse({ ...options, sharding: { engines: "all", registryId } }));
+    await shardRunningOn(started.id, engineC.id);
+    expect(cancelBuild(started.id)).toBe(true);
+    const build = await waitForBuild(started.id);
+    expect(build.status).toBe("cancelled");
+    const shards = shardsOf(build.id);
+    expect(shards.length).toBeGreaterThan(1);
+    for (const shard of shards) expect(["cancelled", "succeeded"]).toContain(shard.status);
+    expect(shards.some((s) => s.status === "cancelled")).toBe(true);
+  }, 900_000);
+});
+
+describe("re-run what failed", () => {
+  it("after a BLOCKLIST fix, builds only the failed and missing tasks the fix leaves, merged onto the build's image", async () => {
+    changeSource("re-run");
+    const failing = getDb().select().from(bundles).all().filter((b) => b.version < 4);
+    const working = getDb().select().from(bundles).all().filter((b) => b.version >= 4).slice(0, 1);
+    expect(failing.length).toBe(1);
+    const sourceStarted = await createBuild(createBuildBodySchema.parse({ ...options, legacyProbes: true, bundleIds: [...failing, ...working].map((b) => b.id) }));
+    const source = await waitForBuild(sourceStarted.id);
+    madeRefs.add(source.tag!);
+    expect(source.status, source.error ?? "").toBe("succeeded");
+    const failedBefore = taskStates(source.id).filter((t) => t.endsWith(" failed")).map((t) => t.replace(/ failed$/, ""));
+    expect(failedBefore.length).toBeGreaterThan(1);
+
+    // The fix: the first failing module version of the RHEL 7 kernel is blocklisted, as on-call would.
+    const [kernel, fixedVersion] = failedBefore[0]!.split(" ") as [string, string];
+    fs.appendFileSync(path.join(workspacePath, "kernel-modules/BLOCKLIST"), `${kernel} ${fixedVersion} mod\n`);
+    await git(workspacePath, ["commit", "-qam", "Blocklist a module version the RHEL 7 kernel cannot build"]);
+
+    const rerunRoute = await import("@/app/api/builds/[id]/rerun/route");
+    const params = { params: Promise.resolve({ id: String(source.id) }) };
+    const preview = (await (await rerunRoute.GET(request("GET"), params)).json()) as { tasks: number };
+    expect(preview.tasks).toBe(failedBefore.length);
+    const response = await rerunRoute.POST(request("POST"), params);
+    expect(response.status).toBe(201);
+    const rerun = await waitForBuild(((await response.json()) as { id: number }).id);
+    madeRefs.add(rerun.tag!);
+    expect(rerun.status, rerun.error ?? "").toBe("succeeded");
+
+    // Only those tasks ran: the fixed one was dropped by the BLOCKLIST, nothing built before ran again.
+    const ran = shardsOf(rerun.id).flatMap((s) => taskStates(s.id)).filter((t) => / (built|failed|unavailable)$/.test(t)).map((t) => t.replace(/ \w+$/, ""));
+    expect(ran.sort()).toEqual(failedBefore.filter((t) => t !== `${kernel} ${fixedVersion} mod`).sort());
+    expect(taskStates(rerun.id)).toContain(`${kernel} ${fixedVersion} mod blocklisted`);
+    // Merged onto the source's image: every driver it had is there.
+    const before = contentOf(source).drivers;
+    const after = contentOf(rerun).drivers;
+    expect(before.filter((d) => !after.includes(d))).toEqual([]);
+    expect(cellsOf(rerun.id, kernel)).toContain(`${fixedVersion} mod blocklisted`);
   }, 900_000);
 });

@@ -1,6 +1,6 @@
 import { getBuildView, type BuildView } from "@/lib/builds/get-build";
 
-const ENDED = new Set(["succeeded", "failed", "cancelled", "interrupted"]);
+const ENDED = new Set(["succeeded", "partial", "failed", "cancelled", "interrupted"]);
 
 /** Polls the build until `until` holds (by default: until it ends). */
 export async function waitForBuild(id: number, until: (b: BuildView) => boolean = (b) => ENDED.has(b.status), timeoutMs = 600_000) {
