@@ -148,7 +148,8 @@ function activeBuildCounts(): Map<string, BuildCounts> {
   const rows = getDb()
     .select({ engineId: builds.engineId, status: builds.status, n: sql<number>`count(*)` })
     .from(builds)
-    .where(inArray(builds.status, ACTIVE))
+    // A sharded build's coordinator takes no slot on any engine; its shards do.
+    .where(and(inArray(builds.status, ACTIVE), sql`json_extract(${builds.options}, '$.sharding') IS NULL`))
     .groupBy(builds.engineId, builds.status)
     .all();
   const counts = new Map<string, BuildCounts>();
