@@ -90,7 +90,7 @@ export async function createRerun(sourceId: number, body: RerunBody, { startedBy
 
   // The cache the task master reads must be named <repo>/collector-drivers:<tag>: the image gets such a name.
   const cache = { repo: "kobuild", tag: `rerun-base-${sourceId}-${instanceId()}` };
-  await engine.getImage(image.dockerId).tag(cache);
+  await engine.getImage(image.dockerId).tag({ repo: `${cache.repo}/collector-drivers`, tag: cache.tag });
   const tasks = found.reduce((n, b) => n + rerun.get(b.kernel)!.length, 0);
   const rerunOf: RerunOf = { buildId: sourceId, imageRef: `${cache.repo}/collector-drivers:${cache.tag}`, tasks };
   const stored: StoredBuildOptions = {
