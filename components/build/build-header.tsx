@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { BuildViewJson } from "./build-types";
 import { isEnded } from "./build-types";
+import { BuildLineage } from "./build-lineage";
 import { CancelBuildButton } from "./cancel-build-button";
 import { formatDateTime, formatDuration } from "./format-time";
 import { BuildStatusBadge } from "./status-badge";
@@ -17,8 +18,18 @@ export function BuildHeader({ build, now }: { build: BuildViewJson; now: number 
         <Link href="/builds" className="underline-offset-2 hover:underline">
           Builds
         </Link>{" "}
-        / #{build.id}
+        /{" "}
+        {build.parent ? (
+          <>
+            <Link href={`/builds/${build.parent.id}`} className="underline-offset-2 hover:underline">
+              #{build.parent.id}
+            </Link>{" "}
+            / shard {build.parent.shard} /{" "}
+          </>
+        ) : null}
+        #{build.id}
       </nav>
+      <BuildLineage build={build} />
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-bold tracking-tight">Build #{build.id}</h1>
@@ -27,7 +38,8 @@ export function BuildHeader({ build, now }: { build: BuildViewJson; now: number 
         </div>
         <div className="flex flex-wrap items-center gap-2">
           {cancellable ? <CancelBuildButton buildId={build.id} /> : null}
-          {build.kind === "drivers" ? (
+          {/* A shard's options are its share of a sharded build: it is run again through that build. */}
+          {build.kind === "drivers" && !build.parent ? (
             <Link
               href={`/builds/new?from=${build.id}`}
               prefetch={false}

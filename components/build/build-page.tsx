@@ -10,6 +10,7 @@ import { buildQueryKey, useBuildView } from "./build-query";
 import type { BuildStateEvent, BuildViewJson } from "./build-types";
 import { useLiveBuildLog } from "./live-build-log";
 import { LogPanel } from "./log-panel";
+import { ShardLanes } from "./shard-lanes";
 import { StageTimeline } from "./stage-timeline";
 import { useNow, viewTime } from "./use-now";
 
@@ -53,7 +54,12 @@ export function BuildPage({ initial }: { initial: BuildViewJson }) {
         <BuildOptions build={build} />
         <BuildResultImage build={build} />
       </div>
-      <StageTimeline build={build} now={now} />
+      <StageTimeline
+        build={build}
+        now={now}
+        // The shards run within the "shards" stage: their lanes sit under it, before the merge and the squash.
+        inside={build.shards && build.stages.length > 0 ? { stage: "shards", content: <ShardLanes lanes={build.shards} now={now} /> } : undefined}
+      />
       <LogPanel buildId={id} live={live} status={build.status} stages={build.stages} startedAt={build.startedAt} />
     </>
   );
