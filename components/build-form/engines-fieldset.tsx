@@ -36,7 +36,7 @@ export function EnginesFieldset({
         hint={`One shard per engine answering when the build starts; ${engines.length} configured (${engines.join(", ")}).`}
       />
       {value.engines !== "one" ? (
-        <div className="ml-7 grid gap-4 sm:grid-cols-2">
+        <div className="ml-7 grid gap-4 sm:grid-cols-[minmax(0,1fr)_10rem]">
           <Field label="Registry" hint="Shards on engines other than the default one need a registry to bring their images back for the merge.">
             {(id, hintId) => (
               <select id={id} className={inputClass} value={value.registryId} onChange={(e) => set("registryId", e.target.value)} aria-describedby={hintId}>
@@ -49,7 +49,7 @@ export function EnginesFieldset({
               </select>
             )}
           </Field>
-          <Field label="Attempts per shard" hint="The first included: a shard whose build fails is tried again on another engine.">
+          <Field label="Attempts per shard" hint="1 to 5, the first included: a failed shard is tried again elsewhere.">
             {(id, hintId) => (
               <input
                 id={id}

@@ -4,12 +4,13 @@ import { isEnded } from "./build-types";
 import { BuildLineage } from "./build-lineage";
 import { CancelBuildButton } from "./cancel-build-button";
 import { formatDateTime, formatDuration } from "./format-time";
+import { canRerun, RerunButton, type RerunChoices } from "./rerun-button";
 import { BuildStatusBadge } from "./status-badge";
 
 const KIND: Record<string, string> = { drivers: "Driver build", merge: "Image merge", squash: "Image squash", collector: "Collector image" };
 
 /** Who and what: the build's number and status, where it came from, its times and the actions on it. */
-export function BuildHeader({ build, now }: { build: BuildViewJson; now: number | null }) {
+export function BuildHeader({ build, now, rerun }: { build: BuildViewJson; now: number | null; rerun: RerunChoices }) {
   const cancellable = build.status === "queued" || build.status === "running";
   const durationMs = build.startedAt ? (now !== null && !isEnded(build.status) ? now - Date.parse(build.startedAt) : build.durationMs) : null;
   return (
@@ -38,6 +39,7 @@ export function BuildHeader({ build, now }: { build: BuildViewJson; now: number 
         </div>
         <div className="flex flex-wrap items-center gap-2">
           {cancellable ? <CancelBuildButton buildId={build.id} /> : null}
+          {canRerun(build) ? <RerunButton build={build} choices={rerun} /> : null}
           {/* A shard's options are its share of a sharded build: it is run again through that build. */}
           {build.kind === "drivers" && !build.parent ? (
             <Link
