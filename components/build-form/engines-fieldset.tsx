@@ -36,7 +36,8 @@ export function EnginesFieldset({
         hint={`One shard per engine answering when the build starts; ${engines.length} configured (${engines.join(", ")}).`}
       />
       {value.engines !== "one" ? (
-        <div className="ml-7 grid gap-4 sm:grid-cols-[minmax(0,1fr)_10rem]">
+        // For both ways of sharding, hence apart from the choices rather than under the last one.
+        <div className="grid gap-4 border-t border-slate-200 pt-4 sm:grid-cols-[minmax(0,1fr)_10rem] dark:border-slate-800">
           <Field label="Registry" hint="Shards on engines other than the default one need a registry to bring their images back for the merge.">
             {(id, hintId) => (
               <select id={id} className={inputClass} value={value.registryId} onChange={(e) => set("registryId", e.target.value)} aria-describedby={hintId}>

@@ -40,8 +40,8 @@ export function BuildHeader({ build, now, rerun }: { build: BuildViewJson; now: 
         <div className="flex flex-wrap items-center gap-2">
           {cancellable ? <CancelBuildButton buildId={build.id} /> : null}
           {canRerun(build) ? <RerunButton build={build} choices={rerun} /> : null}
-          {/* A shard's options are its share of a sharded build: it is run again through that build. */}
-          {build.kind === "drivers" && !build.parent ? (
+          {/* A shard is its share of a sharded build, and a re-run reads an image named for it alone: both are run again through their source. */}
+          {build.kind === "drivers" && !build.parent && !build.options.rerunOf ? (
             <Link
               href={`/builds/new?from=${build.id}`}
               prefetch={false}

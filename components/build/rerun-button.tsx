@@ -112,8 +112,8 @@ function RerunForm({
       ) : (
         <div className="mt-2 space-y-2 text-sm">
           <p>
-            To build again, as a new build: <span className="font-semibold" data-testid="rerun-scope">{rerunScope(description)}</span> that failed or are missing here. The
-            result is merged onto this build&apos;s image <code className="font-mono text-[13px] [overflow-wrap:anywhere]">{build.image?.ref ?? ""}</code>.
+            To build again, as a new build: <span className="font-semibold" data-testid="rerun-scope">{rerunScope(description)}</span> (failed or missing here). The result
+            is merged onto this build&apos;s image <code className="font-mono text-[13px] [overflow-wrap:anywhere]">{build.image?.ref ?? ""}</code>.
           </p>
           {leftOut.length > 0 ? (
             <p className="rounded border border-amber-400 bg-amber-50 p-2 text-amber-950 dark:border-amber-700 dark:bg-amber-950/40 dark:text-amber-50">

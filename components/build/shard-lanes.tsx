@@ -15,7 +15,7 @@ export function ShardLanes({ lanes, now }: { lanes: ShardLane[]; now: number | n
   return (
     <section aria-labelledby="shards-title" data-testid="shard-lanes" className="rounded-md border-l-4 border-violet-300 bg-slate-50 py-3 pr-3 pl-4 dark:border-violet-800 dark:bg-slate-950/40">
       <div className="mb-2 flex flex-wrap items-baseline justify-between gap-x-3">
-        <h3 id="shards-title" className="text-sm font-semibold">
+        <h3 id="shards-title" className="text-base font-semibold">
           Shards
         </h3>
         <p className="text-xs text-slate-600 dark:text-slate-400" data-testid="shards-summary">
@@ -44,7 +44,7 @@ function Lane({ lane, now }: { lane: ShardLane; now: number | null }) {
       className="rounded-md border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
     >
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
-        <h4 id={title} className="font-semibold">
+        <h4 id={title} className="text-sm font-semibold">
           Shard {lane.index}
         </h4>
         <BuildStatusBadge status={current.status} />
