@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_SHARDING_CHOICE } from "./sharding-choice";
 import { bundlesMatching, stateFromBuildOptions, toBuildBody, type BuildFormState } from "./build-form-state";
 
 const bundles = [
@@ -22,6 +23,7 @@ const base: BuildFormState = {
   tag: "",
   redhatUsername: "rh-user",
   redhatPassword: "s3cret",
+  sharding: DEFAULT_SHARDING_CHOICE,
 };
 
 describe("toBuildBody", () => {
@@ -50,10 +52,24 @@ describe("toBuildBody", () => {
     const body = toBuildBody({ ...base, kernels: "file", cacheRepo: "127.0.0.1:5000/drivers ", cacheTag: "nightly", buildJobs: "4", tag: "kobuild/collector-drivers:x" }, bundles, { withSecrets: false });
     expect(body).toMatchObject({ useKernelsFile: true, cacheRepo: "127.0.0.1:5000/drivers", cacheTag: "nightly", buildJobs: 4, tag: "kobuild/collector-drivers:x" });
     expect(body).not.toHaveProperty("bundleIds");
+    expect(body).not.toHaveProperty("sharding");
+  });
+
+  it("sends the sharding only when the build is spread over engines", () => {
+    expect(toBuildBody({ ...base, sharding: { engines: "count", engineCount: "2", registryId: "", maxAttempts: "3" } }, bundles, { withSecrets: false }).sharding).toEqual({
+      engines: 2,
+      registryId: null,
+      maxAttempts: 3,
+    });
   });
 });
 
 describe("stateFromBuildOptions", () => {
+  it("carries a sharded build's engines, registry and attempts over", () => {
+    const state = stateFromBuildOptions(7, { branch: "master", sharding: { engines: 2, registryId: 5, maxAttempts: 4 } }, bundles);
+    expect(toBuildBody({ ...base, ...state }, bundles, { withSecrets: false }).sharding).toEqual({ engines: 2, registryId: 5, maxAttempts: 4 });
+  });
+
   it("gives back the options of an earlier build, a subset as a filter that picks exactly it", () => {
     const state = stateFromBuildOptions(7, { branch: "bpf-ringbuf", legacyProbes: true, checkoutBeforePatching: false, bundleIds: [2, 3], builder: "classic", buildJobs: 2 }, bundles);
     expect(state).toMatchObject({ branch: "bpf-ringbuf", legacyProbes: true, checkoutBeforePatching: false, kernels: "subset", kernelFilter: "6.1.0-56-", builder: "classic", buildJobs: "2" });

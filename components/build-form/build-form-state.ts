@@ -1,6 +1,8 @@
 // The build form's state and how it becomes the body of POST /api/builds
 // (and of the plan preview). Pure, so the mapping is tested on its own.
 
+import { DEFAULT_SHARDING_CHOICE, shardingChoiceOf, toSharding, type ShardingChoice } from "./sharding-choice";
+
 export type KernelChoice = "all" | "subset" | "file";
 
 export type BuildFormState = {
@@ -18,6 +20,7 @@ export type BuildFormState = {
   tag: string;
   redhatUsername: string;
   redhatPassword: string;
+  sharding: ShardingChoice;
 };
 
 /** A new build's form: every option at the build's own default. */
@@ -36,6 +39,7 @@ export function defaultBuildFormState(workspaceId: number, branch: string): Buil
     tag: "",
     redhatUsername: "",
     redhatPassword: "",
+    sharding: DEFAULT_SHARDING_CHOICE,
   };
 }
 
@@ -65,6 +69,8 @@ export function toBuildBody(state: BuildFormState, bundles: readonly BundleChoic
   }
   if (state.buildJobs.trim()) body.buildJobs = Number(state.buildJobs);
   if (state.tag.trim()) body.tag = state.tag.trim();
+  const sharding = toSharding(state.sharding);
+  if (sharding) body.sharding = sharding;
   if (withSecrets) {
     if (state.redhatUsername) body.redhatUsername = state.redhatUsername;
     if (state.redhatPassword) body.redhatPassword = state.redhatPassword;
@@ -82,6 +88,7 @@ export function stateFromBuildOptions(workspaceId: number, options: Record<strin
   if (typeof options.cacheTag === "string") state.cacheTag = options.cacheTag;
   if (typeof options.buildJobs === "number") state.buildJobs = String(options.buildJobs);
   if (options.builder === "auto" || options.builder === "buildkit" || options.builder === "classic") state.builder = options.builder;
+  if (options.sharding) state.sharding = shardingChoiceOf(options.sharding);
   if (options.useKernelsFile === true) state.kernels = "file";
   else if (Array.isArray(options.bundleIds)) {
     // A subset is carried as the common part of its kernel ids when there is one that picks exactly them.

@@ -2,14 +2,15 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useEffect, useId, useMemo, useState, useTransition, type ReactNode } from "react";
+import { useEffect, useState, useTransition } from "react";
 import { Field, inputClass } from "@/components/form-parts";
 import type { BuildPlanPreview } from "@/lib/builds/plan/preview-build-plan";
+import { BranchField, fetchJson, useWorkspaceRefs, type WorkspaceRefsView } from "./branch-field";
 import { bundlesMatching, toBuildBody, type BuildFormState, type BundleChoice } from "./build-form-state";
+import { EnginesFieldset, type RegistryChoice } from "./engines-fieldset";
+import { Check, Fieldset, Radio } from "./form-controls";
 import { PlanPreview } from "./plan-preview";
-
-export type RefChoice = { name: string; commit: string; subject: string };
-export type WorkspaceRefsView = { branches: RefChoice[]; tags: RefChoice[]; head: string | null; moduleVersion: string | null; releasedModuleVersions: string[]; kernelVersions: number };
+import { describeShardSplit } from "./sharding-choice";
 
 type Props = {
   workspaces: { id: number; name: string }[];
@@ -18,15 +19,11 @@ type Props = {
   initial: BuildFormState;
   /** The build this form repeats, when it does. */
   from: { id: number; hadCredentials: boolean } | null;
+  /** Registries that can carry shards between engines, and the configured engines' names. */
+  registries: RegistryChoice[];
+  engines: string[];
   startBuild: (body: unknown) => Promise<{ error: string; field?: string }>;
 };
-
-async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
-  if (!response.ok) throw new Error(body.error ?? `${response.status} ${response.statusText}`);
-  return body;
-}
 
 /** Waits until the value has stopped changing for `ms`, so typing does not send a preview per key. */
 function useSettled<T>(value: T, ms: number): T {
@@ -38,20 +35,14 @@ function useSettled<T>(value: T, ms: number): T {
   return settled;
 }
 
-export function BuildForm({ workspaces, initialRefs, bundles, initial, from, startBuild }: Props) {
+export function BuildForm({ workspaces, initialRefs, bundles, initial, from, registries, engines, startBuild }: Props) {
   const router = useRouter();
   const [state, setState] = useState<BuildFormState>(initial);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [starting, startTransition] = useTransition();
   const set = <K extends keyof BuildFormState>(key: K, value: BuildFormState[K]) => setState((s) => ({ ...s, [key]: value }));
 
-  const refs = useQuery({
-    queryKey: ["workspace-refs", state.workspaceId],
-    queryFn: () => fetchJson<WorkspaceRefsView>(`/api/workspaces/${state.workspaceId}/refs`),
-    initialData: state.workspaceId === initial.workspaceId ? initialRefs : undefined,
-  });
-  const allRefs = useMemo(() => [...(refs.data?.branches ?? []).map((r) => ({ ...r, kind: "branch" })), ...(refs.data?.tags ?? []).map((r) => ({ ...r, kind: "tag" }))], [refs.data]);
-  const chosenRef = allRefs.find((r) => r.name === state.branch.trim());
+  const refs = useWorkspaceRefs(state.workspaceId, { workspaceId: initial.workspaceId, refs: initialRefs });
   const subset = state.kernels === "subset" ? bundlesMatching(bundles, state.kernelFilter) : [];
 
   const previewBody = useSettled(JSON.stringify(toBuildBody(state, bundles, { withSecrets: false })), 300);
@@ -72,7 +63,6 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, sta
     });
   };
 
-  const branchListId = useId();
   return (
     <form onSubmit={submit} className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]" aria-label="New build">
       <div className="space-y-6">
@@ -103,33 +93,7 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, sta
               </select>
             )}
           </Field>
-          <Field
-            label="Branch or tag (BRANCH)"
-            hint={
-              chosenRef ? (
-                <>
-                  {chosenRef.kind} at <code className="font-mono">{chosenRef.commit.slice(0, 12)}</code>: {chosenRef.subject}
-                </>
-              ) : refs.isLoading ? (
-                "reading the repository…"
-              ) : (
-                <span className="font-semibold text-amber-800 dark:text-amber-300">⚠ no branch or tag of that name in the workspace</span>
-              )
-            }
-          >
-            {(id) => (
-              <>
-                <input id={id} className={inputClass} list={branchListId} value={state.branch} onChange={(e) => set("branch", e.target.value)} autoComplete="off" spellCheck={false} required />
-                <datalist id={branchListId}>
-                  {allRefs.map((r) => (
-                    <option key={`${r.kind}:${r.name}`} value={r.name}>
-                      {`${r.kind} · ${r.subject}`}
-                    </option>
-                  ))}
-                </datalist>
-              </>
-            )}
-          </Field>
+          <BranchField refs={refs.data} loading={refs.isLoading} value={state.branch} onChange={(v) => set("branch", v)} />
           <Check
             label="Check out BRANCH before patching (CHECKOUT_BEFORE_PATCHING)"
             hint="On: the committed sources of BRANCH are built. Off: the working tree as it is, uncommitted changes included."
@@ -163,6 +127,8 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, sta
             hint="Bundles are ignored for choosing kernels; a kernel without its bundle fails in the builder."
           />
         </Fieldset>
+
+        <EnginesFieldset value={state.sharding} onChange={(v) => set("sharding", v)} registries={registries} engines={engines} />
 
         <Fieldset legend="Cache">
           <p className="text-sm text-slate-600 dark:text-slate-400">
@@ -216,7 +182,7 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, sta
       </div>
 
       <div className="space-y-4 xl:sticky xl:top-4 xl:self-start">
-        <PlanPreview plan={plan.data} loading={plan.isFetching} error={plan.error ? plan.error.message : null} />
+        <PlanPreview plan={plan.data} loading={plan.isFetching} error={plan.error ? plan.error.message : null} shardSplit={describeShardSplit(state.sharding)} />
         {submitError ? (
           <p role="alert" className="rounded border border-amber-500 bg-amber-50 p-3 text-sm dark:bg-amber-950/40">
             ⚠ The build was not started: {submitError}
@@ -232,39 +198,4 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, sta
       </div>
     </form>
   );
-}
-
-function Fieldset({ legend, children }: { legend: string; children: ReactNode }) {
-  return (
-    <fieldset className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-      <legend className="px-1 text-sm font-semibold uppercase tracking-wide text-slate-700 dark:text-slate-300">{legend}</legend>
-      {children}
-    </fieldset>
-  );
-}
-
-/** A checkbox or a radio button with its label and a one-line explanation. */
-function Choice({ type, name, label, hint, checked, onChange }: { type: "checkbox" | "radio"; name?: string; label: string; hint: string; checked: boolean; onChange: (checked: boolean) => void }) {
-  const id = useId();
-  return (
-    <div className="flex gap-3">
-      <input id={id} type={type} name={name} className="mt-1 size-4" checked={checked} onChange={(e) => onChange(e.target.checked)} aria-describedby={`${id}-hint`} />
-      <div>
-        <label htmlFor={id} className="text-sm font-medium">
-          {label}
-        </label>
-        <p id={`${id}-hint`} className="text-xs text-slate-600 dark:text-slate-400">
-          {hint}
-        </p>
-      </div>
-    </div>
-  );
-}
-
-function Check(props: { label: string; hint: string; checked: boolean; onChange: (value: boolean) => void }) {
-  return <Choice type="checkbox" {...props} />;
-}
-
-function Radio<V extends string>({ name, value, current, onChange, label, hint }: { name: string; value: V; current: string; onChange: (value: V) => void; label: string; hint: string }) {
-  return <Choice type="radio" name={name} label={label} hint={hint} checked={current === value} onChange={() => onChange(value)} />;
 }

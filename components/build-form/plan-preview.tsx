@@ -5,7 +5,7 @@ import type { BuildPlanPreview } from "@/lib/builds/plan/preview-build-plan";
 const n = (v: number) => v.toLocaleString("en");
 
 /** What the build would do, as the task master will plan it. */
-export function PlanPreview({ plan, loading, error }: { plan: BuildPlanPreview | undefined; loading: boolean; error: string | null }) {
+export function PlanPreview({ plan, loading, error, shardSplit }: { plan: BuildPlanPreview | undefined; loading: boolean; error: string | null; shardSplit: string | null }) {
   return (
     <section aria-labelledby="plan-heading" aria-busy={loading} className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <div className="flex items-baseline justify-between gap-2">
@@ -96,6 +96,7 @@ export function PlanPreview({ plan, loading, error }: { plan: BuildPlanPreview |
             )}
             .
           </p>
+          {shardSplit ? <p data-testid="plan-shards" className="text-slate-700 dark:text-slate-300">{shardSplit}</p> : null}
           {plan.kernels.skipped.length > 0 ? (
             <details>
               <summary className="cursor-pointer">{plan.kernels.skipped.length} kernel id(s) left out</summary>

@@ -11,18 +11,24 @@ import { StatusIcon } from "./status-badge";
 /** What went wrong, pinned above everything else, with the way to the log that says more. */
 export function BuildFailure({ build, live }: { build: BuildViewJson; live: LiveBuildLog }) {
   if (build.status !== "failed" && build.status !== "interrupted" && build.status !== "partial") return null;
-  const key = failureSectionKey(build.stages);
+  // A partial build finished every stage: what is missing was said where the shards ran.
+  const partial = build.status === "partial";
+  const key = partial && build.stages.some((s) => s.name === "shards") ? "shards" : failureSectionKey(build.stages);
   return (
     <section
       role="alert"
       aria-labelledby="build-failure-title"
       data-testid="build-failure"
-      className="mb-5 rounded-lg border-2 border-orange-500 bg-orange-50 p-4 text-orange-950 dark:border-orange-600 dark:bg-orange-950/40 dark:text-orange-50"
+      className={`mb-5 rounded-lg border-2 p-4 ${
+        partial
+          ? "border-amber-500 bg-amber-50 text-amber-950 dark:border-amber-600 dark:bg-amber-950/40 dark:text-amber-50"
+          : "border-orange-500 bg-orange-50 text-orange-950 dark:border-orange-600 dark:bg-orange-950/40 dark:text-orange-50"
+      }`}
     >
       <h2 id="build-failure-title" className="flex items-center gap-2 text-base font-semibold">
-        <StatusIcon shape={build.status === "failed" ? "cross" : "alert"} className="h-5 w-5" />
-        {build.status === "failed" ? "The build failed" : "The build was interrupted"}
-        {key !== RESULT_SECTION ? (
+        <StatusIcon shape={build.status === "failed" ? "cross" : partial ? "half" : "alert"} className="h-5 w-5" />
+        {build.status === "failed" ? "The build failed" : partial ? "Partial result: the image lacks some kernels" : "The build was interrupted"}
+        {!partial && key !== RESULT_SECTION ? (
           <>
             {" "}
             in stage <span className="font-mono">{key}</span>

@@ -1,14 +1,16 @@
 import Link from "next/link";
 import type { BuildViewJson } from "./build-types";
 import { isEnded } from "./build-types";
+import { BuildLineage } from "./build-lineage";
 import { CancelBuildButton } from "./cancel-build-button";
 import { formatDateTime, formatDuration } from "./format-time";
+import { canRerun, RerunButton, type RerunChoices } from "./rerun-button";
 import { BuildStatusBadge } from "./status-badge";
 
 const KIND: Record<string, string> = { drivers: "Driver build", merge: "Image merge", squash: "Image squash", collector: "Collector image" };
 
 /** Who and what: the build's number and status, where it came from, its times and the actions on it. */
-export function BuildHeader({ build, now }: { build: BuildViewJson; now: number | null }) {
+export function BuildHeader({ build, now, rerun }: { build: BuildViewJson; now: number | null; rerun: RerunChoices }) {
   const cancellable = build.status === "queued" || build.status === "running";
   const durationMs = build.startedAt ? (now !== null && !isEnded(build.status) ? now - Date.parse(build.startedAt) : build.durationMs) : null;
   return (
@@ -17,8 +19,18 @@ export function BuildHeader({ build, now }: { build: BuildViewJson; now: number 
         <Link href="/builds" className="underline-offset-2 hover:underline">
           Builds
         </Link>{" "}
-        / #{build.id}
+        /{" "}
+        {build.parent ? (
+          <>
+            <Link href={`/builds/${build.parent.id}`} className="underline-offset-2 hover:underline">
+              #{build.parent.id}
+            </Link>{" "}
+            / shard {build.parent.shard} /{" "}
+          </>
+        ) : null}
+        #{build.id}
       </nav>
+      <BuildLineage build={build} />
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="text-2xl font-bold tracking-tight">Build #{build.id}</h1>
@@ -27,7 +39,9 @@ export function BuildHeader({ build, now }: { build: BuildViewJson; now: number 
         </div>
         <div className="flex flex-wrap items-center gap-2">
           {cancellable ? <CancelBuildButton buildId={build.id} /> : null}
-          {build.kind === "drivers" ? (
+          {canRerun(build) ? <RerunButton build={build} choices={rerun} /> : null}
+          {/* A shard is its share of a sharded build, and a re-run reads an image named for it alone: both are run again through their source. */}
+          {build.kind === "drivers" && !build.parent && !build.options.rerunOf ? (
             <Link
               href={`/builds/new?from=${build.id}`}
               prefetch={false}

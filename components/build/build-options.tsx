@@ -15,6 +15,7 @@ export function BuildOptions({ build }: { build: BuildViewJson }) {
     ["BUILD_JOBS", o.buildJobs ? String(o.buildJobs) : "one per CPU"],
     ["Bundles", o.bundleIds ? `${o.bundleIds.length} selected` : "all"],
     ["Red Hat credentials", o.redhatCredentials ? "set (hidden)" : "not set"],
+    ["Engines", shardingText(o.sharding)],
     ["Target", build.target ? <code key="t">{build.target}</code> : "final image"],
     ["Builder asked for", o.builder ?? "auto"],
   ];
@@ -30,6 +31,12 @@ export function BuildOptions({ build }: { build: BuildViewJson }) {
       </dl>
     </Card>
   );
+}
+
+function shardingText(sharding: BuildViewJson["options"]["sharding"]) {
+  if (!sharding) return "one (the default engine)";
+  const over = sharding.engines === "all" ? "every engine that answers" : `${sharding.engines} engine${sharding.engines === 1 ? "" : "s"}`;
+  return `sharded over ${over}, ${sharding.registryId ? `registry #${sharding.registryId}` : "no registry"}, ${sharding.maxAttempts} attempt${sharding.maxAttempts === 1 ? "" : "s"} each`;
 }
 
 export function shortImageId(dockerId: string) {

@@ -10,6 +10,8 @@ import { buildQueryKey, useBuildView } from "./build-query";
 import type { BuildStateEvent, BuildViewJson } from "./build-types";
 import { useLiveBuildLog } from "./live-build-log";
 import { LogPanel } from "./log-panel";
+import type { RerunChoices } from "./rerun-button";
+import { ShardLanes } from "./shard-lanes";
 import { StageTimeline } from "./stage-timeline";
 import { useNow, viewTime } from "./use-now";
 
@@ -18,7 +20,7 @@ import { useNow, viewTime } from "./use-now";
  * events stream then brings every log line, stage and progress change, and
  * at the end the whole view is read again, so nothing needs a reload.
  */
-export function BuildPage({ initial }: { initial: BuildViewJson }) {
+export function BuildPage({ initial, rerun }: { initial: BuildViewJson; rerun: RerunChoices }) {
   const queryClient = useQueryClient();
   const id = initial.id;
 
@@ -45,7 +47,7 @@ export function BuildPage({ initial }: { initial: BuildViewJson }) {
 
   return (
     <>
-      <BuildHeader build={build} now={now} />
+      <BuildHeader build={build} now={now} rerun={rerun} />
       <BuildFailure build={build} live={live} />
       <BuildWarnings warnings={build.warnings} />
       <div className="mb-5 grid gap-4 lg:grid-cols-3">
@@ -53,7 +55,12 @@ export function BuildPage({ initial }: { initial: BuildViewJson }) {
         <BuildOptions build={build} />
         <BuildResultImage build={build} />
       </div>
-      <StageTimeline build={build} now={now} />
+      <StageTimeline
+        build={build}
+        now={now}
+        // The shards run within the "shards" stage: their lanes sit under it, before the merge and the squash.
+        inside={build.shards && build.stages.length > 0 ? { stage: "shards", content: <ShardLanes lanes={build.shards} now={now} /> } : undefined}
+      />
       <LogPanel buildId={id} live={live} status={build.status} stages={build.stages} startedAt={build.startedAt} />
     </>
   );

@@ -43,7 +43,6 @@ function rank(name: string) {
 
 function BuilderBar({ name, progress }: { name: string; progress: BuilderProgress }) {
   const { planned, done, failed } = progress;
-  const pct = (n: number) => (planned > 0 ? (Math.min(n, planned) / planned) * 100 : 0);
   const text = `${done} of ${planned} drivers${failed > 0 ? `, ${failed} failed` : ""}`;
   return (
     <li data-testid="builder-progress" data-builder={name}>
@@ -62,19 +61,26 @@ function BuilderBar({ name, progress }: { name: string; progress: BuilderProgres
           ) : null}
         </span>
       </div>
-      <div
-        role="progressbar"
-        aria-label={`${name} builder`}
-        aria-valuemin={0}
-        aria-valuemax={planned}
-        aria-valuenow={done}
-        aria-valuetext={text}
-        className="flex h-3 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
-      >
-        {/* Built (and unavailable) drivers, then failed ones striped, so the split shows without colour. */}
-        <div className="h-full bg-blue-600 transition-[width] duration-500 dark:bg-blue-500" style={{ width: `${pct(done - failed)}%` }} />
-        <div className="bar-failed h-full transition-[width] duration-500" style={{ width: `${pct(failed)}%` }} />
-      </div>
+      <TaskBar label={`${name} builder`} planned={planned} done={done} failed={failed} text={text} />
     </li>
+  );
+}
+
+/** Done of planned as a bar: built (and unavailable) tasks, then failed ones striped, so the split shows without colour. */
+export function TaskBar({ label, planned, done, failed, text }: { label: string; planned: number; done: number; failed: number; text: string }) {
+  const pct = (n: number) => (planned > 0 ? (Math.min(n, planned) / planned) * 100 : 0);
+  return (
+    <div
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={planned}
+      aria-valuenow={done}
+      aria-valuetext={text}
+      className="flex h-3 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
+    >
+      <div className="h-full bg-blue-600 transition-[width] duration-500 dark:bg-blue-500" style={{ width: `${pct(done - failed)}%` }} />
+      <div className="bar-failed h-full transition-[width] duration-500" style={{ width: `${pct(failed)}%` }} />
+    </div>
   );
 }

@@ -31,7 +31,30 @@ export type BuildOptionsView = {
   builder?: "auto" | "buildkit" | "classic";
   bundleIds?: number[] | null;
   redhatCredentials?: boolean;
+  /** A build split over engines: how many (or every one that answers), the registry between them, attempts per shard. */
+  sharding?: { engines: number | "all"; registryId?: number | null; maxAttempts: number } | null;
+  /** A re-run: the build whose failed and missing tasks it builds, and how many. */
+  rerunOf?: { buildId: number; imageRef: string; tasks: number } | null;
 };
+
+export type EngineRef = { id: string; name: string };
+
+/** One build of a shard: the first, or a retry on another engine. */
+export type ShardAttempt = {
+  buildId: number;
+  attempt: number;
+  engine: EngineRef | null;
+  status: BuildStatus;
+  error: string | null;
+  plan: BuildPlan;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  stages: StageView[];
+};
+
+/** A shard of a sharded build, with its attempts in order: the last is the current one. */
+export type ShardLane = { index: number; kernels: number; attempts: ShardAttempt[] };
 
 export type BuildImage = { id: number; dockerId: string; ref: string | null };
 
@@ -45,6 +68,12 @@ export type BuildViewJson = {
   target: string | null;
   tag: string | null;
   builder: "buildkit" | "classic" | null;
+  /** Where it runs; null: the default engine. */
+  engine: EngineRef | null;
+  /** On a shard's own build: the sharded build it belongs to. */
+  parent: { id: number; shard: number | null; attempt: number | null } | null;
+  /** On a sharded build: its shards; null on any other build. */
+  shards: ShardLane[] | null;
   image: BuildImage | null;
   error: string | null;
   failedStep: string | null;
@@ -62,7 +91,10 @@ export type BuildViewJson = {
 export type LogLineEvent = { seq: number; stage: string | null; step: string | null; stream: number; ts: number; text: string };
 
 /** A `state` event: what changes while a build runs. */
-export type BuildStateEvent = Pick<BuildViewJson, "status" | "stages" | "plan" | "error" | "failedStep" | "warnings">;
+export type BuildStateEvent = Pick<BuildViewJson, "status" | "stages" | "plan" | "error" | "failedStep" | "warnings" | "shards">;
 
 /** The `end` event. */
 export type BuildEndEvent = Pick<BuildViewJson, "status" | "error" | "image">;
+
+/** `GET /api/builds/:id/rerun`: the failed and missing tasks by kernel, and whether each kernel's bundle is stored. */
+export type RerunDescription = { buildId: number; tasks: number; kernels: { kernel: string; tasks: string[]; bundle: boolean }[] };

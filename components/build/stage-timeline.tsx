@@ -1,3 +1,4 @@
+import { Fragment, type ReactNode } from "react";
 import type { BuildViewJson, StageStatus, StageView } from "./build-types";
 import { formatDuration } from "./format-time";
 import { LogSectionLink } from "./log-link";
@@ -20,9 +21,11 @@ const BAR: Record<StageStatus, string> = {
 /**
  * A Gantt chart of the stages: each bar starts where the stage started,
  * relative to the build's start, and is as long as it took; a running
- * stage's bar grows with the clock.
+ * stage's bar grows with the clock. `inside` goes under the row of one stage
+ * (a sharded build's lanes under its "shards" stage), so the page reads in
+ * the order things happen.
  */
-export function StageTimeline({ build, now }: { build: BuildViewJson; now: number | null }) {
+export function StageTimeline({ build, now, inside }: { build: BuildViewJson; now: number | null; inside?: { stage: string; content: ReactNode } }) {
   const start = build.startedAt ? Date.parse(build.startedAt) : null;
   const stageEnds = build.stages.map((s) => (s.finishedAt ? Date.parse(s.finishedAt) : 0));
   const end = build.finishedAt ? Date.parse(build.finishedAt) : Math.max(now ?? (start ?? 0) + (build.durationMs ?? 0), ...stageEnds);
@@ -55,11 +58,15 @@ export function StageTimeline({ build, now }: { build: BuildViewJson; now: numbe
           </div>
           <ol className="space-y-1">
             {build.stages.map((stage) => (
-              <StageRow key={stage.name} stage={stage} buildStartedAt={build.startedAt} span={span} now={end} />
+              <Fragment key={stage.name}>
+                <StageRow stage={stage} buildStartedAt={build.startedAt} span={span} now={end} />
+                {inside?.stage === stage.name ? <li className="py-1 sm:ml-6">{inside.content}</li> : null}
+              </Fragment>
             ))}
           </ol>
         </>
       )}
+      {inside && !build.stages.some((s) => s.name === inside.stage) ? <div className="mt-3">{inside.content}</div> : null}
     </section>
   );
 }

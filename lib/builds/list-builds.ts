@@ -96,10 +96,17 @@ export function summarizeOptions(options: Record<string, unknown>): string[] {
   }
   if (options.operation === "squash") return [`DRIVERS_TAG=${String(options.driversTag)}`];
   if (options.operation === "collector") return [`COLLECTOR_TAG=${String(options.collectorTag)}`, `DRIVERS_TAG=${String(options.driversTag)}`, `MODULE_VERSION=${String(options.moduleVersion)}`];
+  const rerunOf = options.rerunOf as { buildId?: unknown } | null | undefined;
+  const sharding = options.sharding as { engines?: unknown } | null | undefined;
+  if (typeof rerunOf?.buildId === "number") parts.push(`re-run of #${rerunOf.buildId}`);
+  if (sharding?.engines === "all") parts.push("sharded over every engine");
+  // A re-run is always a sharded build, over one engine unless asked otherwise.
+  else if (typeof sharding?.engines === "number" && !(rerunOf && sharding.engines === 1)) parts.push(`sharded over ${sharding.engines}`);
   if (options.legacyProbes === true) parts.push("LEGACY_PROBES");
   if (options.useKernelsFile === true) parts.push("KERNEL_VERSIONS");
   if (Array.isArray(options.bundleIds)) parts.push(`${options.bundleIds.length} bundle${options.bundleIds.length === 1 ? "" : "s"}`);
-  if (typeof options.cacheRepo === "string" && typeof options.cacheTag === "string") parts.push(`cache ${options.cacheRepo}:${options.cacheTag}`);
+  // A re-run's cache is the image it completes, already named by "re-run of".
+  if (typeof options.cacheRepo === "string" && typeof options.cacheTag === "string" && !rerunOf) parts.push(`cache ${options.cacheRepo}:${options.cacheTag}`);
   if (options.checkoutBeforePatching === false) parts.push("working tree");
   if (typeof options.buildJobs === "number") parts.push(`BUILD_JOBS=${options.buildJobs}`);
   if (options.builder === "classic") parts.push("classic builder");

@@ -2,8 +2,11 @@ import { notFound } from "next/navigation";
 import { BuildPage } from "@/components/build/build-page";
 import type { BuildViewJson } from "@/components/build/build-types";
 import { getBuildView } from "@/lib/builds/get-build";
+import { listEngineRows } from "@/lib/engines/engine-store";
+import { listRegistries } from "@/lib/registries/registry-store";
 import { ApiError } from "@/lib/http/api-error";
 import { requirePage } from "@/lib/auth/page-guard";
+import { startRerunAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 
@@ -28,5 +31,10 @@ export async function generateMetadata({ params }: Params) {
 export default async function Page({ params }: Params) {
   await requirePage();
   const { id } = await params;
-  return <BuildPage initial={readBuild(id)} />;
+  const rerun = {
+    registries: listRegistries().map((r) => ({ id: r.id, name: r.name, url: r.url })),
+    engines: listEngineRows().map((e) => e.name),
+    start: startRerunAction,
+  };
+  return <BuildPage initial={readBuild(id)} rerun={rerun} />;
 }

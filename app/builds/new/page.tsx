@@ -6,7 +6,9 @@ import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { getBuildView } from "@/lib/builds/get-build";
 import { listBundles } from "@/lib/bundles/list-bundles";
+import { listEngineRows } from "@/lib/engines/engine-store";
 import { ApiError } from "@/lib/http/api-error";
+import { listRegistries } from "@/lib/registries/registry-store";
 import { describeWorkspaceRefs } from "@/lib/workspace/describe-workspace-refs";
 import { listWorkspaces } from "@/lib/workspace/list-workspaces";
 import { startBuildAction } from "./actions";
@@ -68,6 +70,8 @@ export default async function NewBuildPage({ searchParams }: { searchParams: Pro
         bundles={bundles}
         initial={initial}
         from={from ? { id: from.id, hadCredentials: from.options.redhatCredentials === true } : null}
+        registries={listRegistries().map((r) => ({ id: r.id, name: r.name, url: r.url }))}
+        engines={listEngineRows().map((e) => e.name)}
         startBuild={startBuildAction}
       />
     </>
