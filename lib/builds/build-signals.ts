@@ -13,18 +13,23 @@ export function signalBuildChanged(buildId: number) {
 
 /** Resolves on the next change of the build, after `timeoutMs`, or when `signal` aborts. */
 export function waitForBuildChange(buildId: number, timeoutMs: number, signal?: AbortSignal): Promise<"changed" | "timeout"> {
+  return waitForAnyBuildChange([buildId], timeoutMs, signal);
+}
+
+/** Resolves on the next change of any of the builds (a sharded build's shards), after `timeoutMs`, or when `signal` aborts. */
+export function waitForAnyBuildChange(buildIds: readonly number[], timeoutMs: number, signal?: AbortSignal): Promise<"changed" | "timeout"> {
   return new Promise((resolve) => {
-    const key = String(buildId);
+    const keys = buildIds.map(String);
     const done = (why: "changed" | "timeout") => {
       clearTimeout(timer);
-      emitter.off(key, onChange);
+      for (const key of keys) emitter.off(key, onChange);
       signal?.removeEventListener("abort", onAbort);
       resolve(why);
     };
     const onChange = () => done("changed");
     const onAbort = () => done("timeout");
     const timer = setTimeout(() => done("timeout"), timeoutMs);
-    emitter.on(key, onChange);
+    for (const key of keys) emitter.on(key, onChange);
     signal?.addEventListener("abort", onAbort);
   });
 }

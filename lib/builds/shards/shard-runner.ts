@@ -5,7 +5,7 @@ import { healthyEngines } from "@/lib/engines/engine-health";
 import type { EngineRow } from "@/lib/engines/engine-store";
 import { cancelBuild, pumpBuildQueue } from "../build-queue";
 import { keepBuildSecrets, type BuildSecrets } from "../build-secrets";
-import { signalBuildChanged } from "../build-signals";
+import { signalBuildChanged, waitForAnyBuildChange } from "../build-signals";
 import type { BuildSession } from "../build-session";
 import type { StoredBuildOptions } from "../driver-build-recipe";
 import { chooseRetryEngine } from "./choose-engine";
@@ -30,7 +30,7 @@ export type ShardRunSettings = {
 type Attempt = { buildId: number; engineId: string };
 type ShardState = { shard: ShardPlan; attempts: Attempt[]; result: ShardResult | null };
 
-const POLL_MS = 500;
+const POLL_MS = 1000;
 
 /**
  * Runs every shard as a build of its own on its engine (queued like any
@@ -55,7 +55,10 @@ export async function runShards(session: BuildSession, shards: ShardPlan[], engi
 
   try {
     while (states.some((s) => s.result === null)) {
-      await sleep(POLL_MS, session.signal);
+      // A shard's build signals every change; the timeout only bounds how stale the progress can get.
+      const why = await waitForAnyBuildChange(states.filter((s) => !s.result).map((s) => s.attempts.at(-1)!.buildId), POLL_MS, session.signal);
+      // Changes come in bursts (a shard's log lines): one look per burst.
+      if (why === "changed") await sleep(100, session.signal);
       session.signal.throwIfAborted();
       const latest = latestRows(session, states);
       for (const state of states) {
