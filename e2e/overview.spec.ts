@@ -33,7 +33,11 @@ test("without an engine the overview says what is wrong and what to do", async (
   // Pages that do not need the engine still work.
   await page.getByRole("link", { name: "Settings" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
-  await expect(page.getByRole("cell", { name: /no-engine\.sock/ })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Configuration" }).getByRole("cell", { name: /no-engine\.sock/ })).toBeVisible();
+  // The engines table says the default engine is down, and why.
+  const engine = page.getByRole("table", { name: "Docker engines" }).getByRole("row").filter({ hasText: "no-engine.sock" });
+  await expect(engine).toContainText("down");
+  await expect(engine).toContainText("no engine socket at that path");
 });
 
 test("every section of the navigation opens its page", async ({ page }) => {
