@@ -176,6 +176,17 @@ describe("a build sharded over three engines", () => {
     const expected = contentOf(single).drivers.filter((d) => !lostKernels.some((k) => d.includes(k)));
     expect(kept).toEqual(expected);
     for (const kernel of lostKernels) expect(cellsOf(build.id, kernel).filter((c) => !c.endsWith("notPlanned")).every((c) => c.endsWith("missing"))).toBe(true);
+
+    // Re-running what is missing, over every engine, completes it: the result then holds what one engine's build holds.
+    const rerunRoute = await import("@/app/api/builds/[id]/rerun/route");
+    const response = await rerunRoute.POST(request("POST", { sharding: { engines: "all", registryId } }), { params: Promise.resolve({ id: String(build.id) }) });
+    expect(response.status).toBe(201);
+    const rerun = await waitForBuild(((await response.json()) as { id: number }).id);
+    madeRefs.add(rerun.tag!);
+    expect(rerun.status, rerun.error ?? "").toBe("succeeded");
+    const rebuilt = new Set(shardsOf(rerun.id).flatMap((s) => taskStates(s.id)).filter((t) => / (built|failed|unavailable)$/.test(t)).map((t) => t.split(" ")[0]));
+    expect([...rebuilt].sort()).toEqual([...lostKernels, ...contentOf(single).failures.map((f) => f.split(" ")[0]!)].filter((k, i, all) => all.indexOf(k) === i).sort());
+    expect(contentOf(rerun).drivers).toEqual(contentOf(single).drivers);
   }, 900_000);
 
   it("stops every shard when the build is cancelled", async () => {
