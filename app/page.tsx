@@ -2,8 +2,10 @@ import Link from "next/link";
 import { ActiveBuilds } from "@/components/builds/active-builds";
 import { Card, Stat } from "@/components/card";
 import { formatBytes } from "@/components/format";
+import { OtherEngines } from "@/components/engines/other-engines";
 import { PageHeader } from "@/components/page-header";
 import { listBuildViews } from "@/lib/builds/list-builds";
+import { describeEngines } from "@/lib/engines/manage-engines";
 import { countRecords } from "@/lib/system/count-records";
 import { getHealth } from "@/lib/system/get-health";
 import { requirePage } from "@/lib/auth/page-guard";
@@ -15,6 +17,7 @@ export default async function OverviewPage() {
   const health = await getHealth();
   const totals = countRecords();
   const { docker } = health;
+  const engines = await describeEngines();
   return (
     <>
       <PageHeader title="Overview" description="Dockerized kernel driver builds: header bundles and a driver repository in, drivers and failures out." />
@@ -41,6 +44,7 @@ export default async function OverviewPage() {
             <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">
               Reached at <code className="font-mono">{docker.host}</code>
             </p>
+            <OtherEngines engines={engines} />
           </Card>
         ) : (
           <Card title="Docker engine" tone="warning">
@@ -60,6 +64,7 @@ export default async function OverviewPage() {
               </li>
             </ul>
             <p className="mt-2 text-sm">Bundles, history, coverage and failures keep working meanwhile.</p>
+            <OtherEngines engines={engines} />
           </Card>
         )}
         <Card title="Storage">

@@ -56,6 +56,15 @@ test("an engine is added on Settings once it answers, turns down when it stops w
   await expect(row.getByRole("button", { name: "Save" })).toBeDisabled();
   await expect.poll(async () => (await listed(page)).find((e) => e.name === NAME)?.concurrency).toBe(3);
 
+  // The overview names it beside the default engine, up, and leads back here.
+  await page.goto("/");
+  const others = page.getByTestId("other-engines");
+  await expect(others).toContainText("1 more engine for sharded builds, 1 up");
+  await expect(others.getByRole("listitem").filter({ hasText: NAME }).getByTestId("engine-health")).toContainText(`up · Docker ${version}`);
+  await saveScreenshot(page, "overview-engines");
+  await others.getByRole("link", { name: "manage" }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "Docker engines" })).toBeVisible();
+
   // The page stays as it is; the list polls the engines.
   await engine.stop("SIGTERM");
   await expect(row.getByTestId("engine-health")).toContainText("down · no engine socket at that path", { timeout: 20_000 });

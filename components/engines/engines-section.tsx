@@ -36,7 +36,7 @@ export function EnginesSection({ initial, actions }: { initial: EngineView[]; ac
   const refresh = () => void queryClient.invalidateQueries({ queryKey: QUERY_KEY });
   const [rowError, setRowError] = useState<string | null>(null);
   return (
-    <section aria-labelledby="engines-heading" className="mt-10 max-w-5xl">
+    <section id="engines" aria-labelledby="engines-heading" className="mt-10 max-w-5xl scroll-mt-4">
       <h2 id="engines-heading" className="text-lg font-semibold">
         Docker engines
       </h2>
