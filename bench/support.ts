@@ -90,14 +90,17 @@ export async function postJson(url: string, body: unknown) {
 export async function waitForEnd(server: Server, id: number) {
   const response = await fetch(`${server.url}/api/builds/${id}/events`, { headers: auth });
   if (!response.ok || !response.body) throw new Error(`events of build ${id}: ${response.status}`);
+  const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = "";
-  for await (const chunk of response.body) {
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
     // Only the tail matters: log lines can be many.
-    text = (text + decoder.decode(chunk as Uint8Array, { stream: true })).slice(-4096);
+    text = (text + decoder.decode(value, { stream: true })).slice(-4096);
     if (/(^|\n)event: end\n/.test(text)) break;
   }
-  await response.body.cancel().catch(() => undefined);
+  await reader.cancel().catch(() => undefined);
   return pollUntilEnded(server, id);
 }
 
