@@ -40,11 +40,22 @@ export async function probeEngine(engine: Docker, timeoutMs = 2000): Promise<Eng
   }
 }
 
+// What Node says when the engine's TLS check fails: it refused our client
+// certificate (an alert), or its own certificate is not signed by ca.pem.
+const CLIENT_CERT_REFUSED = /^ERR_SSL_(?:SSLV3_|TLSV1_|TLSV13_)?ALERT_(?:BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_REQUIRED|CERTIFICATE_UNKNOWN|HANDSHAKE_FAILURE)$/;
+const SERVER_CERT_UNTRUSTED = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_SIGNED_CERT_IN_CHAIN", "DEPTH_ZERO_SELF_SIGNED_CERT", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY"]);
+
 function describeEngineError(error: unknown): string {
-  const e = error as { code?: string; message?: string; name?: string };
+  const e = error as { code?: string; message?: string; name?: string; statusCode?: number };
   if (e.name === "AbortError" || e.name === "TimeoutError") return "the engine did not answer in time";
   if (e.code === "ENOENT") return "no engine socket at that path";
   if (e.code === "ECONNREFUSED") return "connection refused";
   if (e.code === "EACCES") return "permission denied on the engine socket";
+  // Go's HTTPS server answers a plain HTTP request with this 400.
+  if (e.statusCode === 400 && e.message?.includes("HTTP request to an HTTPS server")) {
+    return "the engine speaks TLS only: give a certificate directory with ca.pem, cert.pem and key.pem (a client certificate it trusts)";
+  }
+  if (e.code && CLIENT_CERT_REFUSED.test(e.code)) return "the engine refused the client certificate (TLS): cert.pem is not signed by a CA the engine trusts, or has expired";
+  if (e.code && SERVER_CERT_UNTRUSTED.has(e.code)) return "the engine's own certificate is not signed by the CA in ca.pem (TLS): kobuild does not trust it";
   return e.message ?? String(error);
 }

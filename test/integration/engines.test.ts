@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminRequest } from "./helpers/admin-request";
+import { add, idParams, json, list, none, send, until, type Engine } from "./helpers/engines-api";
 import { privateEngine } from "./helpers/private-engine";
 import { freshDataDir } from "./helpers/sample-data-dir";
 
@@ -19,40 +20,6 @@ const { createApiToken } = await import("@/lib/auth/api-tokens");
 const { eq } = await import("drizzle-orm");
 const enginesRoute = await import("@/app/api/engines/route");
 const engineRoute = await import("@/app/api/engines/[id]/route");
-
-type Engine = {
-  id: string;
-  name: string;
-  kind: string;
-  url: string;
-  concurrency: number;
-  isDefault: boolean;
-  health: { reachable: boolean; version: string | null; apiVersion: string | null; buildkit: boolean | null; error: string | null; checkedAt: string };
-  running: number;
-  queued: number;
-};
-
-const none = { params: Promise.resolve({}) };
-const idParams = (id: string) => ({ params: Promise.resolve({ id }) });
-const send = (method: string, body?: unknown, headers: Record<string, string> = {}) =>
-  new AdminRequest("http://127.0.0.1/api/engines", { method, headers: { "content-type": "application/json", ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
-async function json<T>(response: Response, status: number): Promise<T> {
-  const body = (await response.json()) as T;
-  expect(response.status, JSON.stringify(body)).toBe(status);
-  return body;
-}
-const list = async () => (await json<{ engines: Engine[] }>(await enginesRoute.GET(send("GET"), none), 200)).engines;
-const add = (body: unknown, headers?: Record<string, string>) => enginesRoute.POST(send("POST", body, headers), none);
-
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 beforeAll(async () => {
   await engine.start();

@@ -6,6 +6,7 @@ import type { Readable } from "node:stream";
 import type Docker from "dockerode";
 import tar from "tar-stream";
 import { DOCKER } from "./driver-build";
+import type { CertDirectory } from "./tls-certificates";
 
 /**
  * A Docker engine of the test's own: a second dockerd on its own socket, data
@@ -20,18 +21,31 @@ export type PrivateEngine = {
   start: () => Promise<void>;
   /** Stops dockerd with a signal and waits until the process is gone. */
   stop: (signal: NodeJS.Signals) => Promise<void>;
-  /** The docker CLI against this engine. */
+  /**
+   * With `tls`: its tcp://127.0.0.1:<port> address, which demands a client
+   * certificate. The port is chosen free at the first start and kept across
+   * restarts, so an engine row that names it stays right.
+   */
+  readonly tcpHost: string;
+  /** The docker CLI against this engine (over its unix socket). */
   docker: (args: string[]) => string;
   /** Stops it for good and removes its directories, mounts and processes. */
   destroy: () => Promise<void>;
 };
 
-export function privateEngine(label: string): PrivateEngine {
+export type PrivateEngineOptions = {
+  /** Also listen on tcp://127.0.0.1 with --tlsverify, presenting this server certificate and trusting clients of its ca.pem. */
+  tls?: CertDirectory;
+};
+
+export function privateEngine(label: string, options: PrivateEngineOptions = {}): PrivateEngine {
   const base = `/tmp/kobuild-${label}-${process.pid}`;
   const socket = `/tmp/kobuild-${label}-${process.pid}.sock`;
   const host = `unix://${socket}`;
   const log = path.join(base, "dockerd.log");
   let child: ChildProcess | null = null;
+  let tcpPort: number | null = null;
+  const tcpHost = () => `tcp://127.0.0.1:${tcpPort}`;
 
   const docker = (args: string[]) => execFileSync(DOCKER, ["-H", host, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   const answers = () => {
@@ -46,11 +60,16 @@ export function privateEngine(label: string): PrivateEngine {
   const start = async () => {
     fs.mkdirSync(path.join(base, "root"), { recursive: true });
     fs.mkdirSync(path.join(base, "exec"), { recursive: true });
+    if (options.tls) tcpPort ??= await freePort();
+    const tls = options.tls
+      ? ["--host", tcpHost(), "--tlsverify", "--tlscacert", options.tls.ca, "--tlscert", options.tls.cert, "--tlskey", options.tls.key]
+      : [];
     const out = fs.openSync(log, "a");
     child = spawn(
       "dockerd",
       [
         "--host", host,
+        ...tls,
         "--data-root", path.join(base, "root"),
         "--exec-root", path.join(base, "exec"),
         "--pidfile", path.join(base, "dockerd.pid"),
@@ -65,7 +84,7 @@ export function privateEngine(label: string): PrivateEngine {
     );
     fs.closeSync(out);
     const deadline = Date.now() + 60_000;
-    while (!answers()) {
+    while (!answers() || (tcpPort !== null && !(await accepts(tcpPort)))) {
       if (child.exitCode !== null) throw new Error(`dockerd exited with ${child.exitCode}:\n${fs.readFileSync(log, "utf8").slice(-3000)}`);
       if (Date.now() > deadline) throw new Error(`dockerd did not answer on ${host}:\n${fs.readFileSync(log, "utf8").slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 250));
@@ -109,7 +128,41 @@ export function privateEngine(label: string): PrivateEngine {
     fs.rmSync(socket, { force: true });
   };
 
-  return { host, socket, base, start, stop, docker, destroy };
+  return {
+    host,
+    socket,
+    base,
+    get tcpHost() {
+      if (!options.tls) throw new Error(`the private engine ${label} listens on its unix socket only: give it tls`);
+      if (tcpPort === null) throw new Error(`the private engine ${label} has no port before its first start`);
+      return tcpHost();
+    },
+    start,
+    stop,
+    docker,
+    destroy,
+  };
+}
+
+/** A TCP port nothing listens on now, as the kernel hands it out. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.connect(port, "127.0.0.1");
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once("error", () => resolve(false));
+  });
 }
 
 function alive(pid: number): boolean {
