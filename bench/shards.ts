@@ -12,7 +12,7 @@ import { auth, benchPort, cacheDir, percentile, postJson, repoRoot, startServer,
 type Result = Record<string, number | string>;
 type Run = { seconds: number; tasks: number; stages: string; compileSeconds: number };
 
-const RUNS = 3;
+const RUNS = Number(process.env.KOBUILD_BENCH_RUNS ?? 3);
 
 export async function benchShards(): Promise<Result> {
   const dataDir = tempDir("shards");
