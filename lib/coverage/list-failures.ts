@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
-import { bundles, failures } from "@/lib/db/schema";
+import { bundles, failures, tasks } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
 import type { FailuresFilter } from "./coverage-schemas";
 import { failureSignature } from "./failure-signature";
@@ -38,11 +38,23 @@ export function listFailuresView(ref: CoverageSubjectRef, filter: FailuresFilter
   if (imageId !== null) {
     signMissing(db, imageId);
     const distros = bundleDistros(db);
+    // A log of a task this build blocklisted came with an image it was merged onto (a re-run after a BLOCKLIST fix): not this build's failure, as its grid says.
+    const blocklisted = new Set(
+      subject.kind === "build"
+        ? db
+            .select({ kernel: tasks.kernel, moduleVersion: tasks.moduleVersion, flavour: tasks.flavour })
+            .from(tasks)
+            .where(and(eq(tasks.buildId, subject.id), eq(tasks.state, "blocklisted")))
+            .all()
+            .map((t) => `${t.kernel} ${t.moduleVersion} ${t.flavour}`)
+        : [],
+    );
     entries = db
       .select({ id: failures.id, kernel: failures.kernel, moduleVersion: failures.moduleVersion, flavour: failures.flavour, signature: failures.signature })
       .from(failures)
       .where(eq(failures.imageId, imageId))
       .all()
+      .filter((f) => !blocklisted.has(`${f.kernel} ${f.moduleVersion} ${f.flavour}`))
       .map((f) => ({ ...f, family: kernelFamily(f.kernel, distros.get(f.kernel)) }))
       .filter((f) => (!filter.flavour || f.flavour === filter.flavour) && (!filter.moduleVersion || f.moduleVersion === filter.moduleVersion) && (!filter.distro || f.family === filter.distro));
   }

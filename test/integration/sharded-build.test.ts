@@ -240,5 +240,10 @@ describe("re-run what failed", () => {
     const after = contentOf(rerun).drivers;
     expect(before.filter((d) => !after.includes(d))).toEqual([]);
     expect(cellsOf(rerun.id, kernel)).toContain(`${fixedVersion} mod blocklisted`);
+    // On-call sees the failures that are left, not the one the fix settled (its old log came with the merged image).
+    const failuresRoute = await import("@/app/api/builds/[id]/failures/route");
+    const listed = (await (await failuresRoute.GET(request("GET"), { params: Promise.resolve({ id: String(rerun.id) }) })).json()) as { groups: { failures: { kernel: string; moduleVersion: string; flavour: string }[] }[] };
+    const stillFailing = listed.groups.flatMap((g) => g.failures.map((f) => `${f.kernel} ${f.moduleVersion} ${f.flavour}`)).sort();
+    expect(stillFailing).toEqual(failedBefore.filter((t) => t !== `${kernel} ${fixedVersion} mod`).sort());
   }, 900_000);
 });
