@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminRequest } from "./helpers/admin-request";
 import { dashboardAuth, startDashboard, type DashboardProcess } from "./helpers/dashboard-process";
 import { importBusybox, privateEngine, processesWith, stickyProxy } from "./helpers/private-engine";
+import { until } from "./helpers/until";
 import { freshDataDir } from "./helpers/sample-data-dir";
 import { waitForBuild } from "./helpers/wait-for-build";
 
@@ -52,15 +53,6 @@ async function health() {
   return { status: response.status, body: (await response.json()) as { status: string; docker: { reachable: boolean; error?: string } } };
 }
 
-async function until<T>(what: string, read: () => Promise<T> | T, ok: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value).slice(0, 500)} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const ticksIn = (texts: string[]) => texts.filter((t) => /^tick \d+$/.test(t));
 

@@ -5,6 +5,7 @@ import { dashboardAuth, startDashboard, type DashboardProcess } from "./helpers/
 import { bundlesDir } from "./helpers/driver-build";
 import { privateEngine } from "./helpers/private-engine";
 import { startTestRegistry, type TestRegistry } from "./helpers/registry";
+import { until } from "./helpers/until";
 import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
 
 // The built dashboard as a process of its own, killed as a crash would kill
@@ -33,15 +34,6 @@ async function api<T>(pathname: string, init?: RequestInit): Promise<T> {
 }
 const post = <T>(pathname: string, body: unknown) => api<T>(pathname, { method: "POST", body: JSON.stringify(body) });
 
-async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 300_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value).slice(0, 800)} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 beforeAll(async () => {
   registry = await startTestRegistry();
@@ -66,12 +58,14 @@ it("a sharded build whose dashboard dies is interrupted at the next start, with 
   // A plain build takes the default engine's one slot first: the shard meant for it waits in the queue.
   const options = { workspaceId, branch: "master", checkoutBeforePatching: false, buildJobs: 1, legacyProbes: true };
   const plain = await post<View>("/api/builds", options);
-  await until("the plain build running", () => api<View>(`/api/builds/${plain.id}`), (v) => v.status === "running");
+  await until("the plain build running", () => api<View>(`/api/builds/${plain.id}`), (v) => v.status === "running", 120_000);
   const build = await post<View>("/api/builds", { ...options, sharding: { engines: 2, registryId } });
   const running = await until(
     "a shard compiling on engine b",
     () => api<View>(`/api/builds/${build.id}`),
     (v) => (v.shards ?? []).some((s) => s.attempts.some((a) => a.engine?.id === engineB && a.stages.some((st) => st.name === "rhel-8-builder" && st.status === "running"))),
+    // The second engine first receives the base images.
+    300_000,
   );
   expect(running.status).toBe("running");
   expect(running.shards!.flatMap((s) => s.attempts).map((a) => a.status).sort()).toEqual(["queued", "running"]);

@@ -1,5 +1,6 @@
 import { expect } from "vitest";
 import { AdminRequest } from "./admin-request";
+import { until as waitUntil } from "./until";
 
 /** An engine as GET /api/engines shows it. */
 export type Engine = {
@@ -35,12 +36,4 @@ export const list = async () => (await json<{ engines: Engine[] }>(await (await 
 export const add = async (body: unknown, headers?: Record<string, string>) => (await enginesRoute()).POST(send("POST", body, headers), none);
 
 /** Reads until `ok` holds, every half second; engine health is asked again every few seconds. */
-export async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+export const until = <T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000) => waitUntil(what, read, ok, timeoutMs, 500);
