@@ -65,6 +65,8 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets) {
   else if (await pullForBuild(session.engine, cacheRef, { signal: session.signal })) session.note(`pulled the cache image ${cacheRef}`, "plan");
   const bundleRows = selectBundles(db, options.bundleIds);
   session.note(`planning ${workspace.name} at ${options.branch} over ${bundleRows.length} bundle(s) with the task master`, "plan");
+  // The stage stays running until kobuild has read the plan, whatever the engine's steps say meanwhile.
+  session.markStage("plan", "running", "the task master plans the build");
   const planImage = await session.runOnEngine(
     {
       context: streamBuildContext({ workspacePath: workspace.path, bundleFiles: bundleRows.map((b) => bundlePath(b.kernel)) }),
@@ -79,6 +81,7 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets) {
   const fromFile = await readBuildTasks(session.engine, planImage);
   recordPlan(db, build.id, fromFile);
   session.note(`the plan: ${fromFile.length} task(s) to build`, "plan");
+  session.markStage("plan", "done", "the task master plans the build");
 
   const bundleOf = new Map(db.select({ id: bundles.id, kernel: bundles.kernel }).from(bundles).all().map((b) => [b.kernel, b.id]));
   const planned = plannedKernels(db, build.id);
@@ -161,6 +164,7 @@ async function mergeAndSquash(
       inputs.unshift(baseRef);
     }
     const tagOf = (ref: string) => ref.slice(ref.lastIndexOf(":") + 1);
+    if (inputs.length > 1) session.markStage("merge", "running", `${inputs.length - 1} merge(s)`);
     const merge = await readOperationDockerfile(session.db, "merge", build.workspaceId);
     let current = inputs[0]!;
     for (let k = 1; k < inputs.length; k++) {
@@ -179,10 +183,11 @@ async function mergeAndSquash(
       current = into;
       session.note(`${k} of ${inputs.length - 1} merged (${inputs[k]})`, "merge");
     }
-    if (inputs.length === 1) session.markStage("merge", "done", "one image: nothing to merge");
+    session.markStage("merge", "done", inputs.length === 1 ? "one image: nothing to merge" : `${inputs.length - 1} merge(s)`);
 
     const squash = await readOperationDockerfile(session.db, "squash", build.workspaceId);
     const squashed = temporaryRef("squash", build.id);
+    session.markStage("squash", "running", "squash into two layers, then read the result");
     await session.runOnEngine(
       {
         context: streamDockerfileContext(squash.text),
@@ -202,6 +207,7 @@ async function mergeAndSquash(
     session.note(`${build.tag}: ${stored.drivers} driver file(s) and marker(s), ${stored.failures} failure log(s), ${stored.layers ?? "?"} layer(s)`);
     const layers = layerWarning(build.tag!, stored.layers);
     if (layers) session.warn(layers);
+    session.markStage("squash", "done", "squash into two layers, then read the result");
     return stored.imageId;
   } finally {
     // The shards stay in the registry; this engine keeps only the result.
