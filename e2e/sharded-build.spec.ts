@@ -39,6 +39,8 @@ test("a sharded build shows its shards live, leads to each shard, and re-runs wh
   await expect(engines.getByLabel("Registry").locator("option:checked")).toHaveText("none: shards stay on the default engine");
   await expect(engines.getByLabel("Attempts per shard")).toHaveValue("3");
   await expect(page.getByTestId("plan-shards")).toHaveText("Split into up to 2 shards by task count, all on the default engine (no registry).");
+  await engines.scrollIntoViewIfNeeded();
+  await saveScreenshot(page, "build-new-sharded");
   await page.getByRole("button", { name: /^Start build: \d+ tasks$/ }).click();
   await expect(page).toHaveURL(/\/builds\/\d+$/);
   const id = Number(new URL(page.url()).pathname.split("/").pop());
