@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminRequest } from "./helpers/admin-request";
 import { bundlesDir, git, runDocker } from "./helpers/driver-build";
 import { privateEngine } from "./helpers/private-engine";
-import { startTestRegistry, type TestRegistry } from "./helpers/registry";
+import { registryTags, startTestRegistry, type TestRegistry } from "./helpers/registry";
 import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
 import { waitForBuild } from "./helpers/wait-for-build";
 
@@ -139,6 +139,9 @@ describe("a build sharded over three engines", () => {
     expect(taskStates(build.id)).toEqual(taskStates(single.id));
     expect(build.plan.done).toBe(single.plan.done);
     expect(build.stages.map((s) => `${s.name} ${s.status}`)).toEqual(["plan done", "shards done", "merge done", "squash done"]);
+    // Every shard's image went through the registry, under the tag its build was given.
+    const pushed = await registryTags(registry, "kobuild/collector-drivers");
+    for (const shard of shards) expect(pushed).toContain(shard.tag!.split(":").pop());
   }, 900_000);
 
   it("moves the shard of an engine killed mid-build to another engine, and still completes", async () => {

@@ -112,13 +112,14 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets) {
           maxAttempts: options.sharding.maxAttempts,
           eligible,
           refOf: (shard) => `${base}-shard-${shard.index}`,
-          optionsOf: (shard, engineId) => ({
+          optionsOf: (shard) => ({
             ...options,
             sharding: null,
             rerunOf: null,
             useKernelsFile: false,
             bundleIds: shard.bundleIds,
-            push: engineId !== DEFAULT_ENGINE_ID && registry ? { registryId: registry.id } : null,
+            // Every shard's image goes to the registry (where CI kept them too); only those built elsewhere need pulling back.
+          push: registry ? { registryId: registry.id } : null,
           }),
         });
   if (shards.length === 0) session.note("the plan has nothing to build: every task is cached or blocklisted", "shards");
