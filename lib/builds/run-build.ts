@@ -95,7 +95,13 @@ export async function runBuild(buildId: number, signal: AbortSignal) {
  * says which it was.
  */
 async function engineLost(engine: Docker): Promise<string | null> {
-  const state = await probeEngine(engine);
+  let state = await probeEngine(engine);
+  // A connection to an engine that is just dying may be reset rather than
+  // refused; asked again a moment later it gives its settled answer.
+  for (let i = 0; i < 3 && !state.reachable && /ECONNRESET|EPIPE|socket hang up/.test(state.error); i++) {
+    await new Promise((r) => setTimeout(r, 300));
+    state = await probeEngine(engine);
+  }
   return state.reachable ? null : `lost the Docker engine during the build (${state.error})`;
 }
 
