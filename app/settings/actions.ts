@@ -1,11 +1,11 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
-import { createApiToken, revokeApiToken } from "@/lib/auth/api-tokens";
+import { createApiTokenFor, revokeApiToken } from "@/lib/auth/api-tokens";
 import { recordAudit } from "@/lib/auth/audit";
 import { changePasswordSchema, createTokenBodySchema, createUserBodySchema } from "@/lib/auth/auth-schemas";
 import { requireAction } from "@/lib/auth/page-guard";
-import { changePassword, createUser, disableUser, listUsers } from "@/lib/auth/users";
+import { changePassword, createUser, disableUser } from "@/lib/auth/users";
 import { addEngineBodySchema, engineIdParamsSchema, updateEngineBodySchema } from "@/lib/engines/engine-schemas";
 import { addEngine, removeEngine, updateEngine } from "@/lib/engines/manage-engines";
 import { actionError } from "@/lib/http/action-error";
@@ -100,9 +100,7 @@ export async function createTokenAction(input: unknown): Promise<{ error: string
   try {
     const admin = await requireAction("admin");
     const body = createTokenBodySchema.parse(input);
-    const user = body.user ? listUsers().find((u) => u.name === body.user) : { id: admin.userId };
-    if (!user) return { error: `no user ${body.user}` };
-    const created = createApiToken(user.id, body.name);
+    const created = createApiTokenFor(admin, body);
     recordAudit({ actor: admin.name, action: "create API token", target: `${body.name} for ${body.user ?? admin.name}` });
     revalidatePath("/settings");
     return { token: created.token, name: created.name };

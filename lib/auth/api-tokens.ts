@@ -12,6 +12,20 @@ export function createApiToken(userId: number, name: string, db: Db = getDb()) {
   return { id: row.id, name, token };
 }
 
+/**
+ * POST /api/tokens and Settings: a token named `name` for the named user, or
+ * for the admin asking when no user is named. 404 for an unknown user.
+ */
+export function createApiTokenFor(askedBy: { userId: number }, body: { name: string; user?: string }, db: Db = getDb()) {
+  let userId = askedBy.userId;
+  if (body.user) {
+    const user = db.select({ id: users.id }).from(users).where(eq(users.name, body.user)).get();
+    if (!user) throw new ApiError("not_found", `no user ${body.user}`);
+    userId = user.id;
+  }
+  return createApiToken(userId, body.name, db);
+}
+
 /** Stores a token chosen elsewhere (KOBUILD_ADMIN_TOKEN), once. */
 export function adoptApiToken(userId: number, name: string, token: string, db: Db = getDb()) {
   const tokenHash = hashSecretToken(token);

@@ -84,7 +84,11 @@ async function pullCache(session: Parameters<BuildRecipe>[0], ref: string) {
   if (registry) session.note(`pulled the cache image ${ref} from registry ${registry}`);
 }
 
+/** The bundles a build sends in its context: the ones it names, or every stored one. */
+export function selectBundles(db: Db, ids: number[] | null) {
+  return ids ? db.select().from(bundles).where(inArray(bundles.id, ids)).all() : db.select().from(bundles).all();
+}
+
 function selectBundleFiles(db: Db, ids: number[] | null) {
-  const rows = ids ? db.select().from(bundles).where(inArray(bundles.id, ids)).all() : db.select().from(bundles).all();
-  return rows.map((b) => bundlePath(b.kernel));
+  return selectBundles(db, ids).map((b) => bundlePath(b.kernel));
 }

@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
 import { getDefaultEngine } from "@/lib/docker/engine";
 import { clientForEngine } from "@/lib/engines/engine-clients";
-import { DEFAULT_ENGINE_ID, getEngineRow } from "@/lib/engines/engine-store";
+import { DEFAULT_ENGINE_ID, findEngineRow } from "@/lib/engines/engine-store";
 import { probeEngine } from "@/lib/docker/probe-engine";
 import { imageOperationRecipe } from "@/lib/images/image-operation-recipe";
 import { takeBuildSecrets } from "./build-secrets";
@@ -33,16 +33,9 @@ export async function runBuild(buildId: number, signal: AbortSignal) {
   const db = getDb();
   const build = db.select().from(builds).where(eq(builds.id, buildId)).get();
   if (!build || build.status !== "queued") return;
-  let engine: Docker;
-  let engineAddress: string;
-  try {
-    const row = getEngineRow(build.engineId ?? DEFAULT_ENGINE_ID);
-    engine = clientForEngine(row);
-    engineAddress = row.url;
-  } catch {
-    engine = getDefaultEngine();
-    engineAddress = "";
-  }
+  // Null when the build's engine was removed meanwhile: the build then fails saying so.
+  const engineRow = findEngineRow(build.engineId ?? DEFAULT_ENGINE_ID);
+  const engine: Docker = engineRow ? clientForEngine(engineRow) : getDefaultEngine();
   const secrets = takeBuildSecrets(buildId);
   const mask = createSecretMasker([secrets.redhatUsername, secrets.redhatPassword]);
   const logs = new LogWriter(db, buildId);
@@ -53,7 +46,7 @@ export async function runBuild(buildId: number, signal: AbortSignal) {
   let outcome: Outcome;
   try {
     const options = build.options as { builder?: "auto" | "buildkit" | "classic" };
-    if (!engineAddress) throw new Error("the build's engine was removed from kobuild");
+    if (!engineRow) throw new Error("the build's engine was removed from kobuild");
     const engineState = await probeEngine(engine);
     if (!engineState.reachable) throw new Error(`cannot reach the Docker engine: ${engineState.error}`);
     if (options.builder === "buildkit" && !engineState.buildkit) throw new Error("the engine has no BuildKit; choose the classic builder");
@@ -61,7 +54,7 @@ export async function runBuild(buildId: number, signal: AbortSignal) {
     db.update(builds).set({ builder: useBuildKit ? "buildkit" : "classic" }).where(eq(builds.id, buildId)).run();
 
     session = new BuildSession(db, engine, build, signal, logs, new TaskProgressTracker(db, buildId), mask, useBuildKit, engineState.version);
-    session.engineAddress = engineAddress;
+    session.engineAddress = engineRow.url;
     const recipe: BuildRecipe =
       build.kind !== "drivers" ? imageOperationRecipe(build.kind) : isShardedBuild(build.options) ? shardedBuildRecipe(secrets) : driverBuildRecipe(secrets);
     const result = await recipe(session);

@@ -1,8 +1,10 @@
 import "server-only";
 import { readLogLines } from "./read-log-lines";
 
-/** A build's log as plain text, read page by page as the client takes it. */
-export function streamLogText(buildId: number, stage?: string) {
+type LogLine = ReturnType<typeof readLogLines>[number];
+
+/** A build's log lines, read 5,000 at a time as the client takes them, each page written by `format`. */
+function streamLogPages(buildId: number, stage: string | undefined, format: (line: LogLine) => string) {
   const encoder = new TextEncoder();
   let afterSeq = 0;
   return new ReadableStream<Uint8Array>({
@@ -10,10 +12,14 @@ export function streamLogText(buildId: number, stage?: string) {
       const lines = readLogLines(buildId, { afterSeq, limit: 5000, stage });
       if (lines.length === 0) return controller.close();
       afterSeq = lines[lines.length - 1]!.seq;
-      const text = lines.map((l) => (stage || !l.stage ? l.text : `[${l.stage}] ${l.text}`)).join("\n") + "\n";
-      controller.enqueue(encoder.encode(text));
+      controller.enqueue(encoder.encode(lines.map(format).join("\n") + "\n"));
     },
   });
+}
+
+/** A build's log as plain text; without a stage, each line says which stage it belongs to. */
+export function streamLogText(buildId: number, stage?: string) {
+  return streamLogPages(buildId, stage, (l) => (stage || !l.stage ? l.text : `[${l.stage}] ${l.text}`));
 }
 
 /**
@@ -22,15 +28,5 @@ export function streamLogText(buildId: number, stage?: string) {
  * faster than one event per line.
  */
 export function streamLogLines(buildId: number, stage?: string) {
-  const encoder = new TextEncoder();
-  let afterSeq = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      const lines = readLogLines(buildId, { afterSeq, limit: 5000, stage });
-      if (lines.length === 0) return controller.close();
-      afterSeq = lines[lines.length - 1]!.seq;
-      const text = lines.map(({ seq, stage: s, stream, ts, text: t }) => JSON.stringify({ seq, stage: s, stream, ts, text: t })).join("\n") + "\n";
-      controller.enqueue(encoder.encode(text));
-    },
-  });
+  return streamLogPages(buildId, stage, ({ seq, stage: s, stream, ts, text }) => JSON.stringify({ seq, stage: s, stream, ts, text }));
 }

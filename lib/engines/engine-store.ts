@@ -44,9 +44,14 @@ export function listEngineRows(): EngineRow[] {
   return [...rows.filter((r) => r.id === DEFAULT_ENGINE_ID), ...rows.filter((r) => r.id !== DEFAULT_ENGINE_ID)];
 }
 
-export function getEngineRow(id: string): EngineRow {
+/** The engine with that id, or null. */
+export function findEngineRow(id: string): EngineRow | null {
   syncDefaultEngineOnce();
-  const row = getDb().select().from(engines).where(eq(engines.id, id)).get();
+  return getDb().select().from(engines).where(eq(engines.id, id)).get() ?? null;
+}
+
+export function getEngineRow(id: string): EngineRow {
+  const row = findEngineRow(id);
   if (!row) throw new ApiError("not_found", `no engine with id ${id}`);
   return row;
 }

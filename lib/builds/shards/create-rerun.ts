@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { builds, bundles, images, workspaces } from "@/lib/db/schema";
 import { getDefaultEngine } from "@/lib/docker/engine";
 import { inspectImage } from "@/lib/docker/image/inspect-image";
-import { cellState, FLAVOURS } from "@/lib/coverage/coverage-model";
+import { cellIndex, cellState, FLAVOURS } from "@/lib/coverage/coverage-model";
 import { loadBuildCoverage } from "@/lib/coverage/load-coverage";
 import { ApiError } from "@/lib/http/api-error";
 import { getRegistryRow } from "@/lib/registries/registry-store";
@@ -33,8 +33,8 @@ export function tasksToRerun(buildId: number) {
   const M = coverage.moduleVersions.length;
   coverage.kernels.forEach((kernel, k) =>
     coverage.moduleVersions.forEach((moduleVersion, v) =>
-      FLAVOURS.forEach((flavour, f) => {
-        const state = cellState(coverage, (k * M + v) * 2 + f);
+      FLAVOURS.forEach((flavour) => {
+        const state = cellState(coverage, cellIndex(M, k, v, flavour));
         if (state === "failed" || state === "missing") byKernel.set(kernel.name, [...(byKernel.get(kernel.name) ?? []), `${moduleVersion} ${flavour}`]);
       }),
     ),
@@ -44,7 +44,6 @@ export function tasksToRerun(buildId: number) {
 
 /** GET /api/builds/:id/rerun: the tasks a re-run would build, and the kernels it could not (no bundle). */
 export function describeRerun(buildId: number) {
-  getBuildView(buildId);
   const rerun = tasksToRerun(buildId);
   const stored = new Set(
     rerun.size ? getDb().select({ kernel: bundles.kernel }).from(bundles).where(inArray(bundles.kernel, [...rerun.keys()])).all().map((b) => b.kernel) : [],

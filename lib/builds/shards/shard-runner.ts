@@ -19,7 +19,7 @@ export type ShardResult =
 export type ShardRunSettings = {
   secrets: BuildSecrets;
   /** A shard's build options (its bundles, the push to the registry when its engine is not the coordinator's). */
-  optionsOf: (shard: ShardPlan, engineId: string) => StoredBuildOptions;
+  optionsOf: (shard: ShardPlan) => StoredBuildOptions;
   /** Where a shard's image goes: the same tag whatever the attempt, so the merge names it once. */
   refOf: (shard: ShardPlan) => string;
   maxAttempts: number;
@@ -46,6 +46,7 @@ export async function runShards(session: BuildSession, shards: ShardPlan[], engi
   const names = new Map(engines.map((e) => [e.id, e.name]));
   const states: ShardState[] = shards.map((shard) => ({ shard, attempts: [], result: null }));
   const plannedProgress = readProgress(session);
+  let written: string | null = null;
   states.forEach((state, i) => {
     const engine = engines[i % engines.length]!;
     queueAttempt(session, state, engine.id, settings);
@@ -72,11 +73,11 @@ export async function runShards(session: BuildSession, shards: ShardPlan[], engi
           session.note(`shard ${state.shard.index}: done on engine ${names.get(attempt.engineId) ?? attempt.engineId} (build #${attempt.buildId})`, "shards");
           continue;
         }
-        const why = row.status === "cancelled" ? "its build was cancelled" : (row.error ?? `its build ended ${row.status}`);
         if (row.status === "cancelled") {
           giveUp(session, state, `build #${attempt.buildId} was cancelled`);
           continue;
         }
+        const why = row.error ?? `its build ended ${row.status}`;
         if (state.attempts.length >= settings.maxAttempts) {
           giveUp(session, state, `${state.attempts.length} attempt(s) failed; the last: ${why}`);
           continue;
@@ -98,13 +99,13 @@ export async function runShards(session: BuildSession, shards: ShardPlan[], engi
         );
         pumpBuildQueue();
       }
-      updateProgress(session, states, plannedProgress);
+      written = updateProgress(session, states, plannedProgress, written);
     }
   } catch (error) {
     if (session.signal.aborted) await cancelShards(session, states);
     throw error;
   }
-  updateProgress(session, states, plannedProgress);
+  updateProgress(session, states, plannedProgress, written);
   return states.map((s) => s.result!);
 }
 
@@ -117,7 +118,7 @@ function queueAttempt(session: BuildSession, state: ShardState, engineId: string
       workspaceId: build.workspaceId,
       branch: build.branch,
       engineId,
-      options: settings.optionsOf(state.shard, engineId) as unknown as Record<string, unknown>,
+      options: settings.optionsOf(state.shard) as unknown as Record<string, unknown>,
       tag: settings.refOf(state.shard),
       startedBy: build.startedBy,
       parentId: build.id,
@@ -150,8 +151,12 @@ function readProgress(session: BuildSession): Progress {
   return row?.progress ?? {};
 }
 
-/** The coordinator's "n of m": the plan's tasks, and what the current attempt of every shard has done. */
-function updateProgress(session: BuildSession, states: ShardState[], planned: Progress) {
+/**
+ * The coordinator's "n of m": the plan's tasks, and what the current attempt
+ * of every shard has done. Written only when a count changed (`written` is
+ * what was written last); returns what is written now.
+ */
+function updateProgress(session: BuildSession, states: ShardState[], planned: Progress, written: string | null) {
   const ids = states.map((s) => s.attempts.at(-1)!.buildId);
   const rows = session.db.select({ progress: builds.progress }).from(builds).where(inArray(builds.id, ids)).all();
   const progress: Progress = Object.fromEntries(Object.entries(planned).map(([b, c]) => [b, { planned: c.planned, done: 0, failed: 0 }]));
@@ -163,9 +168,11 @@ function updateProgress(session: BuildSession, states: ShardState[], planned: Pr
     }
   }
   const done = Object.values(progress).reduce((n, c) => n + c.done, 0);
-  session.db.update(builds).set({ progress, doneTasks: done }).where(eq(builds.id, session.buildId)).run();
-  // The page's lanes follow the shards through the coordinator's events.
+  const now = JSON.stringify(progress);
+  if (now !== written) session.db.update(builds).set({ progress, doneTasks: done }).where(eq(builds.id, session.buildId)).run();
+  // The page's lanes follow the shards (their stages, their status) through the coordinator's events.
   signalBuildChanged(session.buildId);
+  return now;
 }
 
 /** A finished shard's results (built, failed, unavailable) replace the coordinator's planned tasks. */

@@ -1,7 +1,7 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
-import { and, count, eq, inArray, sql } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { bundles, tasks, workspaces } from "@/lib/db/schema";
 import { ensureEmptyCacheImage } from "@/lib/docker/ensure-empty-cache-image";
@@ -21,7 +21,7 @@ import { streamBuildContext, streamDockerfileContext } from "../build-context";
 import type { BuildSecrets } from "../build-secrets";
 import type { BuildRecipe, BuildSession } from "../build-session";
 import { parseDockerfileStages } from "../dockerfile-stages";
-import type { StoredBuildOptions } from "../driver-build-recipe";
+import { selectBundles, type StoredBuildOptions } from "../driver-build-recipe";
 import { storeDriverImage } from "../store-driver-image";
 import type { ShardingOptions } from "./sharding-options";
 import { runShards, type ShardPlan, type ShardResult } from "./shard-runner";
@@ -226,10 +226,6 @@ function plannedKernels(db: Db, buildId: number) {
     .orderBy(sql`min(${tasks.id})`)
     .all()
     .map((k) => ({ kernel: k.kernel, builder: k.builder, tasks: k.tasks }));
-}
-
-function selectBundles(db: Db, ids: number[] | null) {
-  return ids ? db.select().from(bundles).where(inArray(bundles.id, ids)).all() : db.select().from(bundles).all();
 }
 
 function preview(items: string[], max = 8) {
