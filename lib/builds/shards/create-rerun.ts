@@ -87,28 +87,30 @@ export async function createRerun(sourceId: number, body: RerunBody, { startedBy
   const sharding = shardingSchema.parse(body.sharding ?? { engines: 1 });
   if (sharding.registryId) getRegistryRow(sharding.registryId);
 
-  // The cache the task master reads must be named <repo>/collector-drivers:<tag>: the image gets such a name.
-  const cache = { repo: "kobuild", tag: `rerun-base-${sourceId}-${instanceId()}` };
-  await engine.getImage(image.dockerId).tag({ repo: `${cache.repo}/collector-drivers`, tag: cache.tag });
   const tasks = found.reduce((n, b) => n + rerun.get(b.kernel)!.length, 0);
-  const rerunOf: RerunOf = { buildId: sourceId, imageRef: `${cache.repo}/collector-drivers:${cache.tag}`, tasks };
-  const stored: StoredBuildOptions = {
-    ...options,
-    branch,
-    useKernelsFile: false,
-    cacheRepo: cache.repo,
-    cacheTag: cache.tag,
-    bundleIds: found.map((b) => b.id),
-    redhatCredentials: false,
-    sharding,
-    rerunOf,
-  };
-  const row = db
-    .insert(builds)
-    .values({ kind: "drivers", workspaceId: source.workspaceId, branch, options: stored as unknown as Record<string, unknown>, startedBy })
-    .returning({ id: builds.id })
-    .get();
-  db.update(builds).set({ tag: `kobuild/collector-drivers:build-${row.id}-${instanceId()}` }).where(eq(builds.id, row.id)).run();
+  // Inserted and completed in one transaction: a queued re-run always has its whole options.
+  const row = db.transaction((tx) => {
+    const inserted = tx.insert(builds).values({ kind: "drivers", workspaceId: source.workspaceId, branch, startedBy }).returning({ id: builds.id }).get();
+    // The task master reads its cache as <repo>/collector-drivers:<tag>: the re-run names the image so when it starts.
+    const cache = { repo: "kobuild", tag: `rerun-base-${inserted.id}-${instanceId()}` };
+    const rerunOf: RerunOf = { buildId: sourceId, dockerId: image.dockerId, imageRef: `${cache.repo}/collector-drivers:${cache.tag}`, tasks };
+    const stored: StoredBuildOptions = {
+      ...options,
+      branch,
+      useKernelsFile: false,
+      cacheRepo: cache.repo,
+      cacheTag: cache.tag,
+      bundleIds: found.map((b) => b.id),
+      redhatCredentials: false,
+      sharding,
+      rerunOf,
+    };
+    tx.update(builds)
+      .set({ options: stored as unknown as Record<string, unknown>, tag: `kobuild/collector-drivers:build-${inserted.id}-${instanceId()}` })
+      .where(eq(builds.id, inserted.id))
+      .run();
+    return inserted;
+  });
   pumpBuildQueue();
   return getBuildView(row.id);
 }

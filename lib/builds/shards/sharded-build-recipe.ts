@@ -42,6 +42,8 @@ type ShardedOptions = StoredBuildOptions & { sharding: ShardingOptions };
 export function shardedBuildRecipe(secrets: BuildSecrets): BuildRecipe {
   return async (session) => {
     const rerunOf = (session.build.options as unknown as ShardedOptions).rerunOf;
+    // Named only while the re-run runs, so that a re-run cancelled in the queue leaves no tag behind.
+    if (rerunOf) await session.engine.getImage(rerunOf.dockerId).tag(splitImageRef(rerunOf.imageRef));
     try {
       return await runSharded(session, secrets);
     } finally {

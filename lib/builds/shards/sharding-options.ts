@@ -14,8 +14,12 @@ export const shardingSchema = z
 
 export type ShardingOptions = z.infer<typeof shardingSchema>;
 
-/** Stored on a re-run: the build whose failed and missing tasks it builds, and the image its result is merged onto. */
-export type RerunOf = { buildId: number; imageRef: string; tasks: number };
+/**
+ * Stored on a re-run: the build whose failed and missing tasks it builds, its
+ * image (the re-run's cache, and what its result is merged onto), and the
+ * name that image has while the re-run runs.
+ */
+export type RerunOf = { buildId: number; dockerId: string; imageRef: string; tasks: number };
 
 /** Stored on each shard's build: where its image goes so the coordinator's engine can merge it. */
 export type ShardPush = { registryId: number } | null;
