@@ -43,6 +43,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${ports.main}`,
     trace: "retain-on-failure",
+    // A wait that never ends fails at its own step, not as a bare test timeout.
+    actionTimeout: 30_000,
     launchOptions: {
       executablePath: "/usr/bin/chromium",
       args: [

@@ -282,6 +282,9 @@ test("the log follows new lines at its end, stays put when the reader scrolls up
     await expect.poll(lineCount).toBeGreaterThan(after + 10);
     await expect.poll(distanceFromEnd).toBeLessThan(2);
 
+    // Enough lines that the stage's section is far taller than the view, for the pinned header below.
+    await expect.poll(lineCount, { timeout: 60_000 }).toBeGreaterThan(200);
+
     // A long line scrolls sideways inside the log, not the page; wrapped, it takes several rows' height.
     expect((await request.post(`/api/builds/${build.id}/cancel`)).status()).toBe(202);
     expect((await waitForEnd(request, build.id)).status).toBe("cancelled");
@@ -299,7 +302,7 @@ test("the log follows new lines at its end, stays put when the reader scrolls up
     await saveScreenshot(page, "build-log-wrapped");
 
     // Deep in a section, its header stays pinned on top; closing it there brings the reader back to the header.
-    const section = await page.locator("[data-testid=log-section]", { hasText: /\d{3,} lines/ }).getAttribute("data-section");
+    const section = await page.locator("[data-testid=log-section]", { hasText: "stage-0" }).getAttribute("data-section", { timeout: 15_000 });
     await log.evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }));
     const pinned = page.getByTestId("log-section-pinned");
     await expect(pinned).toHaveAttribute("data-section", section!);
