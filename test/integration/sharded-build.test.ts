@@ -128,6 +128,8 @@ describe("a build sharded over three engines", () => {
     madeRefs.add(build.tag!);
     const log = readLogLines(build.id, { limit: 100_000 }).map((l) => l.text).join("\n");
     expect(build.status, `${build.error}\n${log.slice(-4000)}`).toBe("succeeded");
+    // The one-engine build timed every kernel's tasks: the split weighs them by those seconds.
+    expect(log).toMatch(/kernels weighed by the seconds their tasks took in recent builds \((\d+) of \1 timed/);
     const shards = shardsOf(build.id);
     expect(new Set(shards.map((s) => s.engineId))).toEqual(new Set(["default", engineB.id, engineC.id]));
     expect(shards.every((s) => s.status === "succeeded")).toBe(true);

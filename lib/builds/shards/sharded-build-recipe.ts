@@ -27,6 +27,8 @@ import type { ShardingOptions } from "./sharding-options";
 import { runShards, type ShardPlan, type ShardResult } from "./shard-runner";
 import { readBuildTasks, recordPlan } from "./read-plan";
 import { splitIntoShards } from "./split-shards";
+import { weighKernels } from "./kernel-work";
+import { recentTaskSeconds } from "./task-history";
 
 type ShardedOptions = StoredBuildOptions & { sharding: ShardingOptions };
 
@@ -86,10 +88,16 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets) {
   session.markStage("plan", "done", "the task master plans the build");
 
   const bundleOf = new Map(db.select({ id: bundles.id, kernel: bundles.kernel }).from(bundles).all().map((b) => [b.kernel, b.id]));
-  const planned = plannedKernels(db, build.id);
+  const { kernels: planned, timed } = weighKernels(plannedTasks(db, build.id), recentTaskSeconds(db, workspace.id));
   const orphans = planned.filter((k) => !bundleOf.has(k.kernel));
   if (orphans.length > 0) session.warn(`${orphans.length} planned kernel(s) have no bundle and are left out: ${preview(orphans.map((k) => k.kernel))}`);
   const buildable = planned.filter((k) => bundleOf.has(k.kernel));
+  session.note(
+    timed > 0
+      ? `kernels weighed by the seconds their tasks took in recent builds (${timed} of ${planned.length} timed, the others at the median)`
+      : "kernels weighed by their number of tasks: no recent build of this workspace timed them",
+    "plan",
+  );
 
   const registry = options.sharding.registryId ? getRegistryRow(options.sharding.registryId) : null;
   // Without a registry, images cannot leave the default engine: shards stay there.
@@ -219,15 +227,15 @@ async function mergeAndSquash(
 }
 
 /** Kernels the task master planned tasks for, with their builder and task count, in plan order. */
-function plannedKernels(db: Db, buildId: number) {
+/** The build's planned tasks counted per kernel and flavour, in plan order. */
+function plannedTasks(db: Db, buildId: number) {
   return db
-    .select({ kernel: tasks.kernel, builder: tasks.builder, tasks: count() })
+    .select({ kernel: tasks.kernel, builder: tasks.builder, flavour: tasks.flavour, tasks: count() })
     .from(tasks)
     .where(and(eq(tasks.buildId, buildId), eq(tasks.state, "planned")))
-    .groupBy(tasks.kernel, tasks.builder)
+    .groupBy(tasks.kernel, tasks.builder, tasks.flavour)
     .orderBy(sql`min(${tasks.id})`)
-    .all()
-    .map((k) => ({ kernel: k.kernel, builder: k.builder, tasks: k.tasks }));
+    .all();
 }
 
 function preview(items: string[], max = 8) {

@@ -39,6 +39,17 @@ describe("splitIntoShards", () => {
     expect(shards.map((s) => s.tasks)).toEqual([40, 40]);
   });
 
+  it("balances the kernels' expected seconds when they are known, not their task counts", () => {
+    // Times of the sample build: a module against 6.12 takes 1.85 s, against 6.1 1.41 s.
+    const weighed = sample.map((k) => ({ ...k, work: k.tasks * (k.kernel.startsWith("6.12") ? 1.85 : 1.41) }));
+    const shards = splitIntoShards(weighed, 2);
+    expect(shards.map((s) => s.tasksByBuilder["rhel-8"])).toEqual([12, 12]);
+    // The rhel-7 kernel runs beside the lighter rhel-8 pair, not beside 6.12.
+    const with612 = shards.find((s) => s.kernels.includes("6.12.117+deb12-amd64"))!;
+    expect(with612.kernels).not.toContain("3.10.0-1160.el7.x86_64");
+    expect(shardSpan(with612)).toBeCloseTo(6 * 1.85 + 6 * 1.41);
+  });
+
   it("leaves out kernels the task master had nothing to do for, and never makes empty shards", () => {
     const shards = splitIntoShards([...sample.slice(0, 2), { kernel: "4.18.0-1", builder: "rhel-8", tasks: 0 }], 8);
     expect(shards).toHaveLength(2);
