@@ -48,13 +48,17 @@ export async function benchShards(): Promise<Result> {
       const view = (await (await fetch(`${server.url}/api/builds/${created.id}`, { headers: auth })).json()) as Timed & {
         plan: { done: number };
         stages: Timed[];
-        shards: { index: number; attempts: Timed[] }[] | null;
+        shards: { index: number; attempts: (Timed & { stages: Timed[] })[] }[] | null;
       };
       // Where the time went, in seconds from the build's start: [start, end] of each stage and shard.
       const at = (t: string | null) => (t ? ((Date.parse(t) - Date.parse(view.startedAt!)) / 1000).toFixed(1) : "?");
       const spans = [
         ...view.stages.map((s) => `${s.name} ${at(s.startedAt)}-${at(s.finishedAt)}`),
-        ...(view.shards ?? []).map((s) => `shard ${s.index} ${at(s.attempts.at(-1)!.startedAt)}-${at(s.attempts.at(-1)!.finishedAt)}`),
+        ...(view.shards ?? []).map((s) => {
+          const last = s.attempts.at(-1)!;
+          // The shard's own stages say what a shard costs beyond its builders.
+          return `shard ${s.index} ${at(last.startedAt)}-${at(last.finishedAt)} (${last.stages.map((t) => `${t.name} ${at(t.startedAt)}-${at(t.finishedAt)}`).join(", ")})`;
+        }),
         `end ${at(view.finishedAt)}`,
       ];
       return { seconds, tasks: view.plan.done, stages: spans.join(", "), compileSeconds: compileSeconds(created.id) };

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { Card } from "@/components/card";
 import type { BuildImage, BuildViewJson } from "./build-types";
 
@@ -66,6 +67,14 @@ export function BuildResultImage({ build }: { build: BuildViewJson }) {
           {build.status === "queued" || build.status === "running" ? (
             <p>
               Not yet. It will be <code className="font-mono text-slate-800 [overflow-wrap:anywhere] dark:text-slate-200">{build.tag ?? "untagged"}</code>.
+            </p>
+          ) : build.status === "succeeded" && build.parent ? (
+            <p>
+              A shard: its image went into the result of{" "}
+              <Link href={`/builds/${build.parent.id}`} className="underline underline-offset-2">
+                build #{build.parent.id}
+              </Link>
+              .
             </p>
           ) : build.status === "succeeded" ? (
             <p>{build.target ? `Built up to stage ${build.target}: no driver image is kept.` : "None recorded."}</p>

@@ -62,12 +62,14 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
       buildargs,
     });
     if (build.target) return { imageRecordId: null };
-    if (options.push) {
-      // A shard: the coordinator merges it on its own engine and reads the result there.
-      session.note(`pushing ${build.tag} so that the sharded build can merge it`);
-      session.logs.flush();
-      const { digest } = await pushImageRef(session.engine, build.tag!, getRegistryRow(options.push.registryId), session.signal);
-      session.note(`pushed ${build.tag}${digest ? ` (${digest})` : ""}`);
+    if (build.parentId !== null) {
+      // A shard: the coordinator merges it and reads the result. Built on another engine, it reaches the coordinator through the registry.
+      if (options.push) {
+        session.note(`pushing ${build.tag} so that the sharded build can merge it`);
+        session.logs.flush();
+        const { digest } = await pushImageRef(session.engine, build.tag!, getRegistryRow(options.push.registryId), session.signal);
+        session.note(`pushed ${build.tag}${digest ? ` (${digest})` : ""}`);
+      }
       return { imageRecordId: null };
     }
     session.note("reading /kernel-modules and /FAILURES from the image");

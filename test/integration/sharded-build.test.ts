@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminRequest } from "./helpers/admin-request";
-import { bundlesDir, git, runDocker } from "./helpers/driver-build";
+import { bundlesDir, docker, git, runDocker } from "./helpers/driver-build";
 import { privateEngine } from "./helpers/private-engine";
 import { registryTags, startTestRegistry, type TestRegistry } from "./helpers/registry";
 import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
@@ -144,6 +144,10 @@ describe("a build sharded over three engines", () => {
     // Every shard's image went through the registry, under the tag its build was given.
     const pushed = await registryTags(registry, "kobuild/collector-drivers");
     for (const shard of shards) expect(pushed).toContain(shard.tag!.split(":").pop());
+    // The default engine keeps the result only: no shard's image, pulled or built there, is left on it.
+    const left = await docker(["images", "--format", "{{.Repository}}:{{.Tag}}"]);
+    for (const shard of shards) expect(left).not.toContain(shard.tag!);
+    expect(left).toContain(build.tag!);
   }, 900_000);
 
   it("moves the shard of an engine killed mid-build to another engine, and still completes", async () => {

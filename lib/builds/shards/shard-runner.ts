@@ -12,14 +12,15 @@ import { chooseRetryEngine } from "./choose-engine";
 
 export type ShardPlan = { index: number; kernels: string[]; bundleIds: number[]; tasks: number };
 
-export type ShardResult =
-  | { index: number; status: "done"; ref: string; engineId: string; buildId: number }
-  | { index: number; status: "gave-up"; reason: string; kernels: string[] };
+export type DoneShard = { index: number; status: "done"; ref: string; engineId: string; buildId: number };
+export type ShardResult = DoneShard | { index: number; status: "gave-up"; reason: string; kernels: string[] };
 
 export type ShardRunSettings = {
   secrets: BuildSecrets;
-  /** A shard's build options (its bundles, the push to the registry when its engine is not the coordinator's). */
-  optionsOf: (shard: ShardPlan) => StoredBuildOptions;
+  /** A shard's build options on an engine (its bundles, the push to the registry when its engine is not the coordinator's). */
+  optionsOf: (shard: ShardPlan, engineId: string) => StoredBuildOptions;
+  /** Told of each shard as soon as it is done, while the others still build. */
+  onDone?: (shard: DoneShard) => void;
   /** Where a shard's image goes: the same tag whatever the attempt, so the merge names it once. */
   refOf: (shard: ShardPlan) => string;
   maxAttempts: number;
@@ -69,8 +70,10 @@ export async function runShards(session: BuildSession, shards: ShardPlan[], engi
         if (!row || row.status === "queued" || row.status === "running") continue;
         if (row.status === "succeeded") {
           copyTaskResults(session, attempt.buildId);
-          state.result = { index: state.shard.index, status: "done", ref: settings.refOf(state.shard), engineId: attempt.engineId, buildId: attempt.buildId };
+          const done: DoneShard = { index: state.shard.index, status: "done", ref: settings.refOf(state.shard), engineId: attempt.engineId, buildId: attempt.buildId };
+          state.result = done;
           session.note(`shard ${state.shard.index}: done on engine ${names.get(attempt.engineId) ?? attempt.engineId} (build #${attempt.buildId})`, "shards");
+          settings.onDone?.(done);
           continue;
         }
         if (row.status === "cancelled") {
@@ -118,7 +121,7 @@ function queueAttempt(session: BuildSession, state: ShardState, engineId: string
       workspaceId: build.workspaceId,
       branch: build.branch,
       engineId,
-      options: settings.optionsOf(state.shard) as unknown as Record<string, unknown>,
+      options: settings.optionsOf(state.shard, engineId) as unknown as Record<string, unknown>,
       tag: settings.refOf(state.shard),
       startedBy: build.startedBy,
       parentId: build.id,

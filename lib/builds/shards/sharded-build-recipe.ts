@@ -12,8 +12,8 @@ import { DEFAULT_ENGINE_ID } from "@/lib/engines/engine-store";
 import { readOperationDockerfile } from "@/lib/images/operation-dockerfile";
 import { removeTag, temporaryRef } from "@/lib/images/operation-result";
 import { layerWarning } from "@/lib/images/layer-limit";
-import { getRegistryRow, type RegistryRow } from "@/lib/registries/registry-store";
-import { pullForBuild, pullFromRegistryRow } from "@/lib/registries/registry-transfer";
+import { getRegistryRow } from "@/lib/registries/registry-store";
+import { pullForBuild } from "@/lib/registries/registry-transfer";
 import { instanceId } from "@/lib/system/instance-id";
 import { bundlePath } from "@/lib/bundles/bundle-path";
 import { toBuildArgs } from "../build-args";
@@ -24,7 +24,8 @@ import { parseDockerfileStages } from "../dockerfile-stages";
 import { selectBundles, type StoredBuildOptions } from "../driver-build-recipe";
 import { storeDriverImage } from "../store-driver-image";
 import type { ShardingOptions } from "./sharding-options";
-import { runShards, type ShardPlan, type ShardResult } from "./shard-runner";
+import { runShards, type DoneShard, type ShardPlan, type ShardResult } from "./shard-runner";
+import { shardTransfers } from "./shard-transfers";
 import { readBuildTasks, recordPlan } from "./read-plan";
 import { splitIntoShards } from "./split-shards";
 import { weighKernels } from "./kernel-work";
@@ -114,58 +115,61 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets) {
   const base = `${driversRepo}/collector-drivers:build-${build.id}-${instanceId()}`;
 
   session.markStage("shards", "running", `${shards.length} shard(s) over ${Math.min(shards.length, engines.length)} engine(s)`);
-  const results =
-    shards.length === 0
-      ? []
-      : await runShards(session, shards, engines, {
-          secrets,
-          maxAttempts: options.sharding.maxAttempts,
-          eligible,
-          refOf: (shard) => `${base}-shard-${shard.index}`,
-          optionsOf: (shard) => ({
-            ...options,
-            sharding: null,
-            rerunOf: null,
-            useKernelsFile: false,
-            bundleIds: shard.bundleIds,
-            // Every shard's image goes to the registry (where CI kept them too); only those built elsewhere need pulling back.
-          push: registry ? { registryId: registry.id } : null,
-          }),
-        });
-  if (shards.length === 0) session.note("the plan has nothing to build: every task is cached or blocklisted", "shards");
-  const done = results.filter((r): r is Extract<ShardResult, { status: "done" }> => r.status === "done");
-  const lost = results.filter((r): r is Extract<ShardResult, { status: "gave-up" }> => r.status === "gave-up");
-  session.markStage("shards", lost.length === results.length && results.length > 0 ? "failed" : "done", `${done.length} of ${shards.length} shard(s) done`);
-  if (results.length > 0 && done.length === 0) throw new Error(`no shard finished: ${lost.map((r) => `shard ${r.index}: ${r.reason}`).join("; ")}`);
+  const transfers = shardTransfers(session, registry);
+  try {
+    const results =
+      shards.length === 0
+        ? []
+        : await runShards(session, shards, engines, {
+            secrets,
+            maxAttempts: options.sharding.maxAttempts,
+            eligible,
+            refOf: (shard) => `${base}-shard-${shard.index}`,
+            optionsOf: (shard, engineId) => ({
+              ...options,
+              sharding: null,
+              rerunOf: null,
+              useKernelsFile: false,
+              bundleIds: shard.bundleIds,
+              // Every shard's image goes to the registry (where CI kept them too): one built elsewhere pushes its own,
+              // the coordinator pushes those of its engine beside the merge.
+              push: registry && engineId !== DEFAULT_ENGINE_ID ? { registryId: registry.id } : null,
+            }),
+            onDone: (shard) => transfers.start(shard),
+          });
+    if (shards.length === 0) session.note("the plan has nothing to build: every task is cached or blocklisted", "shards");
+    const done = results.filter((r): r is DoneShard => r.status === "done");
+    const lost = results.filter((r): r is Extract<ShardResult, { status: "gave-up" }> => r.status === "gave-up");
+    session.markStage("shards", lost.length === results.length && results.length > 0 ? "failed" : "done", `${done.length} of ${shards.length} shard(s) done`);
+    if (results.length > 0 && done.length === 0) throw new Error(`no shard finished: ${lost.map((r) => `shard ${r.index}: ${r.reason}`).join("; ")}`);
 
-  const onto = options.rerunOf?.imageRef ?? cacheRef;
-  const imageRecordId = await mergeAndSquash(session, { driversRepo, base, onto, shards: done, registry });
-  const missing = lost.flatMap((r) => r.kernels);
-  return {
-    imageRecordId,
-    partial: lost.length ? `${missing.length} kernel(s) missing: ${lost.map((r) => `shard ${r.index} could not finish`).join(", ")} (${preview(missing)})` : undefined,
-  };
+    const onto = options.rerunOf?.imageRef ?? cacheRef;
+    const imageRecordId = await mergeAndSquash(session, { driversRepo, base, onto, shards: done, transfers });
+    const missing = lost.flatMap((r) => r.kernels);
+    return {
+      imageRecordId,
+      partial: lost.length ? `${missing.length} kernel(s) missing: ${lost.map((r) => `shard ${r.index} could not finish`).join(", ")} (${preview(missing)})` : undefined,
+    };
+  } finally {
+    // Every push and pull has ended before the build does, and the shards' images are off this engine.
+    await transfers.finish();
+  }
 }
 
 /**
- * Brings the shards' images to this engine, merges them one after the other
- * onto the base (the cache, the image a re-run completes, or the first
- * shard) with the workspace's Dockerfile.merge, squashes the result with its
- * Dockerfile.squash into the build's tag and reads it.
+ * Waits for the shards' images to be on this engine, merges them one after
+ * the other onto the base (the cache, the image a re-run completes, or the
+ * first shard) with the workspace's Dockerfile.merge, squashes the result
+ * with its Dockerfile.squash into the build's tag and reads it.
  */
 async function mergeAndSquash(
   session: BuildSession,
-  m: { driversRepo: string; base: string; onto: string | null; shards: Extract<ShardResult, { status: "done" }>[]; registry: RegistryRow | null },
+  m: { driversRepo: string; base: string; onto: string | null; shards: DoneShard[]; transfers: ReturnType<typeof shardTransfers> },
 ) {
   const { build } = session;
   const local: string[] = [];
   try {
-    for (const shard of m.shards) {
-      if (shard.engineId === DEFAULT_ENGINE_ID || !m.registry) continue;
-      session.note(`pulling shard ${shard.index}'s image ${shard.ref}`, "merge");
-      await pullFromRegistryRow(session.engine, shard.ref, m.registry, session.signal);
-      local.push(shard.ref);
-    }
+    for (const shard of m.shards) await m.transfers.pulled(shard);
     const inputs = m.shards.map((s) => s.ref);
     if (m.onto) {
       // Dockerfile.merge reads both images from one repository: the base gets a name there.
@@ -221,8 +225,7 @@ async function mergeAndSquash(
     session.markStage("squash", "done", "squash into two layers, then read the result");
     return stored.imageId;
   } finally {
-    // The shards stay in the registry; this engine keeps only the result.
-    for (const ref of [...local, ...m.shards.filter((s) => s.engineId === DEFAULT_ENGINE_ID).map((s) => s.ref)]) await removeTag(session, ref);
+    for (const ref of local) await removeTag(session, ref);
   }
 }
 
