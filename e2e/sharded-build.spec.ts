@@ -92,6 +92,9 @@ test("a sharded build shows its shards live, leads to each shard, and re-runs wh
   const lineage = page.getByTestId("build-lineage");
   await expect(lineage).toContainText(`Shard 1 (attempt 1) of sharded build #${id}`);
   await expect(page.getByRole("button", { name: /^Re-run what failed/ })).toHaveCount(0);
+  // A shard keeps no image of its own: its page says where its drivers went.
+  await expect(page.getByRole("region", { name: "Result image" })).toContainText(`A shard: its image went into the result of build #${id}.`);
+  await saveScreenshot(page, "build-shard");
   await lineage.getByRole("link", { name: `#${id}` }).click();
   await expect(page).toHaveURL(new RegExp(`/builds/${id}$`));
 

@@ -16,7 +16,7 @@ export function BuildOptions({ build }: { build: BuildViewJson }) {
     ["BUILD_JOBS", o.buildJobs ? String(o.buildJobs) : "one per CPU"],
     ["Bundles", o.bundleIds ? `${o.bundleIds.length} selected` : "all"],
     ["Red Hat credentials", o.redhatCredentials ? "set (hidden)" : "not set"],
-    ["Engines", shardingText(o.sharding)],
+    ["Engines", build.parent ? `one: shard ${build.parent.shard ?? "?"} of build #${build.parent.id}` : shardingText(o.sharding)],
     ["Target", build.target ? <code key="t">{build.target}</code> : "final image"],
     ["Builder asked for", o.builder ?? "auto"],
   ];
