@@ -6,6 +6,7 @@ import type { Readable } from "node:stream";
 import type Docker from "dockerode";
 import tar from "tar-stream";
 import { DOCKER } from "./driver-build";
+import { accepts, freePort } from "./loopback-port";
 import type { CertDirectory } from "./tls-certificates";
 
 /**
@@ -142,27 +143,6 @@ export function privateEngine(label: string, options: PrivateEngineOptions = {})
     docker,
     destroy,
   };
-}
-
-/** A TCP port nothing listens on now, as the kernel hands it out. */
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = net.connect(port, "127.0.0.1");
-    probe.once("connect", () => {
-      probe.destroy();
-      resolve(true);
-    });
-    probe.once("error", () => resolve(false));
-  });
 }
 
 function alive(pid: number): boolean {

@@ -1,25 +1,14 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { freePort } from "./loopback-port";
 
 /** Debian's docker-registry package: a real registry, run on loopback for one test file. */
 export const REGISTRY_BINARY = "/usr/bin/docker-registry";
 
 export type TestRegistry = { url: string; port: number; username: string; password: string; dir: string; stop: () => Promise<void> };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const port = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * An htpasswd line with a bcrypt hash, as the registry requires. The hash is
