@@ -34,6 +34,13 @@ test("an engine is added on Settings once it answers, turns down when it stops w
 
   const form = page.getByRole("form", { name: "Add an engine" });
   await form.getByLabel("Name", { exact: true }).fill(NAME);
+  // An ssh:// address goes through OpenSSH: the form says so, and ssh's refusal comes back in words.
+  await form.getByLabel("Address").fill("ssh://root@127.0.0.1:1");
+  await expect(form.getByLabel("Address")).toHaveAccessibleDescription(/the dashboard host's OpenSSH/);
+  await form.getByRole("button", { name: "Add engine" }).click();
+  await expect(form.getByRole("alert")).toContainText("did not answer: ssh: connection refused (no ssh server on that port)");
+  await saveScreenshot(page, "settings-engines-ssh");
+
   await form.getByLabel("Address").fill(`${engine.host}.nothing-here`);
   await expect(form.getByLabel("TLS certificate directory")).toBeDisabled();
   await form.getByRole("button", { name: "Add engine" }).click();

@@ -32,6 +32,8 @@ const schema = z.object({
   DOCKER_HOST: dockerHostSchema.default("unix:///var/run/docker.sock"),
   DOCKER_TLS_VERIFY: flag.default(false),
   DOCKER_CERT_PATH: z.string().optional(),
+  // An ssh_config for ssh:// engines instead of the user's ~/.ssh/config (keys, known hosts, jump hosts).
+  KOBUILD_SSH_CONFIG: z.string().min(1, "must not be empty").optional(),
   KOBUILD_MAX_BUNDLE_BYTES: z
     .string()
     .regex(/^\d+$/, "must be a whole number of bytes")
@@ -71,6 +73,7 @@ export type Env = {
   dockerHost: string;
   dockerTlsVerify: boolean;
   dockerCertPath: string | undefined;
+  sshConfig: string | undefined;
   buildsPerEngine: number;
   maxBundleBytes: number;
   /** Never logged; null means kobuild keeps its own key file in the data directory. */
@@ -106,6 +109,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     dockerHost: e.DOCKER_HOST,
     dockerTlsVerify: e.DOCKER_TLS_VERIFY,
     dockerCertPath: e.DOCKER_CERT_PATH,
+    sshConfig: e.KOBUILD_SSH_CONFIG,
     buildsPerEngine: e.KOBUILD_BUILDS_PER_ENGINE,
     maxBundleBytes: e.KOBUILD_MAX_BUNDLE_BYTES,
     secretKey: e.KOBUILD_SECRET_KEY ? decodeSecretKey(e.KOBUILD_SECRET_KEY) : null,

@@ -13,7 +13,9 @@ readonly DEFAULT_HOST=unix:///var/run/docker.sock
 readonly DOCKERD_LOG=/var/log/kobuild-dockerd.log
 readonly WAIT_SECONDS=60
 # xz-utils and curl: used by the other scripts and by the _ping fallback.
-readonly PACKAGES=(docker.io chromium debootstrap docker-registry xz-utils curl)
+# openssh-client reaches ssh:// engines; openssh-server is for the tests' own
+# sshd on loopback (the policy below keeps the package's sshd from starting).
+readonly PACKAGES=(docker.io chromium debootstrap docker-registry xz-utils curl openssh-client openssh-server)
 readonly POLICY=/usr/sbin/policy-rc.d
 
 log() { printf 'setup-machine: %s\n' "$*" >&2; }

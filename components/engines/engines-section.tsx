@@ -135,7 +135,14 @@ function AddEngineForm({ add, onAdded }: { add: Actions["add"]; onAdded: () => v
     <form onSubmit={submit} aria-label="Add an engine" className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 dark:border-slate-800 dark:bg-slate-900">
       <h3 className="text-sm font-semibold sm:col-span-2">Add an engine</h3>
       <Field label="Name">{(id) => <input id={id} className={inputClass} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required maxLength={64} />}</Field>
-      <Field label="Address" hint="unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host">
+      <Field
+        label="Address"
+        hint={
+          /^ssh:/.test(form.url.trim())
+            ? "ssh:// goes through the dashboard host's OpenSSH, with its keys and known_hosts; the engine's host needs the docker CLI."
+            : "unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host"
+        }
+      >
         {(id, hintId) => <input id={id} aria-describedby={hintId} className={`${inputClass} font-mono`} value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} required spellCheck={false} autoComplete="off" />}
       </Field>
       <Field label="TLS certificate directory" hint="For tcp:// only: a directory on the dashboard's host holding ca.pem, cert.pem and key.pem. Empty: no TLS.">

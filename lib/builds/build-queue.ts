@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
-import { createEngineClient, getDefaultEngine } from "@/lib/docker/engine";
+import { closeEngineClient, createEngineClient, getDefaultEngine } from "@/lib/docker/engine";
 import { clientForEngine } from "@/lib/engines/engine-clients";
 import { DEFAULT_ENGINE_ID, listEngineRows } from "@/lib/engines/engine-store";
 import { env } from "@/lib/env";
@@ -118,8 +118,9 @@ export async function stopLeftoverEngineWork() {
   const known = new Map(listEngineRows().map((e) => [e.url, e]));
   for (const [buildId, work] of leftoverEngineWork(new Set(queue.running.keys()))) {
     const row = known.get(work.dockerHost);
-    const engine =
-      work.dockerHost === dockerHost ? getDefaultEngine() : row ? clientForEngine(row) : createEngineClient({ dockerHost: work.dockerHost, tlsVerify: dockerTlsVerify, certPath: dockerCertPath });
+    // An engine no longer configured gets a client for this once.
+    const once = work.dockerHost !== dockerHost && !row ? createEngineClient({ dockerHost: work.dockerHost, tlsVerify: dockerTlsVerify, certPath: dockerCertPath }) : null;
+    const engine = once ?? (row ? clientForEngine(row) : getDefaultEngine());
     try {
       const stopped = await stopEngineWork(engine, work);
       forgetEngineWork(buildId);
@@ -129,6 +130,8 @@ export async function stopLeftoverEngineWork() {
     } catch (error) {
       // Kept for the next start; the engine may be back by then.
       console.error(`kobuild: could not stop what build ${buildId} left on the engine ${work.dockerHost}: ${(error as Error).message}`);
+    } finally {
+      if (once) closeEngineClient(once);
     }
   }
 }

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Docker from "dockerode";
 import { env } from "@/lib/env";
+import { sshHttpAgent } from "./ssh-dial";
 
 export type EngineAddress = {
   dockerHost: string;
@@ -16,13 +17,12 @@ export function engineOptions(address: EngineAddress): Docker.DockerOptions {
   switch (url.protocol) {
     case "unix:":
       return { socketPath: url.pathname };
-    case "ssh:":
-      return {
-        protocol: "ssh",
-        host: url.hostname,
-        port: url.port ? Number(url.port) : 22,
-        username: url.username || undefined,
-      };
+    case "ssh:": {
+      // Through the system's OpenSSH, as the docker CLI does: keys and known hosts are the operator's ssh configuration.
+      const port = url.port ? Number(url.port) : undefined;
+      const agent = sshHttpAgent({ host: url.hostname, port, user: decodeURIComponent(url.username) || undefined, configFile: env().sshConfig });
+      return { protocol: "http", host: url.hostname, port: port ?? 22, agent } as Docker.DockerOptions;
+    }
     case "tcp:":
     case "http:":
     case "https:": {
@@ -50,6 +50,16 @@ function readCerts(dir: string) {
 
 export function createEngineClient(address: EngineAddress): Docker {
   return new Docker(engineOptions(address));
+}
+
+/** An address fit to show: DOCKER_HOST may carry a password (ssh://user:secret@host); added engines cannot. */
+export function addressWithoutPassword(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:@/]+):[^@/]*@/, "$1@");
+}
+
+/** Closes the connections a client keeps open (an ssh engine's ssh processes); the client is not used again. */
+export function closeEngineClient(client: Docker) {
+  (client.modem as { agent?: { destroy(): void } }).agent?.destroy();
 }
 
 const holder = globalThis as unknown as { kobuildEngine?: Docker };

@@ -1,6 +1,6 @@
 import "server-only";
 import type Docker from "dockerode";
-import { createEngineClient, getDefaultEngine } from "@/lib/docker/engine";
+import { closeEngineClient, createEngineClient, getDefaultEngine } from "@/lib/docker/engine";
 import { DEFAULT_ENGINE_ID, getEngineRow, type EngineRow } from "./engine-store";
 
 const holder = globalThis as unknown as { kobuildEngineClients?: Map<string, { key: string; client: Docker }> };
@@ -13,6 +13,7 @@ export function clientForEngine(row: EngineRow): Docker {
   const known = clients.get(row.id);
   if (known?.key === key) return known.client;
   const client = createEngineClient({ dockerHost: row.url, tlsVerify: Boolean(row.certPath), certPath: row.certPath ?? undefined });
+  if (known) closeEngineClient(known.client);
   clients.set(row.id, { key, client });
   return client;
 }
@@ -23,7 +24,10 @@ export function engineClient(engineId: string | null): Docker {
   return clientForEngine(getEngineRow(engineId));
 }
 
-/** Drops the client of a removed engine. */
+/** Drops the client of a removed engine, closing the connections it keeps (an ssh engine's ssh processes). */
 export function forgetEngineClient(id: string) {
+  const known = clients.get(id);
+  if (known) closeEngineClient(known.client);
   clients.delete(id);
 }
+

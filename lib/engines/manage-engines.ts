@@ -5,7 +5,7 @@ import path from "node:path";
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds, engines, images } from "@/lib/db/schema";
-import { createEngineClient } from "@/lib/docker/engine";
+import { addressWithoutPassword, closeEngineClient, createEngineClient } from "@/lib/docker/engine";
 import { probeEngine, type EngineState } from "@/lib/docker/probe-engine";
 import { ApiError } from "@/lib/http/api-error";
 import { forgetEngineClient } from "./engine-clients";
@@ -140,7 +140,11 @@ async function probeNewEngine(body: AddEngineBody): Promise<EngineState> {
     // The certificate files exist but cannot be read.
     throw new ApiError("unprocessable", `cannot read the TLS certificates in ${body.certPath}: ${(error as { code?: string }).code ?? "unreadable"}`);
   }
-  return probeEngine(client);
+  try {
+    return await probeEngine(client);
+  } finally {
+    closeEngineClient(client);
+  }
 }
 
 /** Builds running and queued per engine; builds that name no engine run on the default one. */
@@ -167,7 +171,7 @@ function engineView(row: EngineRow, health: EngineHealth, counts: BuildCounts | 
     id: row.id,
     name: row.name,
     kind: row.kind,
-    url: withoutPassword(row.url),
+    url: addressWithoutPassword(row.url),
     certPath: row.certPath,
     concurrency: row.concurrency,
     isDefault: row.id === DEFAULT_ENGINE_ID,
@@ -184,7 +188,3 @@ function healthView(h: EngineHealth): EngineHealthView {
     : { reachable: false, version: null, apiVersion: null, buildkit: null, error: h.error, checkedAt };
 }
 
-// DOCKER_HOST may carry a password (ssh://user:secret@host); added engines cannot.
-function withoutPassword(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:@/]+):[^@/]*@/, "$1@");
-}

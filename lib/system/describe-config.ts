@@ -1,4 +1,5 @@
 import "server-only";
+import { addressWithoutPassword } from "@/lib/docker/engine";
 import { env } from "@/lib/env";
 
 /** The configuration as the Settings page shows it: every value here is safe to display. */
@@ -8,8 +9,9 @@ export function describeConfig() {
     { name: "KOBUILD_DATA_DIR", value: e.dataDir, meaning: "database, bundles, logs and workspaces" },
     { name: "KOBUILD_HOST", value: e.host, meaning: "address the dashboard listens on" },
     { name: "KOBUILD_PORT", value: String(e.port), meaning: "port the dashboard listens on" },
-    { name: "DOCKER_HOST", value: e.dockerHost, meaning: "the Docker engine builds run on" },
+    { name: "DOCKER_HOST", value: addressWithoutPassword(e.dockerHost), meaning: "the Docker engine builds run on" },
     { name: "DOCKER_TLS_VERIFY", value: e.dockerTlsVerify ? "1" : "0", meaning: "verify the engine's TLS certificate" },
+    { name: "KOBUILD_SSH_CONFIG", value: e.sshConfig ?? "", meaning: "ssh_config for ssh:// engines (empty: ~/.ssh/config)" },
     { name: "KOBUILD_MAX_BUNDLE_BYTES", value: String(e.maxBundleBytes), meaning: "largest bundle upload accepted, compressed" },
     { name: "KOBUILD_BUILDS_PER_ENGINE", value: String(e.buildsPerEngine), meaning: "builds that run at once on the engine" },
   ];
