@@ -50,24 +50,10 @@ export async function startTestSshServer(dockerHost: string): Promise<TestSshSer
     ].join("\n"),
   );
   const clientConfig = path.join(dir, "ssh_config");
-  fs.writeFileSync(
-    clientConfig,
-    [
-      "Host 127.0.0.1",
-      `  IdentityFile ${dir}/client_key`,
-      "  IdentitiesOnly yes",
-      `  UserKnownHostsFile ${dir}/known_hosts`,
-      "  StrictHostKeyChecking yes",
-      // The same server under a name whose host key kobuild was never given.
-      "Host localhost",
-      "  HostName 127.0.0.1",
-      `  IdentityFile ${dir}/client_key`,
-      "  IdentitiesOnly yes",
-      `  UserKnownHostsFile ${dir}/no_known_hosts`,
-      "  StrictHostKeyChecking yes",
-      "",
-    ].join("\n"),
-  );
+  const hostBlock = (name: string, knownHosts: string) =>
+    [`Host ${name}`, "  HostName 127.0.0.1", `  IdentityFile ${dir}/client_key`, "  IdentitiesOnly yes", `  UserKnownHostsFile ${dir}/${knownHosts}`, "  StrictHostKeyChecking yes"];
+  // `localhost` is the same server under a name whose host key kobuild was never given.
+  fs.writeFileSync(clientConfig, [...hostBlock("127.0.0.1", "known_hosts"), ...hostBlock("localhost", "no_known_hosts"), ""].join("\n"));
   // sshd refuses to start without its privilege separation directory.
   fs.mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
 
