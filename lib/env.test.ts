@@ -22,6 +22,15 @@ describe("parseEnv", () => {
   });
 });
 
+describe("KOBUILD_SSH_CONFIG", () => {
+  it("names an ssh_config file that exists", () => {
+    expect(parseEnv({ KOBUILD_SSH_CONFIG: __filename }).sshConfig).toBe(__filename);
+    expect(parseEnv({}).sshConfig).toBeUndefined();
+    expect(() => parseEnv({ KOBUILD_SSH_CONFIG: "/nonexistent/ssh_config" })).toThrow(/^KOBUILD_SSH_CONFIG must name an ssh_config file that exists/);
+    expect(() => parseEnv({ KOBUILD_SSH_CONFIG: path.dirname(__filename) })).toThrow(/^KOBUILD_SSH_CONFIG must name/);
+  });
+});
+
 describe("KOBUILD_SECRET_KEY", () => {
   it("takes 32 bytes as hex or base64 and never repeats a wrong value", () => {
     const hex = "ab".repeat(32);

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
@@ -33,7 +34,11 @@ const schema = z.object({
   DOCKER_TLS_VERIFY: flag.default(false),
   DOCKER_CERT_PATH: z.string().optional(),
   // An ssh_config for ssh:// engines instead of the user's ~/.ssh/config (keys, known hosts, jump hosts).
-  KOBUILD_SSH_CONFIG: z.string().min(1, "must not be empty").optional(),
+  KOBUILD_SSH_CONFIG: z
+    .string()
+    .min(1, "must not be empty")
+    .refine((file) => fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true, "must name an ssh_config file that exists")
+    .optional(),
   KOBUILD_MAX_BUNDLE_BYTES: z
     .string()
     .regex(/^\d+$/, "must be a whole number of bytes")
