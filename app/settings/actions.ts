@@ -5,94 +5,84 @@ import { createApiTokenFor, revokeApiToken } from "@/lib/auth/api-tokens";
 import { recordAudit } from "@/lib/auth/audit";
 import { changePasswordSchema, createTokenBodySchema, createUserBodySchema } from "@/lib/auth/auth-schemas";
 import { requireAction } from "@/lib/auth/page-guard";
+import type { Principal } from "@/lib/auth/guard";
 import { changePassword, createUser, disableUser } from "@/lib/auth/users";
 import { addEngineBodySchema, engineIdParamsSchema, updateEngineBodySchema } from "@/lib/engines/engine-schemas";
 import { addEngine, removeEngine, updateEngine } from "@/lib/engines/manage-engines";
 import { actionError } from "@/lib/http/action-error";
+import { ApiError } from "@/lib/http/api-error";
 import { createRegistryBodySchema } from "@/lib/registries/registry-schemas";
 import { addRegistry, deleteRegistry } from "@/lib/registries/registry-store";
 
-/** Adds a registry once the engine has logged in with its credentials; the same as POST /api/registries. */
-export async function addRegistryAction(input: unknown): Promise<{ error: string } | { ok: true }> {
+
+type Done = { error: string } | { ok: true };
+
+/**
+ * A change an admin makes on Settings: the signed-in user must be an admin,
+ * the change says what the audit log records, a refusal comes back in the
+ * words the HTTP API would use, and the page is rendered again.
+ */
+async function adminChange(change: (admin: Principal) => Promise<{ action: string; target: string }> | { action: string; target: string }): Promise<Done> {
   try {
     const admin = await requireAction("admin");
-    const body = createRegistryBodySchema.parse(input);
-    await addRegistry(body);
-    recordAudit({ actor: admin.name, action: "add registry", target: body.url });
+    recordAudit({ actor: admin.name, ...(await change(admin)) });
   } catch (error) {
     return actionError(error);
   }
   revalidatePath("/settings");
   return { ok: true };
+}
+
+/** Adds a registry once the engine has logged in with its credentials; the same as POST /api/registries. */
+export async function addRegistryAction(input: unknown): Promise<Done> {
+  return adminChange(async () => {
+    const body = createRegistryBodySchema.parse(input);
+    await addRegistry(body);
+    return { action: "add registry", target: body.url };
+  });
 }
 
 /** Forgets a registry and its sealed password; the same as DELETE /api/registries/:id. */
-export async function removeRegistryAction(id: number): Promise<{ error: string } | { ok: true }> {
-  try {
-    const admin = await requireAction("admin");
+export async function removeRegistryAction(id: number): Promise<Done> {
+  return adminChange(() => {
     deleteRegistry(id);
-    recordAudit({ actor: admin.name, action: "remove registry", target: String(id) });
-  } catch (error) {
-    return actionError(error);
-  }
-  revalidatePath("/settings");
-  return { ok: true };
+    return { action: "remove registry", target: String(id) };
+  });
 }
 
 /** Adds an engine once it answers; the same as POST /api/engines. */
-export async function addEngineAction(input: unknown): Promise<{ error: string } | { ok: true }> {
-  try {
-    const admin = await requireAction("admin");
-    const body = addEngineBodySchema.parse(input);
-    const engine = await addEngine(body);
-    recordAudit({ actor: admin.name, action: "add engine", target: `${engine.name} (${engine.url})` });
-  } catch (error) {
-    return actionError(error);
-  }
-  revalidatePath("/settings");
-  return { ok: true };
+export async function addEngineAction(input: unknown): Promise<Done> {
+  return adminChange(async () => {
+    const engine = await addEngine(addEngineBodySchema.parse(input));
+    return { action: "add engine", target: `${engine.name} (${engine.url})` };
+  });
 }
 
 /** Renames an engine or changes its builds at once; the same as PATCH /api/engines/:id. */
-export async function updateEngineAction(id: string, input: unknown): Promise<{ error: string } | { ok: true }> {
-  try {
-    const admin = await requireAction("admin");
+export async function updateEngineAction(id: string, input: unknown): Promise<Done> {
+  return adminChange(async () => {
     const { id: engineId } = engineIdParamsSchema.parse({ id });
     const body = updateEngineBodySchema.parse(input);
     const engine = await updateEngine(engineId, body);
-    recordAudit({ actor: admin.name, action: "change engine", target: `${engine.name}: ${JSON.stringify(body)}` });
-  } catch (error) {
-    return actionError(error);
-  }
-  revalidatePath("/settings");
-  return { ok: true };
+    return { action: "change engine", target: `${engine.name}: ${JSON.stringify(body)}` };
+  });
 }
 
 /** Removes an engine that runs and queues nothing; the same as DELETE /api/engines/:id. */
-export async function removeEngineAction(id: string): Promise<{ error: string } | { ok: true }> {
-  try {
-    const admin = await requireAction("admin");
+export async function removeEngineAction(id: string): Promise<Done> {
+  return adminChange(() => {
     const engine = removeEngine(engineIdParamsSchema.parse({ id }).id);
-    recordAudit({ actor: admin.name, action: "remove engine", target: `${engine.name} (${engine.url})` });
-  } catch (error) {
-    return actionError(error);
-  }
-  revalidatePath("/settings");
-  return { ok: true };
+    return { action: "remove engine", target: `${engine.name} (${engine.url})` };
+  });
 }
 
 /** Adds a user with a role; the same as POST /api/users. */
-export async function addUserAction(input: unknown): Promise<{ error: string } | { ok: true }> {
-  try {
-    const admin = await requireAction("admin");
+export async function addUserAction(input: unknown): Promise<Done> {
+  return adminChange(async () => {
     const body = createUserBodySchema.parse(input);
     await createUser(body);
-    recordAudit({ actor: admin.name, action: "add user", target: `${body.name} (${body.role})` });
-  } catch (error) {
-    return actionError(error);
-  }
-  revalidatePath("/settings");
-  return { ok: true };
+    return { action: "add user", target: `${body.name} (${body.role})` };
+  });
 }
 
 /** A new API token, shown in this answer only; the same as POST /api/tokens. */
@@ -109,34 +99,23 @@ export async function createTokenAction(input: unknown): Promise<{ error: string
   }
 }
 
-export async function revokeTokenAction(id: number): Promise<{ error: string } | { ok: true }> {
-  try {
-    const admin = await requireAction("admin");
+export async function revokeTokenAction(id: number): Promise<Done> {
+  return adminChange(() => {
     revokeApiToken(id);
-    recordAudit({ actor: admin.name, action: "revoke API token", target: String(id) });
-  } catch (error) {
-    return actionError(error);
-  }
-  revalidatePath("/settings");
-  return { ok: true };
+    return { action: "revoke API token", target: String(id) };
+  });
 }
 
 /** Disables a user; the same as DELETE /api/users/:id. */
-export async function disableUserAction(id: number): Promise<{ error: string } | { ok: true }> {
-  try {
-    const admin = await requireAction("admin");
-    if (admin.userId === id) return { error: "you cannot disable yourself" };
-    const user = disableUser(id);
-    recordAudit({ actor: admin.name, action: "disable user", target: user.name });
-  } catch (error) {
-    return actionError(error);
-  }
-  revalidatePath("/settings");
-  return { ok: true };
+export async function disableUserAction(id: number): Promise<Done> {
+  return adminChange((admin) => {
+    if (admin.userId === id) throw new ApiError("conflict", "you cannot disable yourself");
+    return { action: "disable user", target: disableUser(id).name };
+  });
 }
 
 /** Changes the signed-in user's own password. */
-export async function changePasswordAction(input: unknown): Promise<{ error: string } | { ok: true }> {
+export async function changePasswordAction(input: unknown): Promise<Done> {
   try {
     const me = await requireAction("viewer");
     const body = changePasswordSchema.parse(input);

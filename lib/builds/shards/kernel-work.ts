@@ -20,7 +20,9 @@ export function weighKernels(planned: readonly PlannedTasks[], seconds: TaskSeco
   const byFlavour = new Map<string, number[]>();
   for (const [key, s] of seconds) {
     const flavour = key.slice(key.lastIndexOf(" ") + 1);
-    byFlavour.set(flavour, [...(byFlavour.get(flavour) ?? []), s]);
+    const all = byFlavour.get(flavour);
+    if (all) all.push(s);
+    else byFlavour.set(flavour, [s]);
   }
   const medianOf = new Map([...byFlavour].map(([flavour, all]) => [flavour, median(all)]));
   const anyMedian = seconds.size > 0 ? median([...seconds.values()]) : null;
