@@ -1,23 +1,20 @@
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
+import { readSampleRecord } from "../test/sample-record";
 import { saveScreenshot } from "./screenshot";
 
-// The sample's bundles, as `npm run sample` stored them for the main instance.
-const bundleDir = path.join(__dirname, "..", "data", "cache", "bundles");
-const sampleFiles = fs
-  .readdirSync(bundleDir)
-  .filter((f) => /^bundle-.+\.tgz$/.test(f))
-  .sort()
-  .map((f) => path.join(bundleDir, f));
+// The sample's bundles, as `npm run sample` stored them for the main instance
+// and recorded what it picked.
+const record = readSampleRecord();
+const sampleFiles = record.bundles.map((b) => record.fileOf(b)).sort();
 const kernelOf = (file: string) => path.basename(file).slice("bundle-".length, -".tgz".length);
 const sampleBundles = sampleFiles.map(kernelOf);
-const sample = sampleFiles.map((file) => {
-  const bytes = fs.readFileSync(file);
-  return { kernel: kernelOf(file), size: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex") };
-});
+const sample = record.bundles.map(({ kernel, size, sha256 }) => ({ kernel, size, sha256 }));
+// The bundle the tests delete and upload again: a 6.1 ABI whose number is its own.
+const victim = record.byRole("older").kernel;
+const abi = /^6\.1\.0-\d+/.exec(victim)![0];
 
 // The tests below change the main instance's bundles in turn: delete one, upload them all again.
 test.describe.configure({ mode: "serial" });
@@ -53,13 +50,14 @@ test("search, distro, version and sort live in the URL", async ({ page }) => {
   await expect(page.getByTestId("bundle-count")).toHaveText(new RegExp(`^1 of ${sampleBundles.length} bundles shown, `));
 
   // Typing searches too, and the URL follows.
-  await page.getByRole("searchbox", { name: "Search" }).fill("6.1.0-56");
-  await expect(page).toHaveURL(/\/bundles\?search=6\.1\.0-56$/);
-  await expect.poll(() => shownKernels(page)).toEqual(sampleBundles.filter((k) => k.includes("6.1.0-56")).sort());
+  await page.getByRole("searchbox", { name: "Search" }).fill(abi);
+  await expect(page).toHaveURL(`/bundles?search=${abi}`);
+  await expect.poll(() => shownKernels(page)).toEqual(sampleBundles.filter((k) => k.includes(abi)).sort());
 
   await page.goto("/bundles?distro=redhat");
-  expect(await shownKernels(page)).toEqual(["3.10.0-1160.el7.x86_64"]);
-  await expect(rowOf(page, "3.10.0-1160.el7.x86_64")).toContainText("RHEL 7");
+  const failing = record.byRole("failing").kernel;
+  expect(await shownKernels(page)).toEqual([failing]);
+  await expect(rowOf(page, failing)).toContainText("RHEL 7");
 
   // The version choices are the stored major versions; picking one filters.
   await page.goto("/bundles");
@@ -92,7 +90,6 @@ test("search, distro, version and sort live in the URL", async ({ page }) => {
 });
 
 test("deleting a bundle asks first; Escape keeps it, confirming removes it", async ({ page }) => {
-  const victim = "6.1.0-55-amd64";
   expect(sampleBundles).toContain(victim);
   await page.goto("/bundles");
   const deleteButton = rowOf(page, victim).getByRole("button", { name: `Delete ${victim}` });
@@ -117,11 +114,11 @@ test("uploading every sample bundle and two bad files: the deleted one comes bac
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kobuild-e2e-upload-"));
   const broken = path.join(dir, "bundle-broken.tgz");
   fs.writeFileSync(broken, "these are not kernel headers\n");
-  const misnamed = path.join(dir, "linux-headers-6.1.0-55-amd64.tar.gz");
-  fs.copyFileSync(sampleFiles.find((f) => kernelOf(f) === "6.1.0-55-amd64")!, misnamed);
+  const misnamed = path.join(dir, `linux-headers-${victim}.tar.gz`);
+  fs.copyFileSync(record.fileOf(record.byRole("older")), misnamed);
   const stored = new Set((await storedBundles(page)).map((b) => b.kernel));
   const missing = new Set(sampleBundles.filter((k) => !stored.has(k)));
-  expect([...missing]).toEqual(["6.1.0-55-amd64"]);
+  expect([...missing]).toEqual([victim]);
 
   await page.goto("/bundles");
   await page.getByLabel("Choose bundle files").setInputFiles([...sampleFiles, broken, misnamed]);
@@ -136,7 +133,7 @@ test("uploading every sample bundle and two bad files: the deleted one comes bac
   }
   await expect(item(broken)).toContainText("rejected: bundle-broken.tgz: the file is not gzip-compressed (not_gzip)");
   await expect(item(misnamed)).toContainText(
-    'rejected: linux-headers-6.1.0-55-amd64.tar.gz: the file name "linux-headers-6.1.0-55-amd64.tar.gz" is not bundle-<kernel>.tgz (bad_name)',
+    `rejected: linux-headers-${victim}.tar.gz: the file name "linux-headers-${victim}.tar.gz" is not bundle-<kernel>.tgz (bad_name)`,
   );
   await saveScreenshot(page, "bundles-upload-results");
 

@@ -3,10 +3,10 @@
 # build from Debian's linux-headers packages, into
 # ${KOBUILD_CACHE_DIR:-${KOBUILD_DATA_DIR:-./data}/cache}/bundles/.
 #
-# Kernels are picked from what apt knows right now (never a hard-coded ABI):
-# the two newest 6.1 ABIs (amd64), the cloud-amd64 flavour of the newest 6.1
-# ABI (rt-amd64 if there is no cloud one) and the newest 6.12 ABI (amd64).
-# Plus one deliberate failing case, a RHEL 7 kernel (see make_failing_bundle).
+# Kernels are picked from what apt knows right now (never a hard-coded ABI,
+# see scripts/sample-kernels.sh), plus one deliberate failing case, a RHEL 7
+# kernel (see make_failing_bundle). What was picked, with each bundle's role,
+# size and sha256, is written to sample-bundles.json beside bundles/.
 #
 # Every bundle is trimmed to a few MB and then proven to work inside
 # kobuild/toolchain:bookworm-1: an out-of-tree module builds with the right
@@ -188,28 +188,29 @@ write_meta() {
   printf '%s' "$(tree_checksum "$root")" >"$root/BUNDLE_CHECKSUM"
 }
 
+# shellcheck source=sample-kernels.sh
+. scripts/sample-kernels.sh
+
 # Download a package into the .deb cache unless that exact version is there;
 # set fetched_deb to its path (not printed: a $(...) subshell would lose
-# lists_updated). Stale package lists name versions the archive has
-# dropped (security updates replace them): then update once and retry.
-lists_updated=false
+# what scripts/lib/apt.sh knows of the lists being refreshed already).
 fetch_deb() {
   local pkg=$1 record version arch file
-  record="$(apt-cache show --no-all-versions "$pkg" 2>/dev/null || true)"
+  apt_ensure_known "$pkg"
+  record="$(apt-cache show --no-all-versions "$pkg")"
   version="$(sed -n 's/^Version: //p' <<<"$record" | head -n1)"
   arch="$(sed -n 's/^Architecture: //p' <<<"$record" | head -n1)"
-  [[ -n "$version" && -n "$arch" ]] || die "apt knows no package $pkg"
   file="$deb_dir/${pkg}_${version//:/%3a}_${arch}.deb"
-  if [[ ! -f "$file" ]] &&
-    ! (cd "$deb_dir" && apt-get download -q -o APT::Sandbox::User=root "$pkg" >&2); then
-    if [[ "$lists_updated" == false && "$(id -u)" -eq 0 ]]; then
-      log "apt-get download $pkg failed; refreshing the package lists and retrying"
-      apt-get update -q >&2
-      lists_updated=true
+  if [[ ! -f "$file" ]]; then
+    # Stale lists name versions the archive has dropped (security updates
+    # replace them): apt_download refreshes once, and the version changes.
+    pushd "$deb_dir" >/dev/null
+    apt_download "$pkg"
+    popd >/dev/null
+    if [[ ! -f "$file" && "$apt_lists_refreshed" == true ]]; then
       fetch_deb "$pkg"
       return
     fi
-    die "apt-get download $pkg failed"
   fi
   [[ -f "$file" ]] || die "expected $file after downloading $pkg"
   fetched_deb=$file
@@ -217,31 +218,8 @@ fetch_deb() {
 
 # --- choosing kernels ----------------------------------------------------------
 
-list_headers() { apt-cache search --names-only '^linux-headers-6' | cut -d' ' -f1 | LC_ALL=C sort -u; }
-all_headers="$(list_headers)"
-if [[ -z "$all_headers" ]]; then
-  [[ "$(id -u)" -eq 0 ]] || die "apt knows no linux-headers-6 packages; run 'sudo apt-get update' first"
-  log "apt knows no linux-headers-6 packages: apt-get update"
-  apt-get update -q >&2
-  lists_updated=true
-  all_headers="$(list_headers)"
-fi
-
-abis_61="$(sed -n 's/^linux-headers-\(6\.1\.0-[0-9]*\)-amd64$/\1/p' <<<"$all_headers" | sort -V | tail -n 2)"
-abi_612="$(sed -n 's/^linux-headers-\(6\.12\.[0-9]*+deb[0-9]*\)-amd64$/\1/p' <<<"$all_headers" | sort -V | tail -n 1)"
-[[ "$(wc -l <<<"$abis_61")" -eq 2 ]] || die "apt lists fewer than two 6.1 ABIs (linux-headers-6.1.0-NN-amd64)"
-[[ -n "$abi_612" ]] || die "apt lists no 6.12 ABI (linux-headers-6.12.N+debNN-amd64)"
-newest_61="$(tail -n 1 <<<"$abis_61")"
-if grep -qx "linux-headers-$newest_61-cloud-amd64" <<<"$all_headers"; then
-  other_flavour="$newest_61-cloud-amd64"
-elif grep -qx "linux-headers-$newest_61-rt-amd64" <<<"$all_headers"; then
-  other_flavour="$newest_61-rt-amd64"
-else
-  die "apt lists neither a cloud-amd64 nor an rt-amd64 flavour for $newest_61"
-fi
-kernels=()
-while read -r abi; do kernels+=("$abi-amd64"); done <<<"$abis_61"
-kernels+=("$other_flavour" "$abi_612-amd64")
+pick_sample_kernels
+kernels=("${sample_kernels[@]}")
 
 # --- one Debian bundle ---------------------------------------------------------
 
@@ -399,4 +377,21 @@ done
 for name in "${wanted[@]}"; do
   printf '%-44s %6s kB\n' "$name" "$(($(stat -c %s "$out_dir/$name") / 1024))"
 done
+
+# The record of what was picked, for whoever must know without picking again
+# (the tests: which kernel plays which part changes as Debian publishes).
+record="$cache_dir/sample-bundles.json"
+{
+  printf '{"kernels": ['
+  roles=("${sample_roles[@]}" failing)
+  all=("${kernels[@]}" "$FAILING_KERNEL")
+  for i in "${!all[@]}"; do
+    file="$out_dir/bundle-${all[$i]}.tgz"
+    ((i == 0)) || printf ','
+    printf '\n  {"role": "%s", "kernel": "%s", "file": "%s", "size": %d, "sha256": "%s"}' \
+      "${roles[$i]}" "${all[$i]}" "bundle-${all[$i]}.tgz" "$(stat -c %s "$file")" "$(sha256sum "$file" | cut -d' ' -f1)"
+  done
+  printf '\n]}\n'
+} >"$record.tmp"
+mv "$record.tmp" "$record"
 log "${#missing[@]} built, $((${#wanted[@]} - ${#missing[@]})) cached, in $((SECONDS - script_start))s"

@@ -15,10 +15,14 @@ readonly WAIT_SECONDS=60
 # xz-utils and curl: used by the other scripts and by the _ping fallback.
 # openssh-client reaches ssh:// engines; openssh-server is for the tests' own
 # sshd on loopback (the policy below keeps the package's sshd from starting).
-readonly PACKAGES=(docker.io chromium debootstrap docker-registry xz-utils curl openssh-client openssh-server)
+# busybox-static: the one-binary base image of the tests' private engines.
+readonly PACKAGES=(docker.io chromium debootstrap docker-registry xz-utils curl openssh-client openssh-server busybox-static)
 readonly POLICY=/usr/sbin/policy-rc.d
 
 log() { printf 'setup-machine: %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+# shellcheck source=lib/apt.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/apt.sh"
 
 docker_host="${DOCKER_HOST:-$DEFAULT_HOST}"
 
@@ -113,15 +117,6 @@ fi
 
 if [[ ${#missing[@]} -gt 0 ]]; then
   export DEBIAN_FRONTEND=noninteractive
-  # Refresh the package lists only when apt does not know a package yet:
-  # an update costs several seconds.
-  for pkg in "${missing[@]}"; do
-    if ! apt-cache show "$pkg" >/dev/null 2>&1; then
-      log "apt-get update"
-      apt-get update -q
-      break
-    fi
-  done
   # Keep the packages' init scripts from starting services: docker.io would
   # start dockerd with default flags (bridge, iptables, clipped BuildKit
   # logs) and docker-registry would listen on :5000. A policy-rc.d that exits
@@ -134,8 +129,9 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     trap 'rm -f "$POLICY"' EXIT
   fi
   log "installing: ${missing[*]}"
-  # Wait for a concurrent apt/dpkg instead of failing on its lock.
-  apt-get install -y -q -o DPkg::Lock::Timeout=300 "${missing[@]}"
+  # Stale lists (an unknown package, or a version the archive dropped) are
+  # refreshed once and the install tried again: see scripts/lib/apt.sh.
+  apt_install "${missing[@]}"
   if [[ "$own_policy" == true ]]; then
     rm -f "$POLICY"
     trap - EXIT
