@@ -5,6 +5,7 @@ import { eq, or } from "drizzle-orm";
 import { type Db, getDb } from "@/lib/db/client";
 import { workspaces } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
+import type { BuildNetwork } from "@/lib/vocabulary";
 import { git, GitError } from "./git";
 
 export type Workspace = typeof workspaces.$inferSelect;
@@ -15,6 +16,8 @@ export type RegisterWorkspaceInput = {
   path: string;
   /** The dockerized Dockerfile, relative to the checkout. */
   dockerfile?: string;
+  /** The network of its builds; the engine's default unless given. */
+  network?: BuildNetwork;
 };
 
 export const WORKSPACE_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
@@ -45,7 +48,7 @@ export async function registerWorkspace(input: RegisterWorkspaceInput, db: Db = 
   const clash = taken.find((w) => w.name === name) ?? taken[0];
   if (clash) throw conflict(clash, name, root);
   try {
-    return db.insert(workspaces).values({ name, path: root, dockerfile }).returning().get();
+    return db.insert(workspaces).values({ name, path: root, dockerfile, network: input.network ?? "default" }).returning().get();
   } catch (error) {
     // Another registration may have won the race between the check and the insert.
     if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
