@@ -15,9 +15,10 @@ export type StageView = {
   durationMs: number | null;
 };
 
-export type BuilderProgress = { planned: number; done: number; failed: number };
+export type { BuilderProgress } from "@/lib/vocabulary";
+import type { BuildPlanRecord, BuilderProgress } from "@/lib/vocabulary";
 
-export type BuildPlan = { planned: number | null; done: number; builders: Record<string, BuilderProgress> };
+export type BuildPlan = { planned: number | null; done: number; builders: Record<string, BuilderProgress>; source?: BuildPlanRecord | null };
 
 /** Options as stored: never credentials, only whether they were given. */
 export type BuildOptionsView = {

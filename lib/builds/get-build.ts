@@ -51,7 +51,8 @@ export function getBuildView(id: number) {
     startedAt: b.startedAt,
     finishedAt: b.finishedAt,
     durationMs: b.startedAt && end ? end.getTime() - b.startedAt.getTime() : null,
-    plan: { planned: b.plannedTasks, done: b.doneTasks, builders: b.progress },
+    /** Tasks planned and done, per builder, and how the plan was learnt (null before it is read). */
+    plan: { planned: b.plannedTasks, done: b.doneTasks, builders: b.progress, source: b.plan ?? null },
     stages: stageRows.map((s) => ({
       name: s.name,
       status: s.status,
