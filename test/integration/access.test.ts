@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboardAuth, startDashboard, type DashboardProcess } from "./helpers/dashboard-process";
 import { callServerAction, concretePath, HTTP_METHODS, listPageDoors, listRouteDoors, listServerActions, listUseServerExports, type ServerAction } from "./helpers/doors";
@@ -163,6 +164,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dashboard?.kill("SIGTERM");
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 type Verdict = "let through" | "401" | "403";
