@@ -10,6 +10,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["better-sqlite3", "dockerode", "ssh2", "cpu-features", "protobufjs"],
   poweredByHeader: false,
   typedRoutes: false,
+  // forbidden() in page guards: a signed-in user whose role is too small gets a 403 page that says so, not an error page.
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

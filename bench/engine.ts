@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { auth, benchPort, cacheDir, makeDockerfileWorkspace, percentile, postJson, repoRoot, startServer, tempDir, waitForEnd, type Server } from "./support";
+import { auth, benchPort, cacheDir, goal, makeDockerfileWorkspace, percentile, postJson, repoRoot, startServer, tempDir, waitForEnd, type Server } from "./support";
 
 const TOOLCHAIN = "kobuild/toolchain:bookworm-1";
 const LINES = 500_000;
@@ -98,14 +98,20 @@ async function sampleBuilds(server: Server, workspaceId: number, samplePath: str
   const probe = path.join(samplePath, "kernel-modules/probe/main.c");
   const original = fs.readFileSync(probe, "utf8");
   let n = 0;
-  const touch = () => fs.writeFileSync(probe, `${original}/* bench ${process.pid} ${Date.now()} ${n++} */\n`);
+  const touch = () => {
+    const source = `${original}/* bench ${process.pid} ${Date.now()} ${n++} */\n`;
+    fs.writeFileSync(probe, source);
+    return source;
+  };
 
-  const viaKobuild = async (extra: Record<string, unknown> = {}) => {
-    touch();
+  /** A build of a fresh change, or of `source` again (the same sources: the engine has every stage). */
+  const viaKobuild = async (extra: Record<string, unknown> = {}, again?: { source: string }) => {
+    const source = again ? again.source : touch();
+    if (again) fs.writeFileSync(probe, source);
     const started = Date.now();
     const build = (await postJson(`${server.url}/api/builds`, { workspaceId, branch: "master", checkoutBeforePatching: false, ...extra })) as { id: number };
-    await waitForEnd(server, build.id);
-    return (Date.now() - started) / 1000;
+    const done = (await waitForEnd(server, build.id)) as unknown as { tag: string; plan: { planned: number } };
+    return { seconds: (Date.now() - started) / 1000, id: build.id, tag: done.tag, planned: done.plan.planned, source };
   };
   const viaCli = () => {
     touch();
@@ -126,27 +132,52 @@ async function sampleBuilds(server: Server, workspaceId: number, samplePath: str
 
   const kobuild: number[] = [];
   const cli: number[] = [];
+  let last = { seconds: 0, id: 0, tag: "", planned: 0, source: "" };
   for (let i = 0; i < 3; i++) {
     // Alternate, so that neither side always runs on a warmer machine.
     if (i % 2 === 0) {
-      kobuild.push(await viaKobuild());
+      last = await viaKobuild();
+      kobuild.push(last.seconds);
       cli.push(viaCli());
     } else {
       cli.push(viaCli());
-      kobuild.push(await viaKobuild());
+      last = await viaKobuild();
+      kobuild.push(last.seconds);
     }
   }
+  const median = (xs: number[]) => percentile(xs, 50);
+  const uncached = median(kobuild);
+  // The last build again, nothing changed: the engine reuses every stage.
+  const unchanged = await viaKobuild({}, last);
+  // A change, on the last build's result as cache: only the tasks that failed there are built.
+  const cacheRepo = last.tag.slice(0, last.tag.lastIndexOf("/"));
+  const cacheTag = last.tag.slice(last.tag.lastIndexOf(":") + 1);
+  const onCache = await viaKobuild({ cacheRepo, cacheTag });
   const oneJob = await viaKobuild({ buildJobs: 1 });
   const twoJobs = await viaKobuild({ buildJobs: 2 });
   fs.writeFileSync(probe, original);
-  const median = (xs: number[]) => percentile(xs, 50);
+  const faster = (s: number) => s < uncached;
   return {
-    "sample build via kobuild, median of 3 (s)": round(median(kobuild)),
+    "sample build via kobuild, median of 3 (s)": round(uncached),
     "sample build via docker CLI, median of 3 (s)": round(median(cli)),
     "kobuild / CLI": round(median(kobuild) / median(cli), 3),
-    "sample build, BUILD_JOBS=1 (s)": round(oneJob),
-    "sample build, BUILD_JOBS=2 (s)": round(twoJobs),
+    "sample build again, nothing changed: every stage cached (s)": goal(round(unchanged.seconds), "faster than uncached", faster),
+    "sample build on its own result as cache: tasks built": `${onCache.planned} of ${last.planned}`,
+    "sample build on its own result as cache (s)": goal(round(onCache.seconds), "faster than uncached", faster),
+    "sample build, BUILD_JOBS=1 (s)": round(oneJob.seconds),
+    "sample build, BUILD_JOBS=2 (s)": round(twoJobs.seconds),
+    "rhel-8 builder time / its tasks' time, BUILD_JOBS=1": goal(await builderShare(server, oneJob.id), ">= 0.95: one task at a time", (x) => x >= 0.95),
+    "rhel-8 builder time / its tasks' time, BUILD_JOBS=2": goal(await builderShare(server, twoJobs.id), "< 0.8: tasks overlap", (x) => x < 0.8),
   };
+}
+
+/** The rhel-8 builder's seconds over the sum of its tasks' seconds, from the build's log (build-drivers.sh prints both). */
+async function builderShare(server: Server, id: number) {
+  const log = await (await fetch(`${server.url}/api/builds/${id}/logs?stage=rhel-8-builder`, { headers: auth })).text();
+  const wall = /rhel-8 builder: \d+ task\(s\) in ([0-9.]+) s/.exec(log)?.[1];
+  if (!wall) throw new Error(`build ${id}: no rhel-8 builder summary in its log`);
+  const tasks = [...log.matchAll(/KOBUILD-TASK end .* seconds=([0-9.]+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+  return round(Number(wall) / tasks, 3);
 }
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;

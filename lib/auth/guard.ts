@@ -1,7 +1,7 @@
 import "server-only";
 import { ApiError } from "@/lib/http/api-error";
 import { userOfApiToken } from "./api-tokens";
-import { hasRole, type Role } from "./roles";
+import { aRole, hasRole, type Role } from "./roles";
 import { SESSION_COOKIE, userOfSession } from "./sessions";
 
 // The one place that decides who is asking and whether they may: route
@@ -37,6 +37,6 @@ export function requireRole(headers: Headers, needed: Role): Principal {
 
 export function checkRole(principal: Principal | null, needed: Role): Principal {
   if (!principal) throw new ApiError("unauthorized", "sign in first, or send an API token as Authorization: Bearer <token>");
-  if (!hasRole(principal.role, needed)) throw new ApiError("forbidden", `${principal.name} is ${principal.role === "admin" ? "an" : "a"} ${principal.role}; this needs the ${needed} role`);
+  if (!hasRole(principal.role, needed)) throw new ApiError("forbidden", `${principal.name} is ${aRole(principal.role)}; this needs the ${needed} role`);
   return principal;
 }

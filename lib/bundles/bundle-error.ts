@@ -29,6 +29,7 @@ const statusByReason = {
 } as const;
 
 export type BundleErrorReason = keyof typeof statusByReason;
+export const BUNDLE_ERROR_REASONS = Object.keys(statusByReason) as BundleErrorReason[];
 
 const codeByStatus: Record<number, ApiErrorCode> = {
   404: "not_found",
