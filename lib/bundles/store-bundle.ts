@@ -56,7 +56,7 @@ async function store(input: StoreBundleInput): Promise<{ bundle: BundleRow; dupl
   const chunks = tee(input.source, handle, upload, input.maxBytes);
   let closed = false;
   try {
-    const info = await inspectBundle(chunks, input.limits);
+    const info = await inspectBundle(chunks, { limits: input.limits });
     if (!matchVersionPrefix(kernel, info.version, info.major)) {
       throw new BundleError("name_mismatch", `the kernel ${JSON.stringify(kernel)} does not start with ${info.version}.${info.major} (BUNDLE_VERSION.BUNDLE_MAJOR)`);
     }
