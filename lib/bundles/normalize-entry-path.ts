@@ -1,6 +1,8 @@
 import { BundleError } from "./bundle-error";
 
 const maxPathBytes = 4096;
+/** NAME_MAX: GNU tar cannot create a longer component, and would stop with an error. */
+const maxComponentBytes = 255;
 
 /**
  * An archive path made canonical (`./a//b/` → `a/b`, the root → ``), or
@@ -23,6 +25,11 @@ export function entryPathParts(raw: string, what = "the entry"): string[] {
   const parts = raw.split("/").filter((p) => p !== "" && p !== ".");
   if (parts.some((p) => p === ".." || (p.includes("\\") && p.split("\\").includes("..")))) {
     throw new BundleError("unsafe_path", `${what} ${shown} climbs out of the archive with ..`);
+  }
+  for (const part of parts) {
+    if (part.length > maxComponentBytes / 4 && Buffer.byteLength(part) > maxComponentBytes) {
+      throw new BundleError("unsafe_path", `${what} ${shown} has a component longer than ${maxComponentBytes} bytes`);
+    }
   }
   return parts;
 }
