@@ -164,7 +164,14 @@ export class TarReader {
     const name = pax?.get("path") ?? text(nameBytes ?? header.name, "name");
     const linkname = pax?.get("linkpath") ?? text(linkBytes ?? header.linkname, "link target");
     const size = pax?.has("size") ? paxSize(pax.get("size")!) : header.size;
-    const shown = JSON.stringify(name.slice(0, 200));
+    // Named as the other messages name entries: without ./ and doubled slashes.
+    const shown = JSON.stringify(
+      name
+        .slice(0, 200)
+        .split("/")
+        .filter((part) => part !== "" && part !== ".")
+        .join("/"),
+    );
     const special = specialTypes[header.typeflag];
     if (special !== undefined) throw new BundleError("special_file", `the entry ${shown} is ${special}, which a header tree never holds`);
     const kind = kindOf(header.typeflag);
