@@ -1,17 +1,18 @@
 // `npm run bench`: runs the benchmarks on this machine and prints one table;
 // the figures go into BENCHMARKS.md with the machine they were measured on.
-// `npm run bench -- upload` (or `engine`, `coverage`, `shards`) runs only that one.
+// `npm run bench -- upload` (or `engine`, `inspection`, `coverage`, `shards`) runs only that one.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchCoverage } from "./coverage-grid";
 import { benchEngine } from "./engine";
+import { benchInspection } from "./inspection";
 import { benchShards } from "./shards";
 import { repoRoot } from "./support";
 import { benchUpload } from "./upload";
 
-const benches = { engine: benchEngine, upload: benchUpload, coverage: benchCoverage, shards: benchShards } as const;
+const benches = { engine: benchEngine, upload: benchUpload, inspection: benchInspection, coverage: benchCoverage, shards: benchShards } as const;
 
 async function main() {
   const asked = process.argv.slice(2);
