@@ -62,8 +62,12 @@ export type BuildViewJson = {
   id: number;
   kind: string;
   status: BuildStatus;
-  workspace: { id: number; name: string } | null;
+  /** A removed workspace keeps its name, without an id. */
+  workspace: { id: number | null; name: string } | null;
   branch: string | null;
+  /** The commit built (null until the build starts), and whether the sources built had changes not in it. */
+  commit: string | null;
+  commitDirty: boolean | null;
   options: BuildOptionsView;
   target: string | null;
   tag: string | null;

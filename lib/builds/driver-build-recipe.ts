@@ -17,6 +17,7 @@ import type { BuildSecrets } from "./build-secrets";
 import type { BuildRecipe } from "./build-session";
 import { parseDockerfileStages } from "./dockerfile-stages";
 import { storeDriverImage } from "./store-driver-image";
+import { withWorkspaceSource } from "./workspace-source";
 import type { RerunOf, ShardingOptions, ShardPush } from "./shards/sharding-options";
 
 export type StoredBuildOptions = DriverBuildOptions & {
@@ -25,6 +26,8 @@ export type StoredBuildOptions = DriverBuildOptions & {
   sharding?: ShardingOptions | null;
   rerunOf?: RerunOf | null;
   push?: ShardPush;
+  /** A shard: the commit its sharded build chose, which every shard builds. */
+  commit?: string | null;
 };
 
 /**
@@ -32,13 +35,13 @@ export type StoredBuildOptions = DriverBuildOptions & {
  * drivers are read out of the image it made.
  */
 export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
-  return async (session) => {
+  return withWorkspaceSource(async (session, source) => {
     const { db, build } = session;
     const workspace = db.select().from(workspaces).where(eq(workspaces.id, build.workspaceId!)).get();
     if (!workspace) throw new Error("the build's workspace no longer exists");
     const options = build.options as unknown as StoredBuildOptions;
 
-    const dockerfileText = await fs.promises.readFile(path.join(workspace.path, workspace.dockerfile), "utf8");
+    const dockerfileText = await fs.promises.readFile(path.join(source.dir, workspace.dockerfile), "utf8");
     const declared = parseDockerfileStages(dockerfileText);
     session.declareStages(declared);
     const buildargs = toBuildArgs(options, secrets);
@@ -54,7 +57,7 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
     );
 
     const imageId = await session.runOnEngine({
-      context: streamBuildContext({ workspacePath: workspace.path, bundleFiles }),
+      context: streamBuildContext({ workspacePath: source.dir, bundleFiles }),
       dockerfile: `collector/${workspace.dockerfile}`,
       stages: declared,
       tag: build.tag,
@@ -77,7 +80,7 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
     const stored = await storeDriverImage(db, session.engine, imageId, { tag: build.tag, signal: session.signal });
     session.note(`${stored.drivers} driver file(s) and marker(s), ${stored.failures} failure log(s)`);
     return { imageRecordId: stored.imageId };
-  };
+  });
 }
 
 /** A cache in a configured registry is pulled with its credentials first; the engine then finds it locally. */

@@ -8,6 +8,7 @@ import { getDefaultEngine } from "@/lib/docker/engine";
 import { ApiError } from "@/lib/http/api-error";
 import { parseBlocklist } from "@/lib/workspace/blocklist";
 import { getWorkspace } from "@/lib/workspace/get-workspace";
+import { defaultBranchOf } from "@/lib/workspace/resolve-build-branch";
 import { objectTypes, resolveCommit } from "@/lib/workspace/git";
 import { readWorkspaceFiles, WORKSPACE_FILES } from "@/lib/workspace/read-workspace-files";
 import type { CreateBuildBody } from "../build-schemas";
@@ -27,8 +28,9 @@ const BPF_DIR = "kernel-modules/bpf";
  * the build context carries them (the working tree). Problems that would stop
  * the build are listed, not thrown.
  */
-export async function previewBuildPlan(options: PlanOptions) {
-  const workspace = getWorkspace(options.workspaceId);
+export async function previewBuildPlan(body: PlanOptions) {
+  const workspace = getWorkspace(body.workspaceId);
+  const options = { ...body, branch: body.branch ?? (await defaultBranchOf(workspace)) };
   const problems: string[] = [];
   const checkout = options.checkoutBeforePatching;
   const commit = await resolveCommit(workspace.path, options.branch);

@@ -23,6 +23,8 @@ import type { BuildRecipe, BuildSession } from "../build-session";
 import { parseDockerfileStages } from "../dockerfile-stages";
 import { selectBundles, type StoredBuildOptions } from "../driver-build-recipe";
 import { storeDriverImage } from "../store-driver-image";
+import { withWorkspaceSource } from "../workspace-source";
+import type { WorkspaceSource } from "@/lib/workspace/prepare-workspace-source";
 import type { ShardingOptions } from "./sharding-options";
 import { runShards, type DoneShard, type ShardPlan, type ShardResult } from "./shard-runner";
 import { shardTransfers } from "./shard-transfers";
@@ -43,25 +45,26 @@ type ShardedOptions = StoredBuildOptions & { sharding: ShardingOptions };
  * tag. Shards that cannot finish leave the result partial, never wrong.
  */
 export function shardedBuildRecipe(secrets: BuildSecrets): BuildRecipe {
-  return async (session) => {
+  // One commit for the whole build: the plan's, which every shard checks out.
+  return withWorkspaceSource(async (session, source) => {
     const rerunOf = (session.build.options as unknown as ShardedOptions).rerunOf;
     // Named only while the re-run runs, so that a re-run cancelled in the queue leaves no tag behind.
     if (rerunOf) await session.engine.getImage(rerunOf.dockerId).tag(splitImageRef(rerunOf.imageRef));
     try {
-      return await runSharded(session, secrets);
+      return await runSharded(session, secrets, source);
     } finally {
       // A re-run named the image it completes for the task master; that name has done its work.
       if (rerunOf) await removeTag(session, rerunOf.imageRef);
     }
-  };
+  });
 }
 
-async function runSharded(session: BuildSession, secrets: BuildSecrets) {
+async function runSharded(session: BuildSession, secrets: BuildSecrets, source: WorkspaceSource) {
   const { db, build } = session;
   const options = build.options as unknown as ShardedOptions;
   const workspace = db.select().from(workspaces).where(eq(workspaces.id, build.workspaceId!)).get();
   if (!workspace) throw new Error("the build's workspace no longer exists");
-  const dockerfileText = await fs.promises.readFile(path.join(workspace.path, workspace.dockerfile), "utf8");
+  const dockerfileText = await fs.promises.readFile(path.join(source.dir, workspace.dockerfile), "utf8");
   session.declareStages(["plan", "shards", "merge", "squash"]);
 
   // The plan: the real task master, with every bundle, as CI's planning job ran it.
@@ -74,7 +77,7 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets) {
   session.markStage("plan", "running", "the task master plans the build");
   const planImage = await session.runOnEngine(
     {
-      context: streamBuildContext({ workspacePath: workspace.path, bundleFiles: bundleRows.map((b) => bundlePath(b.kernel)) }),
+      context: streamBuildContext({ workspacePath: source.dir, bundleFiles: bundleRows.map((b) => bundlePath(b.kernel)) }),
       dockerfile: `collector/${workspace.dockerfile}`,
       stages: parseDockerfileStages(dockerfileText),
       target: "task-master",
@@ -131,6 +134,7 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets) {
               rerunOf: null,
               useKernelsFile: false,
               bundleIds: shard.bundleIds,
+              commit: source.commit,
               // Every shard's image goes to the registry (where CI kept them too): one built elsewhere pushes its own,
               // the coordinator pushes those of its engine beside the merge.
               push: registry && engineId !== DEFAULT_ENGINE_ID ? { registryId: registry.id } : null,
