@@ -95,7 +95,7 @@ export type BuildViewJson = {
 export type LogLineEvent = { seq: number; stage: string | null; step: string | null; stream: number; ts: number; text: string };
 
 /** A `state` event: what changes while a build runs. */
-export type BuildStateEvent = Pick<BuildViewJson, "status" | "stages" | "plan" | "error" | "failedStep" | "warnings" | "shards">;
+export type BuildStateEvent = Pick<BuildViewJson, "status" | "commit" | "commitDirty" | "stages" | "plan" | "error" | "failedStep" | "warnings" | "shards">;
 
 /** The `end` event. */
 export type BuildEndEvent = Pick<BuildViewJson, "status" | "error" | "image">;
