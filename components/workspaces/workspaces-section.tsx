@@ -59,18 +59,18 @@ export function WorkspacesSection({ initial, actions }: { initial: WorkspaceView
             <tbody>
               {workspaces.map((w) => (
                 <tr key={w.id} data-testid={`workspace-${w.name}`} className="border-b border-slate-200 align-top dark:border-slate-800">
-                  <th scope="row" className="py-2 pr-4 font-medium">
+                  <th scope="row" className="py-2 pr-4 font-medium whitespace-nowrap">
                     {w.name}
-                    <span className="block text-xs font-normal text-slate-600 dark:text-slate-400">
-                      <code className="font-mono">{w.dockerfile}</code>
-                    </span>
                   </th>
-                  <td className="max-w-md py-2 pr-4">
+                  <td className="min-w-56 py-2 pr-4">
                     <span className="block text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{w.kind === "remote" ? "git remote" : "checkout on this machine"}</span>
                     <span className="font-mono break-all">{w.url ?? w.path}</span>
+                    <span className="block text-xs text-slate-600 dark:text-slate-400">
+                      Dockerfile <code className="font-mono break-all">{w.dockerfile}</code>
+                    </span>
                   </td>
                   <td className="py-2 pr-4 font-mono">{w.defaultBranch ?? <span className="font-sans text-slate-600 dark:text-slate-400">no branch</span>}</td>
-                  <td className="max-w-sm py-2 pr-4">
+                  <td className="max-w-xs py-2 pr-4">
                     <LastFetch workspace={w} />
                   </td>
                   <td className="py-2 pr-4">
@@ -82,14 +82,15 @@ export function WorkspacesSection({ initial, actions }: { initial: WorkspaceView
                   </td>
                   {manage ? (
                     <td className="py-2 text-right">
-                      <div className="flex justify-end gap-2">
+                      <div className="flex flex-col items-end gap-2">
                         {actions.fetch && w.kind === "remote" ? (
                           <FetchNowButton
                             id={w.id}
                             name={w.name}
                             fetchNow={actions.fetch}
-                            onDone={(result) => {
-                              setRowError("error" in result ? result.error : null);
+                            // A failed fetch is the row's last fetch, with its reason.
+                            onDone={() => {
+                              setRowError(null);
                               refresh();
                             }}
                           />
