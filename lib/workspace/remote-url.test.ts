@@ -31,6 +31,8 @@ describe("parseRemoteUrl", () => {
     ["collector", /not a remote URL/],
     ["", /empty/],
     ["https://example.com/x.git?ref=main", /'\?' or '#'/],
+    ["ssh://-oProxyCommand=touch%20x@example.com/x.git", /not a user and host/],
+    ["ssh://git@-oProxyCommand=x/x.git", /not a user and host|not a valid URL/],
   ])("refuses %j, saying why", (url, reason) => {
     expect(() => parseRemoteUrl(url)).toThrow(expect.objectContaining({ code: "bad_request", message: expect.stringMatching(reason) }));
   });

@@ -51,6 +51,10 @@ function parseSchemeUrl(url: string, scheme: string): RemoteUrl {
     return { url, transport: "file", host: null };
   }
   if (parsed.hostname === "") throw bad(`the remote URL names no host: ${url}`);
+  // ssh would read a user or host starting with "-" as an option.
+  if (parsed.hostname.startsWith("-") || !/^[A-Za-z0-9._-]*$/.test(decodeURIComponent(parsed.username)) || parsed.username.startsWith("-")) {
+    throw bad(`not a user and host kobuild passes to ssh: ${url}`);
+  }
   if (parsed.username !== "" && scheme !== "ssh") {
     // A user name on https is often a token (GitHub takes one there): a secret all the same.
     throw bad(`a ${scheme}:// URL must not hold a user name: kobuild keeps no credentials in a workspace's URL; give them to a git credential helper of the user kobuild runs as`);
