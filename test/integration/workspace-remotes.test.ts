@@ -1,8 +1,10 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSampleRecord } from "../sample-record";
 import { AdminRequest } from "./helpers/admin-request";
+import { DOCKER } from "./helpers/driver-build";
 import { cloneForPushing, gitSync, makeBareRemote, startGitDaemon, startSilentServer, type Server } from "./helpers/git-remotes";
 import { freePort } from "./helpers/loopback-port";
 import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
@@ -80,6 +82,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await daemon?.stop();
   await sshd.destroy();
+  // The engine is shared: the images this file's builds tagged go with it.
+  for (const { tag } of getDb().select({ tag: builds.tag }).from(builds).all()) if (tag) spawnSync(DOCKER, ["rmi", tag], { stdio: "ignore" });
 });
 
 describe("registering a remote", () => {
