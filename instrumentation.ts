@@ -3,6 +3,8 @@
 // make sure someone can sign in.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { watchEventLoop } = await import("@/lib/system/watch-event-loop");
+    watchEventLoop();
     const { getDb } = await import("@/lib/db/client");
     getDb();
     const { recoverBuilds } = await import("@/lib/builds/build-queue");

@@ -22,11 +22,13 @@ export async function benchEngine(): Promise<Result> {
     // A driver build must leave /kernel-modules; this one only floods the log.
     path: makeDockerfileWorkspace(path.join(dataDir, "flood"), [`FROM ${TOOLCHAIN}`, `RUN echo ${nonce} && seq -f "line %.0f of ${LINES}: the quick brown fox jumps over the lazy dog" 1 ${LINES} && mkdir -p /kernel-modules /FAILURES`, ""].join("\n")),
     dockerfile: "Dockerfile",
+    network: "none",
   });
   const ticks = await registerWorkspace({
     name: "ticks",
     path: makeDockerfileWorkspace(path.join(dataDir, "ticks"), [`FROM ${TOOLCHAIN}`, `RUN echo ${nonce} && for i in $(seq 1 300); do echo "tick $i $(date +%s%N)"; sleep 0.02; done && mkdir -p /kernel-modules /FAILURES`, ""].join("\n")),
     dockerfile: "Dockerfile",
+    network: "none",
   });
   execFileSync("bash", [path.join(repoRoot, "scripts/sample-workspace.sh")], { env: { ...process.env, KOBUILD_DATA_DIR: dataDir }, stdio: "ignore" });
   const samplePath = path.join(dataDir, "workspaces", "sample");

@@ -244,7 +244,7 @@ test("the log follows new lines at its end, stays put when the reader scrolls up
   git("commit", "-qm", "ticker");
   let buildId: number | null = null;
   try {
-    const registered = await request.post("/api/workspaces", { data: { name: `ticker-${nonce}`, path: dir, dockerfile: "Dockerfile" } });
+    const registered = await request.post("/api/workspaces", { data: { name: `ticker-${nonce}`, path: dir, dockerfile: "Dockerfile", network: "none" } });
     expect(registered.status(), await registered.text()).toBe(201);
     const workspace = (await registered.json()) as Workspace;
     const build = await createBuild(request, workspace);

@@ -1,6 +1,7 @@
 "use client";
 
 import type { BuildPlanPreview } from "@/lib/builds/plan/preview-build-plan";
+import { ruleLocation } from "@/components/coverage/rule-label";
 
 const n = (v: number) => v.toLocaleString("en");
 
@@ -13,7 +14,7 @@ export function PlanPreview({ plan, loading, error, shardSplit }: { plan: BuildP
           Plan
         </h2>
         <span className="text-xs text-slate-600 dark:text-slate-400" aria-live="polite">
-          {loading ? "working it out…" : plan ? `${plan.workspace.name} at ${plan.branch}${plan.commit ? ` (${plan.commit.slice(0, 12)})` : " (working tree)"}` : ""}
+          {loading ? "the workspace's task master is planning…" : plan ? `${plan.workspace.name} at ${plan.branch}${plan.commit ? ` (${plan.commit.slice(0, 12)})` : " (working tree)"}` : ""}
         </span>
       </div>
       {error ? (
@@ -70,10 +71,7 @@ export function PlanPreview({ plan, loading, error, shardSplit }: { plan: BuildP
                   <tr key={v.moduleVersion} className="border-t border-slate-200 dark:border-slate-800">
                     <th scope="row" className="py-1 font-mono font-normal">
                       {v.moduleVersion}
-                      <span className="ml-2 font-sans text-xs text-slate-600 dark:text-slate-400">
-                        from {v.from.join(", ")}
-                        {v.bpf ? "" : " · no eBPF probe"}
-                      </span>
+                      {v.bpf ? null : <span className="ml-2 font-sans text-xs text-slate-600 dark:text-slate-400">no eBPF probe</span>}
                     </th>
                     <td className="py-1 pl-3 text-right tabular-nums">{n(c.mod)}</td>
                     <td className="py-1 pl-3 text-right tabular-nums">{v.bpf ? n(c.bpf) : "—"}</td>
@@ -97,17 +95,18 @@ export function PlanPreview({ plan, loading, error, shardSplit }: { plan: BuildP
             .
           </p>
           {shardSplit ? <p data-testid="plan-shards" className="text-slate-700 dark:text-slate-300">{shardSplit}</p> : null}
-          {plan.kernels.skipped.length > 0 ? (
-            <details>
-              <summary className="cursor-pointer">{plan.kernels.skipped.length} kernel id(s) left out</summary>
-              <ul className="mt-1 list-disc pl-5">
-                {plan.kernels.skipped.map((s) => (
-                  <li key={s.kernel}>
-                    <code className="font-mono">{s.kernel}</code>: {s.reason}
-                  </li>
-                ))}
-              </ul>
-            </details>
+          {plan.notPlanned > 0 ? (
+            <p className="text-slate-700 dark:text-slate-300" data-testid="plan-not-planned">
+              {n(plan.notPlanned)} task{plan.notPlanned === 1 ? "" : "s"} not planned by the task master, neither cached nor blocklisted
+              {plan.kernels.leftOut.length > 0 ? (
+                <>
+                  {" "}
+                  (kernels without any task: <code className="font-mono">{plan.kernels.leftOut.slice(0, 10).join(", ")}</code>
+                  {plan.kernels.leftOut.length > 10 ? ` and ${plan.kernels.leftOut.length - 10} more` : ""})
+                </>
+              ) : null}
+              .
+            </p>
           ) : null}
           {plan.blocklistedTasks.length > 0 ? (
             <details>
@@ -115,7 +114,7 @@ export function PlanPreview({ plan, loading, error, shardSplit }: { plan: BuildP
               <ul className="mt-1 max-h-48 overflow-auto font-mono text-xs">
                 {plan.blocklistedTasks.map((t) => (
                   <li key={`${t.kernel} ${t.moduleVersion} ${t.flavour}`}>
-                    {t.kernel} {t.moduleVersion} {t.flavour} ← line {t.rule.line}: {t.rule.text}
+                    {t.kernel} {t.moduleVersion} {t.flavour} ← {ruleLocation(t.rule)}: {t.rule.text}
                   </li>
                 ))}
               </ul>
@@ -126,8 +125,8 @@ export function PlanPreview({ plan, loading, error, shardSplit }: { plan: BuildP
               <p className="font-semibold">⚠ BLOCKLIST rules that match nothing because they are invalid:</p>
               <ul className="list-disc pl-5 font-mono text-xs">
                 {plan.blocklistProblems.map((p) => (
-                  <li key={p.line}>
-                    line {p.line}: {p.text} — {p.error}
+                  <li key={`${p.file}:${p.line}`}>
+                    {p.file} line {p.line}: {p.text} — {p.error}
                   </li>
                 ))}
               </ul>

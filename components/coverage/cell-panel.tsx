@@ -5,6 +5,7 @@ import Link from "next/link";
 import { formatBytes } from "@/components/format";
 import { CELL_LOOK } from "./cell-look";
 import type { CellDetail } from "./grid-model";
+import { ruleLocation } from "./rule-label";
 
 type DriverInfo = { path: string; size: number; sha256: string | null; kind: "driver" | "marker"; download: string | null };
 type FailureInfo = { id: number; signature: string | null; line: string | null; log: string; builds?: number[] };
@@ -77,7 +78,7 @@ export function CellPanel({ cell, imageId, onClose, failuresHref }: { cell: Cell
         <p className="mt-3">
           {cell.rule?.text ? (
             <>
-              BLOCKLIST {cell.rule.line ? `line ${cell.rule.line}` : "rule"}: <code className="font-mono">{cell.rule.text}</code>
+              {ruleLocation(cell.rule)}: <code className="font-mono">{cell.rule.text}</code>
             </>
           ) : (
             "The matching BLOCKLIST rule was not recorded."

@@ -39,7 +39,7 @@ describe("summarize and the side tables", () => {
   it("gives a failed cell its failure id and a blocklisted cell its rule", () => {
     const side = indexSideTables(data);
     expect(cellDetail(data, side, 0, 0, 0)).toMatchObject({ state: "failed", failureId: 1, rule: null });
-    expect(cellDetail(data, side, 2, 0, 1)).toMatchObject({ kernel: "6.1.0-56-cloud-amd64", state: "blocklisted", rule: { line: 14, text: "*-cloud-amd64" } });
+    expect(cellDetail(data, side, 2, 0, 1)).toMatchObject({ kernel: "6.1.0-56-cloud-amd64", state: "blocklisted", rule: { file: "kernel-modules/BLOCKLIST", line: 14, text: "*-cloud-amd64" } });
   });
 });
 
@@ -48,8 +48,8 @@ describe("exports and the URL", () => {
     const rows = exportRows(data, filterKernels(data, { ...EMPTY_FILTER, families: ["debian"], states: ["blocklisted"] }), { ...EMPTY_FILTER, states: ["blocklisted"] });
     expect(rows).toHaveLength(2);
     const csv = toCsv(rows).trim().split("\n");
-    expect(csv[0]).toBe("kernel,family,module_version,flavour,state,failure_id,blocklist_line,blocklist_rule");
-    expect(csv[1]).toBe("6.1.0-56-cloud-amd64,debian,2.2.0,mod,blocklisted,,14,*-cloud-amd64");
+    expect(csv[0]).toBe("kernel,family,module_version,flavour,state,failure_id,blocklist_file,blocklist_line,blocklist_rule");
+    expect(csv[1]).toBe("6.1.0-56-cloud-amd64,debian,2.2.0,mod,blocklisted,,kernel-modules/BLOCKLIST,14,*-cloud-amd64");
   });
 
   it("keeps formulas out of spreadsheets", () => {

@@ -13,7 +13,7 @@ export type GridData = {
   cells: string;
   states: Record<string, CellState>;
   failures: [number, number][];
-  blocklistRules: { line: number | null; text: string | null }[];
+  blocklistRules: { file: string | null; line: number | null; text: string | null }[];
   blocklisted: [number, number][];
 };
 
@@ -95,7 +95,7 @@ export function emptyCounts(): Record<CellState, number> {
   return { built: 0, cached: 0, failed: 0, unavailable: 0, blocklisted: 0, missing: 0, notPlanned: 0 };
 }
 
-export type CellDetail = { kernel: string; family: string; moduleVersion: string; flavour: Flavour; state: CellState; failureId: number | null; rule: { line: number | null; text: string | null } | null };
+export type CellDetail = { kernel: string; family: string; moduleVersion: string; flavour: Flavour; state: CellState; failureId: number | null; rule: { file: string | null; line: number | null; text: string | null } | null };
 
 /** Lookups of the side tables by cell, made once per data set. */
 export function indexSideTables(data: GridData) {
@@ -137,8 +137,8 @@ const csvField = (v: string | number | null) => {
 };
 
 export function toCsv(rows: readonly CellDetail[]): string {
-  const header = "kernel,family,module_version,flavour,state,failure_id,blocklist_line,blocklist_rule";
-  const lines = rows.map((r) => [r.kernel, r.family, r.moduleVersion, r.flavour, r.state, r.failureId, r.rule?.line ?? null, r.rule?.text ?? null].map(csvField).join(","));
+  const header = "kernel,family,module_version,flavour,state,failure_id,blocklist_file,blocklist_line,blocklist_rule";
+  const lines = rows.map((r) => [r.kernel, r.family, r.moduleVersion, r.flavour, r.state, r.failureId, r.rule?.file ?? null, r.rule?.line ?? null, r.rule?.text ?? null].map(csvField).join(","));
   return [header, ...lines].join("\n") + "\n";
 }
 

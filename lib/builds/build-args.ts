@@ -1,3 +1,4 @@
+import type { BuildNetwork } from "@/lib/vocabulary";
 import { EMPTY_CACHE } from "@/lib/docker/ensure-empty-cache-image";
 
 export type DriverBuildOptions = {
@@ -9,6 +10,10 @@ export type DriverBuildOptions = {
   checkoutBeforePatching: boolean;
   buildJobs?: number;
   builder: "auto" | "buildkit" | "classic";
+  /** Absent in builds stored before the choice existed: they ran with network none. */
+  network?: BuildNetwork;
+  noCache?: boolean;
+  pull?: boolean;
 };
 
 /**

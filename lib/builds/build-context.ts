@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { createHash, type Hash } from "node:crypto";
 import tar, { type Header } from "tar-stream";
 
 export type ContextSource = {
@@ -10,7 +11,14 @@ export type ContextSource = {
   workspacePath: string;
   /** Bundle archives, sent as `bundles/<file name>`. */
   bundleFiles: string[];
+  /** Files of kobuild's own at the context's root, beside collector/ (the plan Dockerfile). */
+  extraFiles?: { name: string; content: string }[];
+  /** Filled once the context is sent: a digest of what collector/ and bundles/ held (names, sizes, times). */
+  fingerprint?: ContextFingerprint;
 };
+
+/** Two contexts made from the same files have the same value; kobuild's extra files do not count. */
+export type ContextFingerprint = { value: string };
 
 /**
  * The build context as a tar stream: `collector/` and `bundles/`, read file by
@@ -26,15 +34,18 @@ export function streamBuildContext(source: ContextSource): Readable {
   return Readable.from(pack, { objectMode: false });
 }
 
-async function fill(pack: tar.Pack, { workspacePath, bundleFiles }: ContextSource) {
-  await addTree(pack, workspacePath, "collector");
+async function fill(pack: tar.Pack, { workspacePath, bundleFiles, extraFiles = [], fingerprint }: ContextSource) {
+  for (const file of extraFiles) await entryDone(pack, { name: file.name, mode: 0o644, mtime: new Date(0) }, file.content);
+  const hash = createHash("sha256");
+  await addTree(pack, workspacePath, "collector", hash);
   addDirectory(pack, "bundles", await fs.promises.stat(workspacePath));
   for (const file of bundleFiles) {
-    await addFile(pack, file, `bundles/${path.basename(file)}`, await fs.promises.stat(file));
+    await addFile(pack, file, `bundles/${path.basename(file)}`, await fs.promises.stat(file), hash);
   }
+  if (fingerprint) fingerprint.value = hash.digest("hex");
 }
 
-async function addTree(pack: tar.Pack, dir: string, name: string) {
+async function addTree(pack: tar.Pack, dir: string, name: string, hash: Hash) {
   addDirectory(pack, name, await fs.promises.stat(dir));
   const entries = await fs.promises.readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -42,12 +53,14 @@ async function addTree(pack: tar.Pack, dir: string, name: string) {
     const full = path.join(dir, entry.name);
     const entryName = `${name}/${entry.name}`;
     if (entry.isDirectory()) {
-      await addTree(pack, full, entryName);
+      await addTree(pack, full, entryName, hash);
     } else if (entry.isSymbolicLink()) {
       const stat = await fs.promises.lstat(full);
-      await entryDone(pack, { name: entryName, type: "symlink", linkname: await fs.promises.readlink(full), mode: stat.mode & 0o7777, mtime: stat.mtime });
+      const linkname = await fs.promises.readlink(full);
+      hash.update(`${entryName}\0->${linkname}\0`);
+      await entryDone(pack, { name: entryName, type: "symlink", linkname, mode: stat.mode & 0o7777, mtime: stat.mtime });
     } else if (entry.isFile()) {
-      await addFile(pack, full, entryName, await fs.promises.stat(full));
+      await addFile(pack, full, entryName, await fs.promises.stat(full), hash);
     }
     // Sockets, fifos and devices have no place in a build context.
   }
@@ -57,11 +70,16 @@ function addDirectory(pack: tar.Pack, name: string, stat: fs.Stats) {
   pack.entry({ name, type: "directory", mode: stat.mode & 0o7777, mtime: stat.mtime });
 }
 
-function entryDone(pack: tar.Pack, header: Partial<Header> & { name: string }) {
-  return new Promise<void>((resolve, reject) => pack.entry(header, (error) => (error ? reject(error) : resolve())));
+function entryDone(pack: tar.Pack, header: Partial<Header> & { name: string }, content?: string) {
+  return new Promise<void>((resolve, reject) => {
+    const done = (error?: Error | null) => (error ? reject(error) : resolve());
+    if (content === undefined) pack.entry(header, done);
+    else pack.entry(header, content, done);
+  });
 }
 
-async function addFile(pack: tar.Pack, file: string, name: string, stat: fs.Stats) {
+async function addFile(pack: tar.Pack, file: string, name: string, stat: fs.Stats, hash: Hash) {
+  hash.update(`${name}\0${stat.size}\0${stat.mtimeMs}\0${stat.mode}\0`);
   // tar-stream writes one entry at a time; the pipeline waits for the engine to take the bytes.
   const entry = pack.entry({ name, size: stat.size, mode: stat.mode & 0o7777, mtime: stat.mtime });
   await pipeline(fs.createReadStream(file), entry);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseImageRef } from "@/lib/docker/image/image-ref";
 import { isValidRefName } from "@/lib/workspace/ref-name";
+import { BUILD_NETWORKS } from "@/lib/vocabulary";
 import { shardingSchema } from "./shards/sharding-options";
 
 // Docker's grammar for repository paths and tags, checked before any value
@@ -23,6 +24,8 @@ const imageRef = z
       return false;
     }
   }, "must be an image reference such as kobuild/collector-drivers:nightly");
+export const buildNetworkSchema = z.enum(BUILD_NETWORKS);
+
 const refName = z.string().min(1).max(255).refine(isValidRefName, "must be a git branch or tag name");
 
 export const createBuildBodySchema = z
@@ -42,6 +45,12 @@ export const createBuildBodySchema = z
     tag: imageRef.nullish(),
     buildJobs: z.number().int().min(0).max(256).optional(),
     builder: z.enum(["auto", "buildkit", "classic"]).default("auto"),
+    /** The network of RUN steps, as `docker build --network`; absent: the workspace's choice. */
+    network: buildNetworkSchema.optional(),
+    /** `docker build --no-cache`: no step comes from the engine's cache. */
+    noCache: z.boolean().default(false),
+    /** `docker build --pull`: base images are pulled even when the engine has them. */
+    pull: z.boolean().default(false),
     /** Split over several engines and merged; absent: one build on the default engine. */
     sharding: shardingSchema.nullish(),
   })

@@ -10,10 +10,12 @@ import { createClassicDecoder } from "@/lib/docker/progress/classic-decoder";
 import { createEmptyTraceGuard } from "@/lib/docker/progress/empty-trace-guard";
 import type { BuildEvent } from "@/lib/docker/progress/events";
 import { createJsonLineSplitter } from "@/lib/docker/progress/json-lines";
+import type { BuildNetwork } from "@/lib/vocabulary";
 import { signalBuildChanged } from "./build-signals";
 import { buildkitJobId, noteEngineWork } from "./engine-work";
 import type { LogWriter } from "./log-writer";
 import { StageTracker } from "./stage-tracker";
+import type { StageStatus } from "./stage-status";
 import type { TaskProgressTracker } from "./task-progress";
 
 export type BuildRow = typeof builds.$inferSelect;
@@ -28,6 +30,10 @@ export type EngineBuildRequest = {
   buildargs: Record<string, string>;
   tag?: string | null;
   target?: string | null;
+  /** The network of RUN steps; `default` or absent: the engine's default. */
+  network?: BuildNetwork;
+  noCache?: boolean;
+  pull?: boolean;
 };
 
 /** Where a run's steps go: an operation made of several builds files each one under a stage of its own. */
@@ -50,6 +56,7 @@ export class BuildSession {
   readonly warnings: string[] = [];
   /** The engine's address, for the record of work to stop should this process die. */
   engineAddress: string | undefined;
+  private readonly stageListeners: ((stage: string, status: StageStatus) => void)[] = [];
 
   constructor(
     readonly db: Db,
@@ -65,6 +72,11 @@ export class BuildSession {
 
   get buildId() {
     return this.build.id;
+  }
+
+  /** Called whenever a stage's status changes while the engine builds. */
+  onStageChange(listener: (stage: string, status: StageStatus) => void) {
+    this.stageListeners.push(listener);
   }
 
   /** The stages shown from the start, in order; the engine may add more. */
@@ -115,9 +127,11 @@ export class BuildSession {
       buildargs: request.buildargs,
       // Intermediate containers of the classic builder go away even when a step fails.
       rm: true,
-      // Builds never reach a network: engines here run without a bridge, and drivers need none.
-      networkmode: "none",
       forcerm: true,
+      // As `docker build --network`: the engine's default unless the build chose one.
+      ...(request.network && request.network !== "default" ? { networkmode: request.network } : {}),
+      ...(request.noCache ? { nocache: true } : {}),
+      ...(request.pull ? { pull: "1" } : {}),
       // Named, so that a later start can cancel the job should this process die with it.
       ...(buildkitJob ? { version: "2", buildid: buildkitJob } : {}),
       abortSignal: this.signal,
@@ -168,7 +182,7 @@ export class BuildSession {
     for (const event of decoder.end()) handle(event);
     this.tasks.flush();
     this.signal.throwIfAborted();
-    if (seen.error || !seen.imageId) throw new EngineBuildFailed(seen.error ?? "the engine ended the build without an image");
+    if (seen.error || !seen.imageId) throw new EngineBuildFailed(explainEngineError(seen.error ?? "the engine ended the build without an image", request.network));
     return seen.imageId;
   }
 
@@ -185,13 +199,15 @@ export class BuildSession {
       case "log": {
         const text = this.mask(event.text);
         this.logs.write({ stage: event.stage, step: event.key, stream: event.stream, ts: event.ts, text });
-        this.tasks.line(text);
+        this.tasks.line(text, event.stage);
         break;
       }
-      case "step":
-        this.tracker!.apply({ ...event, name: this.mask(event.name), error: event.error ? this.mask(event.error) : undefined });
+      case "step": {
+        const changed = this.tracker!.apply({ ...event, name: this.mask(event.name), error: event.error ? this.mask(event.error) : undefined });
+        if (changed) for (const listener of this.stageListeners) listener(changed.stage, changed.status);
         signalBuildChanged(this.buildId);
         break;
+      }
       case "image":
         seen.imageId = event.id;
         break;
@@ -206,6 +222,14 @@ export class BuildSession {
       }
     }
   }
+}
+
+/** An engine error a person cannot act on alone, with what to do about it. */
+function explainEngineError(message: string, network: EngineBuildRequest["network"]): string {
+  if (/network bridge not found/.test(message) && (network ?? "default") === "default") {
+    return `${message}: the engine has no default bridge network (dockerd --bridge=none); build with network none or host, or give the engine a bridge`;
+  }
+  return message;
 }
 
 /**

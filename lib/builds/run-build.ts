@@ -6,7 +6,7 @@ import { builds } from "@/lib/db/schema";
 import { getDefaultEngine } from "@/lib/docker/engine";
 import { clientForEngine } from "@/lib/engines/engine-clients";
 import { DEFAULT_ENGINE_ID, findEngineRow } from "@/lib/engines/engine-store";
-import { probeEngine } from "@/lib/docker/probe-engine";
+import { probeEngine, probeEnginePatiently } from "@/lib/docker/probe-engine";
 import { imageOperationRecipe } from "@/lib/images/image-operation-recipe";
 import { takeBuildSecrets } from "./build-secrets";
 import { BuildSession, EngineBuildFailed, type BuildRecipe } from "./build-session";
@@ -47,7 +47,7 @@ export async function runBuild(buildId: number, signal: AbortSignal) {
   try {
     const options = build.options as { builder?: "auto" | "buildkit" | "classic" };
     if (!engineRow) throw new Error("the build's engine was removed from kobuild");
-    const engineState = await probeEngine(engine);
+    const engineState = await probeEnginePatiently(engine);
     if (!engineState.reachable) throw new Error(`cannot reach the Docker engine: ${engineState.error}`);
     if (options.builder === "buildkit" && !engineState.buildkit) throw new Error("the engine has no BuildKit; choose the classic builder");
     const useBuildKit = options.builder === "classic" ? false : engineState.buildkit;
@@ -88,7 +88,7 @@ export async function runBuild(buildId: number, signal: AbortSignal) {
  * says which it was.
  */
 async function engineLost(engine: Docker): Promise<string | null> {
-  let state = await probeEngine(engine);
+  let state = await probeEnginePatiently(engine);
   // A connection to an engine that is just dying may be reset rather than
   // refused; asked again a moment later it gives its settled answer.
   for (let i = 0; i < 3 && !state.reachable && /ECONNRESET|EPIPE|socket hang up/.test(state.error); i++) {

@@ -26,8 +26,10 @@ export class StageTracker {
     });
   }
 
-  /** Applies a step event; returns the step's stage when its status changed. */
-  apply(event: Extract<BuildEvent, { type: "step" }>) {
+  private readonly stageStatus = new Map<string, StageStatus>();
+
+  /** Applies a step event; returns the step's stage and its status when that status changed. */
+  apply(event: Extract<BuildEvent, { type: "step" }>): { stage: string; status: StageStatus } | null {
     const previous = this.steps.get(event.key);
     // Only BuildKit's `[stage i/n]` counts steps per stage; the classic `Step i/n` counts the whole file.
     const parsed = parseVertexName(event.name);
@@ -63,10 +65,14 @@ export class StageTracker {
         set: { status: step.status, name: step.name, error: step.error ?? null, startedAt: toDate(step.startedAt), finishedAt: toDate(step.finishedAt) },
       })
       .run();
-    if (step.stage) this.updateStage(step.stage);
+    if (!step.stage) return null;
+    const status = this.updateStage(step.stage);
+    if (this.stageStatus.get(step.stage) === status) return null;
+    this.stageStatus.set(step.stage, status);
+    return { stage: step.stage, status };
   }
 
-  private updateStage(name: string) {
+  private updateStage(name: string): StageStatus {
     if (!this.stageNames.includes(name)) {
       this.stageNames.push(name);
       this.db.insert(stages).values({ buildId: this.buildId, name, position: this.stageNames.length - 1 }).onConflictDoNothing().run();
@@ -85,6 +91,7 @@ export class StageTracker {
       })
       .where(and(eq(stages.buildId, this.buildId), eq(stages.name, name)))
       .run();
+    return status;
   }
 
   /** The step that failed, for the build's error summary. */

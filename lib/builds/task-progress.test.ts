@@ -5,6 +5,9 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "@/lib/db/client";
 import { builds, tasks } from "@/lib/db/schema";
+import { parseBlocklist } from "@/lib/workspace/blocklist";
+import { explainPlan, taskKey } from "./plan/explain-plan";
+import { parseBuildTasks } from "./plan/parse-build-tasks";
 import { TaskProgressTracker } from "./task-progress";
 
 // Lines exactly as the sample's task master and builders print them
@@ -32,50 +35,56 @@ const builders = [
   "KOBUILD-TASK end kernel=3.10.0-1160.el7.x86_64 version=2.2.0 flavour=mod result=failed seconds=0.41",
   "KOBUILD-TASK end kernel=6.1.0-56-cloud-amd64 version=2.2.0 flavour=mod result=built seconds=7.25",
 ];
+const kernels = ["3.10.0-1160.el7.x86_64", "6.1.0-55-amd64", "6.1.0-56-cloud-amd64"];
+// The same build as its /build-tasks, the cache image and the BLOCKLIST file tell it.
+const plan = explainPlan({
+  facts: { tasks: parseBuildTasks("3.10.0-1160.el7.x86_64 2.2.0 mod\n3.10.0-1160.el7.x86_64 2.2.0 bpf\n6.1.0-56-cloud-amd64 2.2.0 mod\n"), moduleVersions: [{ moduleVersion: "2.2.0", bpf: true }] },
+  kernels,
+  cached: new Set([taskKey("6.1.0-55-amd64", "2.2.0", "mod"), taskKey("6.1.0-55-amd64", "2.2.0", "bpf")]),
+  blocklists: [{ file: "kernel-modules/BLOCKLIST", rules: parseBlocklist(`${"# comment\n".repeat(13)}*-cloud-amd64 * bpf\n`) }],
+});
 
 describe("TaskProgressTracker", () => {
   let dataDir: string;
   let db: Db;
-  let buildId: number;
 
   beforeAll(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "kobuild-tasks-"));
     db = openDb(dataDir);
-    buildId = db.insert(builds).values({ status: "running" }).returning({ id: builds.id }).get().id;
   });
   afterAll(() => {
     db.$client.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const rows = () =>
+  const newBuild = () => db.insert(builds).values({ status: "running" }).returning({ id: builds.id }).get().id;
+  const rows = (buildId: number) =>
     db
-      .select({ kernel: tasks.kernel, flavour: tasks.flavour, state: tasks.state, line: tasks.blocklistLine, rule: tasks.blocklistRule, seconds: tasks.seconds })
+      .select({ kernel: tasks.kernel, flavour: tasks.flavour, state: tasks.state, file: tasks.blocklistFile, line: tasks.blocklistLine, rule: tasks.blocklistRule, seconds: tasks.seconds })
       .from(tasks)
       .where(eq(tasks.buildId, buildId))
       .orderBy(tasks.kernel, tasks.flavour)
       .all();
+  const build = (buildId: number) => db.select().from(builds).where(eq(builds.id, buildId)).get()!;
 
-  it("records every task the task master considered, skipped ones with why", () => {
+  it("follows the progress lines a builder prints, live and exactly", () => {
+    const buildId = newBuild();
     const tracker = new TaskProgressTracker(db, buildId);
-    for (const line of taskMaster) tracker.line(line);
+    for (const line of taskMaster) tracker.line(line, "task-master");
     tracker.flush();
-    expect(rows()).toEqual([
-      { kernel: "3.10.0-1160.el7.x86_64", flavour: "bpf", state: "planned", line: null, rule: null, seconds: null },
-      { kernel: "3.10.0-1160.el7.x86_64", flavour: "mod", state: "planned", line: null, rule: null, seconds: null },
-      { kernel: "6.1.0-55-amd64", flavour: "bpf", state: "cached", line: null, rule: null, seconds: null },
-      { kernel: "6.1.0-55-amd64", flavour: "mod", state: "cached", line: null, rule: null, seconds: null },
-      { kernel: "6.1.0-56-cloud-amd64", flavour: "bpf", state: "blocklisted", line: 14, rule: "*-cloud-amd64 * bpf", seconds: null },
-      { kernel: "6.1.0-56-cloud-amd64", flavour: "mod", state: "planned", line: null, rule: null, seconds: null },
+    expect(rows(buildId).map((r) => `${r.kernel} ${r.flavour} ${r.state}`)).toEqual([
+      "3.10.0-1160.el7.x86_64 bpf planned",
+      "3.10.0-1160.el7.x86_64 mod planned",
+      "6.1.0-55-amd64 bpf cached",
+      "6.1.0-55-amd64 mod cached",
+      "6.1.0-56-cloud-amd64 bpf blocklisted",
+      "6.1.0-56-cloud-amd64 mod planned",
     ]);
-    // Skipped tasks are no work for a builder: the progress counts only planned ones.
-    const build = db.select().from(builds).where(eq(builds.id, buildId)).get()!;
-    expect(build.plannedTasks).toBe(3);
-    expect(build.doneTasks).toBe(0);
+    expect(build(buildId).plannedTasks).toBe(3);
 
-    for (const line of builders) tracker.line(line);
+    for (const line of builders) tracker.line(line, line.includes("3.10") ? "rhel-7-builder" : "rhel-8-builder");
     tracker.flush();
-    expect(rows().map((r) => `${r.kernel} ${r.flavour} ${r.state} ${r.seconds}`)).toEqual([
+    expect(rows(buildId).map((r) => `${r.kernel} ${r.flavour} ${r.state} ${r.seconds}`)).toEqual([
       "3.10.0-1160.el7.x86_64 bpf unavailable 30",
       "3.10.0-1160.el7.x86_64 mod failed 410",
       "6.1.0-55-amd64 bpf cached null",
@@ -83,20 +92,77 @@ describe("TaskProgressTracker", () => {
       "6.1.0-56-cloud-amd64 bpf blocklisted null",
       "6.1.0-56-cloud-amd64 mod built 7250",
     ]);
-    const done = db.select().from(builds).where(eq(builds.id, buildId)).get()!;
-    expect(done.progress).toEqual({ "rhel-8": { planned: 1, done: 1, failed: 0 }, "rhel-7": { planned: 2, done: 2, failed: 1 } });
-    expect(done.doneTasks).toBe(3);
+    expect(build(buildId).progress).toEqual({ "rhel-8": { planned: 1, done: 1, failed: 0, exact: true }, "rhel-7": { planned: 2, done: 2, failed: 1, exact: true } });
+    expect(build(buildId).doneTasks).toBe(3);
   });
 
-  it("keeps the rule when the skip line comes alone, and ignores lines for kernels no builder takes", () => {
-    const other = db.insert(builds).values({ status: "running" }).returning({ id: builds.id }).get().id;
-    const tracker = new TaskProgressTracker(db, other);
-    tracker.line("KOBUILD-SKIP kernel=6.12.117+deb12-amd64 version=2.2.0 flavour=mod reason=blocklist");
-    tracker.line("KOBUILD-PLAN kernel=linux-6.1 version=2.2.0 flavour=mod");
-    tracker.line("get-build-tasks.sh: blocklisted: linux-6.1 2.2.0 mod (BLOCKLIST line 2: linux-*)");
-    tracker.flush();
-    expect(db.select({ kernel: tasks.kernel, state: tasks.state, line: tasks.blocklistLine }).from(tasks).where(eq(tasks.buildId, other)).all()).toEqual([
-      { kernel: "6.12.117+deb12-amd64", state: "blocklisted", line: null },
+  it("takes the plan read from /build-tasks as the truth: rules with their file and line, lines that claimed otherwise corrected", () => {
+    const buildId = newBuild();
+    const tracker = new TaskProgressTracker(db, buildId);
+    // A line that lies: the cache did not hold this task, the plan builds it.
+    tracker.line("KOBUILD-SKIP kernel=3.10.0-1160.el7.x86_64 version=2.2.0 flavour=mod reason=cache", "task-master");
+    tracker.line("KOBUILD-TASK start kernel=6.1.0-56-cloud-amd64 version=2.2.0 flavour=mod", "rhel-8-builder");
+    tracker.planTasks(plan);
+    expect(rows(buildId)).toEqual([
+      { kernel: "3.10.0-1160.el7.x86_64", flavour: "bpf", state: "planned", file: null, line: null, rule: null, seconds: null },
+      { kernel: "3.10.0-1160.el7.x86_64", flavour: "mod", state: "planned", file: null, line: null, rule: null, seconds: null },
+      { kernel: "6.1.0-55-amd64", flavour: "bpf", state: "cached", file: null, line: null, rule: null, seconds: null },
+      { kernel: "6.1.0-55-amd64", flavour: "mod", state: "cached", file: null, line: null, rule: null, seconds: null },
+      { kernel: "6.1.0-56-cloud-amd64", flavour: "bpf", state: "blocklisted", file: "kernel-modules/BLOCKLIST", line: 14, rule: "*-cloud-amd64 * bpf", seconds: null },
+      // Already running: the plan does not set it back.
+      { kernel: "6.1.0-56-cloud-amd64", flavour: "mod", state: "running", file: null, line: null, rule: null, seconds: null },
     ]);
+    expect(build(buildId).plannedTasks).toBe(3);
+  });
+
+  it("estimates a silent builder's progress from the kernel ids in its log, and says it is an estimate", () => {
+    const buildId = newBuild();
+    const tracker = new TaskProgressTracker(db, buildId);
+    tracker.followKernels(kernels, 1);
+    tracker.planTasks(plan);
+    tracker.line("Compiling kernel module for '3.10.0-1160.el7.x86_64'", "rhel-7-builder");
+    // Another stage's mention is not a builder's progress.
+    tracker.line("+ tar -xzf /bundles/bundle-6.1.0-56-cloud-amd64.tgz", "task-master");
+    tracker.flush();
+    expect(build(buildId).progress).toEqual({
+      "rhel-7": { planned: 2, done: 0, failed: 0, exact: false, kernels: { planned: 1, started: 1, finished: 0 } },
+      "rhel-8": { planned: 1, done: 0, failed: 0, exact: false, kernels: { planned: 1, started: 0, finished: 0 } },
+    });
+    tracker.builderEnded("rhel-7-builder");
+    tracker.flush();
+    expect(build(buildId).progress["rhel-7"]).toEqual({ planned: 2, done: 2, failed: 0, exact: false, kernels: { planned: 1, started: 1, finished: 1 } });
+    expect(build(buildId).doneTasks).toBe(2);
+  });
+
+  it("settles every planned task from the image at the end, with exact counts", () => {
+    const buildId = newBuild();
+    const tracker = new TaskProgressTracker(db, buildId);
+    tracker.planTasks(plan);
+    tracker.settle(
+      new Map([
+        [taskKey("3.10.0-1160.el7.x86_64", "2.2.0", "mod"), "failed"],
+        [taskKey("3.10.0-1160.el7.x86_64", "2.2.0", "bpf"), "unavailable"],
+        // The cache's drivers are in the image too: they stay cached.
+        [taskKey("6.1.0-55-amd64", "2.2.0", "mod"), "built"],
+      ]),
+    );
+    expect(rows(buildId).map((r) => `${r.kernel} ${r.flavour} ${r.state}`)).toEqual([
+      "3.10.0-1160.el7.x86_64 bpf unavailable",
+      "3.10.0-1160.el7.x86_64 mod failed",
+      "6.1.0-55-amd64 bpf cached",
+      "6.1.0-55-amd64 mod cached",
+      "6.1.0-56-cloud-amd64 bpf blocklisted",
+      // Neither driver nor log: it stays planned, and the coverage shows it missing.
+      "6.1.0-56-cloud-amd64 mod planned",
+    ]);
+    expect(build(buildId).progress).toEqual({ "rhel-7": { planned: 2, done: 2, failed: 1, exact: true }, "rhel-8": { planned: 1, done: 0, failed: 0, exact: true } });
+  });
+
+  it("ignores lines for kernels no builder takes", () => {
+    const buildId = newBuild();
+    const tracker = new TaskProgressTracker(db, buildId);
+    tracker.line("KOBUILD-PLAN kernel=linux-6.1 version=2.2.0 flavour=mod");
+    tracker.flush();
+    expect(rows(buildId)).toEqual([]);
   });
 });

@@ -2,33 +2,45 @@ import "server-only";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { builds, tasks } from "@/lib/db/schema";
-import { parseBlocklistedLine, parseTaskLine } from "@/lib/docker/progress/build-driver-progress";
+import { parseTaskLine } from "@/lib/docker/progress/build-driver-progress";
 import { builderForKernel } from "@/lib/bundles/builder-for-kernel";
+import type { BuilderProgress } from "@/lib/vocabulary";
 import { signalBuildChanged } from "./build-signals";
+import { taskKey, type ExplainedPlan } from "./plan/explain-plan";
+import { KernelMentions } from "./progress/kernel-mentions";
 
-type Counts = { planned: number; done: number; failed: number };
 type TaskRow = Omit<typeof tasks.$inferInsert, "buildId">;
 type TaskKey = Pick<TaskRow, "kernel" | "moduleVersion" | "flavour">;
+type Result = "built" | "failed" | "unavailable";
 
 const identity = [tasks.buildId, tasks.kernel, tasks.moduleVersion, tasks.flavour];
+/** A builder stage of the seed's Dockerfile, and the builder it is. */
+const BUILDER_STAGE = /^(rhel-\d+)-builder$/;
 
 /**
- * Follows the task master's plan and the builders' progress lines: one row per
- * task (planned, then running, then its result; or cached or blocklisted when
- * the task master dropped it, with the BLOCKLIST rule that matched), and
- * "n of m drivers" per builder on the build. Rows reach the database in one
- * transaction per batch: a plan, or a build whose cache holds nearly
- * everything, has tens of thousands of lines.
+ * A build's tasks and its "n of m drivers" per builder, from three sources:
+ *   - the plan, read from the build's own /build-tasks (planTasks): exact;
+ *   - progress lines builders may print (KOBUILD-TASK, see
+ *     lib/docker/progress/build-driver-progress.ts): exact, and live;
+ *   - kernel ids in a builder's log (KernelMentions): an estimate, for
+ *     builders that print nothing for kobuild, marked as such;
+ * and at the end from the image, which settles every task (settle).
+ * Rows reach the database in one transaction per batch: a plan has tens of
+ * thousands of tasks.
  */
 export class TaskProgressTracker {
-  private readonly progress: Record<string, Counts> = {};
+  private readonly progress: Record<string, BuilderProgress> = {};
   private pending: TaskRow[] = [];
   private dirty = false;
   private timer: NodeJS.Timeout | null = null;
+  /** Builders that print progress lines: for them nothing is estimated. */
+  private readonly exactBuilders = new Set<string>();
+  private mentions: KernelMentions | null = null;
+  /** Once the plan (or a builder's own count) is known, "0 of 0" is an answer, not "no plan yet". */
+  private planKnown = false;
 
   // One prepared upsert for every row: a flush may write tens of thousands.
-  // A value left out (null) keeps what the row had: a task's end keeps the
-  // rule its blocklisted line gave, a plan line keeps nothing it lacks.
+  // A value left out (null) keeps what the row had.
   private readonly upsert;
 
   constructor(
@@ -45,6 +57,7 @@ export class TaskProgressTracker {
         builder: sql.placeholder("builder"),
         state: sql.placeholder("state"),
         seconds: sql.placeholder("seconds"),
+        blocklistFile: sql.placeholder("blocklistFile"),
         blocklistLine: sql.placeholder("blocklistLine"),
         blocklistRule: sql.placeholder("blocklistRule"),
       })
@@ -53,6 +66,7 @@ export class TaskProgressTracker {
         set: {
           state: sql`excluded.state`,
           seconds: sql`coalesce(excluded.seconds_ms, ${tasks.seconds})`,
+          blocklistFile: sql`coalesce(excluded.blocklist_file, ${tasks.blocklistFile})`,
           blocklistLine: sql`coalesce(excluded.blocklist_line, ${tasks.blocklistLine})`,
           blocklistRule: sql`coalesce(excluded.blocklist_rule, ${tasks.blocklistRule})`,
         },
@@ -60,32 +74,45 @@ export class TaskProgressTracker {
       .prepare();
   }
 
-  line(text: string) {
-    if (!text.startsWith("KOBUILD-")) {
-      // Rare (one per blocklisted task): checked only for lines that may be one.
-      if (text.includes("blocklisted: ")) this.blocklisted(text);
+  /** Estimates progress from the kernel ids builders print, for these kernels (the context's), `jobs` at a time. */
+  followKernels(kernels: Iterable<string>, jobs: number) {
+    this.mentions = new KernelMentions(kernels, jobs);
+  }
+
+  /** A line of the build's log, from `stage`. */
+  line(text: string, stage: string | null = null) {
+    if (text.startsWith("KOBUILD-")) {
+      this.progressLine(text);
       return;
     }
+    const builder = stage ? BUILDER_STAGE.exec(stage)?.[1] : undefined;
+    if (builder && this.mentions && !this.exactBuilders.has(builder) && this.mentions.see(builder, text)) this.estimate(builder);
+  }
+
+  private progressLine(text: string) {
     const p = parseTaskLine(text);
     if (!p) return;
     // No builder takes a kernel that does not start with a digit: such a line is no task of this build.
     if (p.kind !== "builder" && !/^[0-9]/.test(p.kernel)) return;
     if (p.kind === "builder") {
+      this.exactBuilders.add(p.builder);
       this.counts(p.builder).planned = p.tasks;
+      this.counts(p.builder).exact = true;
     } else if (p.kind === "skip") {
-      // The blocklisted line came first and may have named the rule; the skip never erases it.
       this.pending.push({ ...this.key(p), builder: builderForKernel(p.kernel), state: p.reason === "cache" ? "cached" : "blocklisted" });
     } else if (p.kind === "plan") {
-      // The task master's plan: every task is known before a builder starts.
+      // Known before any builder starts; the plan read from /build-tasks replaces these counts.
       const builder = builderForKernel(p.kernel);
       this.pending.push({ ...this.key(p), builder, state: "planned" });
       this.counts(builder).planned++;
     } else {
       const builder = builderForKernel(p.kernel);
+      this.exactBuilders.add(builder);
       const state = p.kind === "task-start" ? "running" : p.result;
       this.pending.push({ ...this.key(p), builder, state, seconds: p.kind === "task-end" ? Math.round(p.seconds * 1000) : null });
       if (p.kind === "task-end") {
         const c = this.counts(builder);
+        c.exact = true;
         c.done++;
         if (p.result === "failed") c.failed++;
       }
@@ -93,11 +120,94 @@ export class TaskProgressTracker {
     this.changed();
   }
 
-  private blocklisted(text: string) {
-    const b = parseBlocklistedLine(text);
-    if (!b || !/^[0-9]/.test(b.kernel)) return;
-    this.pending.push({ ...this.key(b), builder: builderForKernel(b.kernel), state: "blocklisted", blocklistLine: b.line, blocklistRule: b.rule });
+  /**
+   * The plan read from the build's /build-tasks: the truth about what is
+   * built, cached and blocklisted. A task a progress line already started or
+   * ended keeps that state; anything a line claimed that the plan denies is
+   * corrected.
+   */
+  planTasks(plan: ExplainedPlan) {
+    this.flush();
+    const progressed = new Set(
+      this.db
+        .select({ kernel: tasks.kernel, moduleVersion: tasks.moduleVersion, flavour: tasks.flavour })
+        .from(tasks)
+        .where(sql`${tasks.buildId} = ${this.buildId} and ${tasks.state} in ('running', 'built', 'failed', 'unavailable')`)
+        .all()
+        .map((t) => taskKey(t.kernel, t.moduleVersion, t.flavour)),
+    );
+    const planned: Record<string, number> = {};
+    for (const t of plan.tasks) {
+      if (t.state === "planned") planned[t.builder] = (planned[t.builder] ?? 0) + 1;
+      if (t.state === "planned" && progressed.has(taskKey(t.kernel, t.moduleVersion, t.flavour))) continue;
+      this.pending.push({
+        kernel: t.kernel,
+        moduleVersion: t.moduleVersion,
+        flavour: t.flavour,
+        builder: t.builder,
+        state: t.state,
+        blocklistFile: t.rule?.file ?? null,
+        blocklistLine: t.rule?.line ?? null,
+        blocklistRule: t.rule?.text ?? null,
+      });
+    }
+    // What progress lines claimed about tasks that never ran gives way to the plan.
+    this.db.delete(tasks).where(sql`${tasks.buildId} = ${this.buildId} and ${tasks.state} in ('planned', 'cached', 'blocklisted')`).run();
+    this.planKnown = true;
+    for (const [builder, n] of Object.entries(planned)) this.counts(builder).planned = n;
+    for (const builder of Object.keys(this.progress)) if (!(builder in planned)) this.counts(builder).planned = 0;
+    this.mentions?.setPlan(plan.tasks.filter((t) => t.state === "planned"));
+    for (const builder of this.mentions?.builderNames() ?? []) if (!this.exactBuilders.has(builder)) this.estimate(builder);
     this.changed();
+    this.flush();
+  }
+
+  /** A builder's step ended: every kernel it started is over. */
+  builderEnded(stage: string) {
+    const builder = BUILDER_STAGE.exec(stage)?.[1];
+    if (!builder || !this.mentions || this.exactBuilders.has(builder)) return;
+    this.mentions.ended(builder);
+    this.estimate(builder);
+  }
+
+  private estimate(builder: string) {
+    const m = this.mentions?.counts(builder);
+    if (!m) return;
+    const c = this.counts(builder);
+    c.exact = false;
+    c.done = m.tasksOfFinished;
+    c.kernels = { planned: m.kernels, started: m.started, finished: m.finished };
+    this.changed();
+  }
+
+  /**
+   * The build's image says how every planned task ended: its driver, its
+   * marker, or its failure log. Counts become exact; a task the image says
+   * nothing of stays planned (the coverage shows it missing).
+   */
+  settle(results: ReadonlyMap<string, Result>) {
+    this.flush();
+    const rows = this.db
+      .select({ kernel: tasks.kernel, moduleVersion: tasks.moduleVersion, flavour: tasks.flavour, builder: tasks.builder, state: tasks.state })
+      .from(tasks)
+      .where(eq(tasks.buildId, this.buildId))
+      .all();
+    const counts: Record<string, BuilderProgress> = {};
+    for (const row of rows) {
+      if (row.state === "cached" || row.state === "blocklisted") continue;
+      const c = (counts[row.builder] ??= { planned: 0, done: 0, failed: 0, exact: true });
+      c.planned++;
+      const result = results.get(taskKey(row.kernel, row.moduleVersion, row.flavour));
+      if (!result) continue;
+      c.done++;
+      if (result === "failed") c.failed++;
+      if (row.state !== result) this.pending.push({ ...row, state: result });
+    }
+    for (const builder of Object.keys(this.progress)) delete this.progress[builder];
+    Object.assign(this.progress, counts);
+    this.planKnown = true;
+    this.changed();
+    this.flush();
   }
 
   private key(p: { kernel: string; version: string; flavour: "mod" | "bpf" }): TaskKey {
@@ -126,12 +236,18 @@ export class TaskProgressTracker {
       // The prepared upsert runs on the same connection, inside this transaction.
       // In the order the lines came: a task's end always follows its start.
       for (const row of rows) {
-        this.upsert.run({ ...row, seconds: row.seconds ?? null, blocklistLine: row.blocklistLine ?? null, blocklistRule: row.blocklistRule ?? null });
+        this.upsert.run({
+          ...row,
+          seconds: row.seconds ?? null,
+          blocklistFile: row.blocklistFile ?? null,
+          blocklistLine: row.blocklistLine ?? null,
+          blocklistRule: row.blocklistRule ?? null,
+        });
       }
       tx.update(builds)
         .set({
           progress: this.progress,
-          plannedTasks: all.reduce((n, c) => n + c.planned, 0),
+          plannedTasks: this.planKnown || all.length > 0 ? all.reduce((n, c) => n + c.planned, 0) : null,
           doneTasks: all.reduce((n, c) => n + c.done, 0),
         })
         .where(eq(builds.id, this.buildId))

@@ -72,7 +72,7 @@ describe("compareCoverage", () => {
       tasks: [
         { kernel: K55, moduleVersion: "2.2.0", flavour: "mod", state: "cached" },
         { kernel: K56, moduleVersion: "2.2.0", flavour: "mod", state: "built" },
-        { kernel: KCLOUD, moduleVersion: "2.2.0", flavour: "mod", state: "blocklisted", blocklistLine: 4, blocklistRule: "*-cloud-amd64" },
+        { kernel: KCLOUD, moduleVersion: "2.2.0", flavour: "mod", state: "blocklisted", blocklistFile: "kernel-modules/BLOCKLIST", blocklistLine: 4, blocklistRule: "*-cloud-amd64" },
         { kernel: K612, moduleVersion: "2.2.0", flavour: "mod", state: "planned" },
       ],
       hasImage: true,
@@ -86,7 +86,7 @@ describe("compareCoverage", () => {
       `fix ${K56} failed->built`,
       `change ${K55} built->cached`,
     ]);
-    expect(result.changes[0]!.rule).toEqual({ line: 4, text: "*-cloud-amd64" });
+    expect(result.changes[0]!.rule).toEqual({ file: "kernel-modules/BLOCKLIST", line: 4, text: "*-cloud-amd64" });
   });
 
   it("compares a kernel only one side has with notPlanned", () => {

@@ -34,7 +34,7 @@ export type CellChange = {
   /** The `to` side's failure, when it failed with a log. */
   failureId: number | null;
   /** The `to` side's BLOCKLIST rule, when it is blocklisted. */
-  rule: { line: number | null; text: string | null } | null;
+  rule: { file: string | null; line: number | null; text: string | null } | null;
 };
 
 export type ModuleVersionPair = { from: string | null; to: string | null };

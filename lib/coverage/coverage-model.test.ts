@@ -19,6 +19,7 @@ const task = (kernel: string, moduleVersion: string, flavour: "mod" | "bpf", sta
   moduleVersion,
   flavour,
   state,
+  blocklistFile: rule ? "kernel-modules/dockerized/BLOCKLIST" : null,
   blocklistLine: rule?.[0] ?? null,
   blocklistRule: rule?.[1] ?? null,
 });
@@ -113,9 +114,9 @@ describe("buildCoverage for a build", () => {
 
   it("keeps the rule of a blocklisted cell and the log of a failed one", () => {
     const wire = encodeCoverage(coverage);
-    expect(readWireCell(wire, KCLOUD, "2.2.0", "bpf")).toEqual({ state: "blocklisted", failureId: null, rule: { line: 14, text: "*-cloud-amd64 * bpf" } });
+    expect(readWireCell(wire, KCLOUD, "2.2.0", "bpf")).toEqual({ state: "blocklisted", failureId: null, rule: { file: "kernel-modules/dockerized/BLOCKLIST", line: 14, text: "*-cloud-amd64 * bpf" } });
     expect(readWireCell(wire, K310, "2.2.0", "mod")).toEqual({ state: "failed", failureId: 3, rule: null });
-    expect(wire.blocklistRules).toEqual([{ line: 14, text: "*-cloud-amd64 * bpf" }]);
+    expect(wire.blocklistRules).toEqual([{ file: "kernel-modules/dockerized/BLOCKLIST", line: 14, text: "*-cloud-amd64 * bpf" }]);
   });
 
   it("says built and failed from the builders' word while there is no image yet", () => {

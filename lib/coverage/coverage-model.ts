@@ -32,6 +32,7 @@ export type TaskFact = {
   moduleVersion: string;
   flavour: Flavour;
   state: TaskState;
+  blocklistFile?: string | null;
   blocklistLine?: number | null;
   blocklistRule?: string | null;
 };
@@ -51,7 +52,8 @@ export type CoverageInput = {
   distros?: ReadonlyMap<string, string>;
 };
 
-export type BlocklistRuleRef = { line: number | null; text: string | null };
+/** The rule that removed a task: its BLOCKLIST file (relative to the checkout; null when not known), line and patterns. */
+export type BlocklistRuleRef = { file: string | null; line: number | null; text: string | null };
 
 export type Coverage = {
   kernels: { name: string; family: KernelFamilyId }[];
@@ -144,10 +146,10 @@ export function buildCoverage(input: CoverageInput): Coverage {
     if (state === "blocklisted") {
       const t = blocklistedTasks.get(i);
       if (t && (t.blocklistLine != null || t.blocklistRule != null)) {
-        const key = `${t.blocklistLine ?? ""} ${t.blocklistRule ?? ""}`;
+        const key = `${t.blocklistFile ?? ""} ${t.blocklistLine ?? ""} ${t.blocklistRule ?? ""}`;
         let r = ruleIndex.get(key);
         if (r === undefined) {
-          r = rules.push({ line: t.blocklistLine ?? null, text: t.blocklistRule ?? null }) - 1;
+          r = rules.push({ file: t.blocklistFile ?? null, line: t.blocklistLine ?? null, text: t.blocklistRule ?? null }) - 1;
           ruleIndex.set(key, r);
         }
         ruleOfCell.set(i, r);

@@ -54,7 +54,7 @@ describe("coverage and failures from the database", () => {
       .returning({ id: builds.id })
       .get().id;
     const t = (kernel: string, flavour: "mod" | "bpf", state: (typeof tasks.$inferInsert)["state"], rule?: [number, string]) =>
-      db.insert(tasks).values({ buildId: ids.build, kernel, moduleVersion: "2.1.0", flavour, builder: kernel.startsWith("3") ? "rhel-7" : "rhel-8", state, blocklistLine: rule?.[0], blocklistRule: rule?.[1] }).run();
+      db.insert(tasks).values({ buildId: ids.build, kernel, moduleVersion: "2.1.0", flavour, builder: kernel.startsWith("3") ? "rhel-7" : "rhel-8", state, blocklistFile: rule ? "kernel-modules/BLOCKLIST" : null, blocklistLine: rule?.[0], blocklistRule: rule?.[1] }).run();
     t(K55, "mod", "cached");
     t(KCLOUD, "mod", "built");
     t(KCLOUD, "bpf", "blocklisted", [7, "*-cloud-amd64 * bpf"]);
@@ -81,7 +81,7 @@ describe("coverage and failures from the database", () => {
     ]);
     expect(view.cells).toBe("FUC.BX");
     expect(readWireCell(view, K310, "2.1.0", "mod")).toEqual({ state: "failed", failureId: ids.failure, rule: null });
-    expect(readWireCell(view, KCLOUD, "2.1.0", "bpf")).toEqual({ state: "blocklisted", failureId: null, rule: { line: 7, text: "*-cloud-amd64 * bpf" } });
+    expect(readWireCell(view, KCLOUD, "2.1.0", "bpf")).toEqual({ state: "blocklisted", failureId: null, rule: { file: "kernel-modules/BLOCKLIST", line: 7, text: "*-cloud-amd64 * bpf" } });
   });
 
   it("takes the tasks of the build that made the same image when the engine printed none", () => {

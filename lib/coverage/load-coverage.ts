@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, exists, inArray, lte, ne, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
-import { builds, bundles, drivers, failures, images, tasks, workspaces } from "@/lib/db/schema";
+import { buildBundles, builds, bundles, drivers, failures, images, tasks, workspaces } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
 import { buildCoverage, type Coverage, type DriverFact, type FailureFact, type TaskFact } from "./coverage-model";
 
@@ -105,6 +105,9 @@ export function bundleDistros(db: Db = getDb()): Map<string, string> {
 function buildBundleKernels(db: Db, build: typeof builds.$inferSelect): string[] {
   const options = build.options as { useKernelsFile?: boolean; bundleIds?: number[] | null };
   if (options.useKernelsFile) return [];
+  // What the build recorded sending, once it started; before that, what it will send.
+  const sent = db.select({ kernel: buildBundles.kernel }).from(buildBundles).where(eq(buildBundles.buildId, build.id)).all();
+  if (sent.length > 0) return sent.map((b) => b.kernel);
   const query = db.select({ kernel: bundles.kernel }).from(bundles);
   if (Array.isArray(options.bundleIds)) return options.bundleIds.length ? query.where(inArray(bundles.id, options.bundleIds)).all().map((b) => b.kernel) : [];
   return query
@@ -120,13 +123,14 @@ function taskRowsOf(db: Db, buildId: number): TaskFact[] {
       moduleVersion: tasks.moduleVersion,
       flavour: tasks.flavour,
       state: tasks.state,
+      blocklistFile: tasks.blocklistFile,
       blocklistLine: tasks.blocklistLine,
       blocklistRule: tasks.blocklistRule,
     })
     .from(tasks)
     .where(eq(tasks.buildId, buildId))
     .values()
-    .map(([kernel, moduleVersion, flavour, state, blocklistLine, blocklistRule]) => ({ kernel, moduleVersion, flavour, state, blocklistLine, blocklistRule }) as TaskFact);
+    .map(([kernel, moduleVersion, flavour, state, blocklistFile, blocklistLine, blocklistRule]) => ({ kernel, moduleVersion, flavour, state, blocklistFile, blocklistLine, blocklistRule }) as TaskFact);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { BUILD_NETWORKS, type BuildPlanRecord, type BuilderProgress } from "@/lib/vocabulary";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 // Times are milliseconds since the epoch. Drivers and failures belong to an
@@ -38,10 +39,10 @@ export const workspaces = sqliteTable("workspaces", {
   /** For a remote: when kobuild last fetched it, and why that fetch failed (null when it worked). */
   lastFetchAt: integer("last_fetch_at", { mode: "timestamp_ms" }),
   lastFetchError: text("last_fetch_error"),
-  /** The network the workspace's builds run with: the engine's default, none, or the host's. */
-  network: text("network", { enum: ["default", "none", "host"] }).notNull().default("default"),
   /** Path of the dockerized Dockerfile inside the checkout. */
   dockerfile: text("dockerfile").notNull().default("kernel-modules/dockerized/Dockerfile"),
+  /** The network of its builds' RUN steps unless a build chooses another (lib/vocabulary BUILD_NETWORKS). */
+  network: text("network", { enum: BUILD_NETWORKS }).notNull().default("default"),
   createdAt: createdAt(),
 });
 
@@ -123,15 +124,28 @@ export const builds = sqliteTable(
     plannedTasks: integer("planned_tasks"),
     doneTasks: integer("done_tasks").notNull().default(0),
     /** Per builder: tasks planned, done, failed, as the builders report them. */
-    progress: text("progress", { mode: "json" })
-      .$type<Record<string, { planned: number; done: number; failed: number }>>()
-      .notNull()
-      .default({}),
+    progress: text("progress", { mode: "json" }).$type<Record<string, BuilderProgress>>().notNull().default({}),
+    /** The plan as read from the build's own /build-tasks (null before it is read, or for other kinds). */
+    plan: text("plan", { mode: "json" }).$type<BuildPlanRecord>(),
     createdAt: createdAt(),
     startedAt: integer("started_at", { mode: "timestamp_ms" }),
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
   },
   (t) => [index("builds_status").on(t.status), index("builds_created").on(t.createdAt), index("builds_parent").on(t.parentId)],
+);
+
+/** The bundles a build sent in its context, as they were then: a bundle replaced later does not change what a build used. */
+export const buildBundles = sqliteTable(
+  "build_bundles",
+  {
+    buildId: integer("build_id")
+      .notNull()
+      .references(() => builds.id, { onDelete: "cascade" }),
+    kernel: text("kernel").notNull(),
+    sha256: text("sha256").notNull(),
+    size: integer("size").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.buildId, t.kernel] })],
 );
 
 const stageStatus = ["waiting", "running", "cached", "done", "failed", "cancelled", "skipped"] as const;
@@ -213,7 +227,8 @@ export const tasks = sqliteTable(
       .notNull()
       .default("planned"),
     seconds: integer("seconds_ms"),
-    /** For a blocklisted task: the 1-based BLOCKLIST line that matched, and its patterns. */
+    /** For a blocklisted task: the BLOCKLIST file (relative to the checkout), the 1-based line that matched, and its patterns. */
+    blocklistFile: text("blocklist_file"),
     blocklistLine: integer("blocklist_line"),
     blocklistRule: text("blocklist_rule"),
   },

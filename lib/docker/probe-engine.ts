@@ -20,6 +20,8 @@ export function supportsBuildKit(apiVersion: string): boolean {
   return major > BUILDKIT_MIN_API[0] || (major === BUILDKIT_MIN_API[0] && minor >= BUILDKIT_MIN_API[1]);
 }
 
+export const SLOW_ENGINE = "the engine did not answer in time";
+
 /** Asks the engine for its version, giving up quickly so pages never hang on a dead engine. */
 export async function probeEngine(engine: Docker, timeoutMs = 2000): Promise<EngineState> {
   const abortSignal = AbortSignal.timeout(timeoutMs);
@@ -40,6 +42,20 @@ export async function probeEngine(engine: Docker, timeoutMs = 2000): Promise<Eng
   }
 }
 
+/**
+ * Whether an engine answers, for work that must not give up on one that is
+ * only slow (a machine under load answers late): a probe that times out is
+ * asked again until `patienceMs` has passed; a refusal or a missing socket
+ * is the answer at once.
+ */
+export async function probeEnginePatiently(engine: Docker, patienceMs = 20_000): Promise<EngineState> {
+  const until = Date.now() + patienceMs;
+  for (let timeoutMs = 3000; ; timeoutMs = Math.min(timeoutMs * 2, 10_000)) {
+    const state = await probeEngine(engine, Math.max(1000, Math.min(timeoutMs, until - Date.now())));
+    if (state.reachable || state.error !== SLOW_ENGINE || Date.now() >= until) return state;
+  }
+}
+
 // What Node says when the engine's TLS check fails: it refused our client
 // certificate (an alert), or its own certificate is not signed by ca.pem.
 const CLIENT_CERT_REFUSED = /^ERR_SSL_(?:SSLV3_|TLSV1_|TLSV13_)?ALERT_(?:BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_REQUIRED|CERTIFICATE_UNKNOWN|HANDSHAKE_FAILURE)$/;
@@ -47,7 +63,7 @@ const SERVER_CERT_UNTRUSTED = new Set(["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "SELF_
 
 function describeEngineError(error: unknown): string {
   const e = error as { code?: string; message?: string; name?: string; statusCode?: number };
-  if (e.name === "AbortError" || e.name === "TimeoutError") return "the engine did not answer in time";
+  if (e.name === "AbortError" || e.name === "TimeoutError") return SLOW_ENGINE;
   if (e.code === "ENOENT") return "no engine socket at that path";
   if (e.code === "ECONNREFUSED") return "connection refused";
   if (e.code === "EACCES") return "permission denied on the engine socket";

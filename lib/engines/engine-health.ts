@@ -16,7 +16,8 @@ const known = (holder.kobuildEngineHealth ??= new Map());
 export async function engineHealth(row: EngineRow, { fresh = false } = {}): Promise<EngineHealth> {
   const last = known.get(row.id);
   if (!fresh && last && Date.now() - last.checkedAt < FRESH_MS) return last;
-  const state = { ...(await probeEngine(clientForEngine(row))), checkedAt: Date.now() };
+  // Longer than a page would wait for one answer: on a loaded machine an engine answers late, not never.
+  const state = { ...(await probeEngine(clientForEngine(row), 4000)), checkedAt: Date.now() };
   known.set(row.id, state);
   return state;
 }

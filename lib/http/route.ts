@@ -17,16 +17,16 @@ const READS = new Set(["GET", "HEAD"]);
  * in the audit log.
  */
 export function route<P extends Record<string, unknown> = Record<string, string>, B = undefined>(
-  options: { params?: z.ZodType<P>; body?: z.ZodType<B>; role?: Role | "public" },
+  options: { params?: z.ZodType<P>; body?: z.ZodType<B>; role?: Role | "public"; /** false: a POST that leaves nothing behind (a preview), not recorded in the audit log. */ audit?: boolean },
   handler: (input: { request: Request; params: P; body: B; principal: Principal | null }) => Promise<Response> | Response,
 ) {
   return async (request: Request, context: Context<Record<string, string>>) => {
     // A POST open to viewers only reads (the plan preview): it is no change to record.
-    const change = !READS.has(request.method) && options.role !== "viewer";
+    const change = !READS.has(request.method) && options.role !== "viewer" && options.audit !== false;
     let principal: Principal | null = null;
     let response: Response;
     try {
-      const role = options.role ?? (change ? "operator" : "viewer");
+      const role = options.role ?? (READS.has(request.method) ? "viewer" : "operator");
       if (role !== "public") {
         // Known before the role is checked, so that a refused change is recorded with who tried it.
         principal = principalOf(request.headers);

@@ -21,7 +21,7 @@ const holder = globalThis as unknown as { kobuildEngineState?: { at: number; sta
 function engineState(): Promise<EngineState> {
   const cached = holder.kobuildEngineState;
   if (cached && Date.now() - cached.at < ENGINE_STATE_TTL_MS) return cached.state;
-  const state = probeEngine(getDefaultEngine());
+  const state = probeEngine(getDefaultEngine(), 4000);
   holder.kobuildEngineState = { at: Date.now(), state };
   return state;
 }

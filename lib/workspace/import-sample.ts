@@ -9,6 +9,8 @@ import { registerWorkspace } from "./register-workspace";
 
 export const SAMPLE_WORKSPACE = "sample";
 const SAMPLE_BUNDLE_MAX_BYTES = 256 * 1024 * 1024;
+// The sample's build fetches nothing: it runs on engines without any network as well.
+const SAMPLE_NETWORK = "none";
 
 /**
  * Registers the sample checkout as the workspace "sample" (once) and adds the
@@ -18,7 +20,7 @@ const SAMPLE_BUNDLE_MAX_BYTES = 256 * 1024 * 1024;
 export async function importSample({ workspacePath, bundleDir, db = getDb(), dataDir }: { workspacePath: string; bundleDir: string; db?: Db; dataDir?: string }) {
   const root = fs.realpathSync(workspacePath);
   const workspace =
-    db.select().from(workspaces).where(eq(workspaces.path, root)).get() ?? (await registerWorkspace({ name: SAMPLE_WORKSPACE, path: root }, db));
+    db.select().from(workspaces).where(eq(workspaces.path, root)).get() ?? (await registerWorkspace({ name: SAMPLE_WORKSPACE, path: root, network: SAMPLE_NETWORK }, db));
   const files = fs
     .readdirSync(bundleDir)
     .filter((f) => /^bundle-.+\.tgz$/.test(f))

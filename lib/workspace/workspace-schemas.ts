@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { BUILD_NETWORKS } from "@/lib/vocabulary";
 
 export const workspaceIdParamsSchema = z.object({ id: z.string().regex(/^\d{1,12}$/, "must be a workspace id").transform(Number) });
 
 /** The network a workspace's builds run with: the engine's default, none, or the host's. */
-export const workspaceNetworkSchema = z.enum(["default", "none", "host"]);
+export const workspaceNetworkSchema = z.enum(BUILD_NETWORKS);
 
 const dockerfile = z.string().min(1).max(1024);
 

@@ -153,7 +153,7 @@ describe("a driver build through dockerode", () => {
     execFileSync("git", ["clone", "-q", workspacePath, broken]);
     const script = path.join(broken, "kernel-modules/dockerized/scripts/get-build-tasks.sh");
     fs.writeFileSync(script, "#!/bin/sh\necho 'task master: cannot read the bundles' >&2\nexit 3\n");
-    const ws = await registerWorkspace({ name: "broken", path: broken });
+    const ws = await registerWorkspace({ name: "broken", path: broken, network: "none" });
     const build = await waitForBuild((await createBuild(createBuildBodySchema.parse({ workspaceId: ws.id, checkoutBeforePatching: false }))).id);
     expect(build.status).toBe("failed");
     expect(build.failedStep).toMatch(/^\[task-master \d+\/\d+\] RUN /);

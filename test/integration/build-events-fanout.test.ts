@@ -68,7 +68,7 @@ function expectEveryLine(readers: Reader[], stored: { seq: number; text: string 
 
 describe(`${READERS} readers of one build's events`, () => {
   it(`each get all ${LINES} lines exactly once, in order, and the end (the route, in the process that runs the build)`, async () => {
-    const workspace = await registerWorkspace({ name: "printer", path: printerCheckout("printer"), dockerfile: "Dockerfile" });
+    const workspace = await registerWorkspace({ name: "printer", path: printerCheckout("printer"), dockerfile: "Dockerfile", network: "none" });
 
     const build = await createBuild(createBuildBodySchema.parse({ workspaceId: workspace.id }));
     if (build.tag) tags.push(build.tag);
@@ -100,7 +100,7 @@ describe(`${READERS} readers of one build's events`, () => {
         return json;
       };
       const lines = async (id: number) => (await (await fetch(`${dashboard.url}/api/builds/${id}/logs?format=ndjson`, { headers: dashboardAuth })).text()).split("\n").filter(Boolean).map((l) => JSON.parse(l) as { seq: number; text: string });
-      const workspace = await post("/api/workspaces", { name: "printer", path: printerCheckout("printer-http"), dockerfile: "Dockerfile" });
+      const workspace = await post("/api/workspaces", { name: "printer", path: printerCheckout("printer-http"), dockerfile: "Dockerfile", network: "none" });
       const build = await post("/api/builds", { workspaceId: workspace.id });
       if (build.tag) tags.push(build.tag);
       const follow = async () => readBuildEvents(await fetch(`${dashboard.url}/api/builds/${build.id}/events`, { headers: dashboardAuth }));

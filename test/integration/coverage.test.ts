@@ -158,12 +158,12 @@ describe("the coverage of a sample build", () => {
       expect(readWireCell(coverage, kernel, "2.2.0", "bpf")?.state, kernel).toBe("cached");
     }
     expect(readWireCell(coverage, k612, "2.2.0", "mod")?.state).toBe("built");
-    expect(readWireCell(coverage, k612, "2.2.0", "bpf")).toEqual({ state: "blocklisted", failureId: null, rule: { line, text: "6.12.* * bpf" } });
+    expect(readWireCell(coverage, k612, "2.2.0", "bpf")).toEqual({ state: "blocklisted", failureId: null, rule: { file: "kernel-modules/BLOCKLIST", line, text: "6.12.* * bpf" } });
     // 3.10's module is not in the cache (it failed): tried again, failed again, with this build's log.
     expect(readWireCell(coverage, oldKernel, "2.2.0", "mod")).toMatchObject({ state: "failed", failureId: expect.any(Number) });
     // Its marker came from the cache: still no probe, not a cached driver.
     expect(readWireCell(coverage, oldKernel, "2.2.0", "bpf")?.state).toBe("unavailable");
-    expect(coverage.blocklistRules).toEqual([{ line, text: "6.12.* * bpf" }]);
+    expect(coverage.blocklistRules).toEqual([{ file: "kernel-modules/BLOCKLIST", line, text: "6.12.* * bpf" }]);
     expect(coverage.counts).toMatchObject({ cached: realKernels.length * 2, built: 1, blocklisted: 1, failed: 1, unavailable: 1, missing: 0, notPlanned: 0 });
     await git(workspacePath, ["checkout", "--", "kernel-modules/BLOCKLIST"]);
   });

@@ -145,7 +145,7 @@ describe("Red Hat credentials", () => {
     execFileSync("git", ["init", "-q", "-b", "master"], { cwd: checkout });
     execFileSync("git", ["-c", "user.name=kobuild test", "-c", "user.email=test@kobuild.invalid", "add", "."], { cwd: checkout });
     execFileSync("git", ["-c", "user.name=kobuild test", "-c", "user.email=test@kobuild.invalid", "commit", "-qm", "careless"], { cwd: checkout });
-    const careless = await registerWorkspace({ name: `careless-${builder}`, path: checkout, dockerfile: "Dockerfile" });
+    const careless = await registerWorkspace({ name: `careless-${builder}`, path: checkout, dockerfile: "Dockerfile", network: "none" });
     const tag = `kobuild-test/credentials:careless-${builder}-${process.pid}`;
     tags.push(tag);
 

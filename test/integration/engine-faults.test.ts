@@ -67,7 +67,7 @@ afterAll(async () => {
 
 describe("the engine stops mid-build", () => {
   it("fails the build saying it lost the engine, keeps its log; health shows the engine gone while the dashboard answers, then back; a new build works", async () => {
-    const slow = await registerWorkspace({ name: "slow", path: dockerfileWorkspace("slow", ticking("slow", 300)), dockerfile: "Dockerfile" });
+    const slow = await registerWorkspace({ name: "slow", path: dockerfileWorkspace("slow", ticking("slow", 300)), dockerfile: "Dockerfile", network: "none" });
     const build = await createBuild(createBuildBodySchema.parse({ workspaceId: slow.id }));
     await waitForBuild(build.id, () => ticksIn(readLogLines(build.id, { limit: 10_000 }).map((l) => l.text)).length >= 20, 120_000);
 
@@ -95,7 +95,7 @@ describe("the engine stops mid-build", () => {
     const up = await until("health with the engine back", health, (h) => h.body.docker.reachable);
     expect(up.body.status).toBe("ok");
 
-    const quick = await registerWorkspace({ name: "quick", path: dockerfileWorkspace("quick", [`FROM ${BASE_IMAGE}`, `RUN echo "quick ${nonce}" && mkdir -p /kernel-modules /FAILURES`]), dockerfile: "Dockerfile" });
+    const quick = await registerWorkspace({ name: "quick", path: dockerfileWorkspace("quick", [`FROM ${BASE_IMAGE}`, `RUN echo "quick ${nonce}" && mkdir -p /kernel-modules /FAILURES`]), dockerfile: "Dockerfile", network: "none" });
     const after = await waitForBuild((await createBuild(createBuildBodySchema.parse({ workspaceId: quick.id }))).id, undefined, 120_000);
     expect(after.error).toBeNull();
     expect(after.status).toBe("succeeded");
@@ -136,7 +136,7 @@ describe("the dashboard dies mid-build", () => {
     const dockerHost = proxy?.host ?? engine.host;
     try {
       dashboard = await startDashboard(serverDir, PORT, { DOCKER_HOST: dockerHost });
-      const workspace = await post<{ id: number }>("/api/workspaces", { name: label, path: dockerfileWorkspace(label, ticking(label, 900)), dockerfile: "Dockerfile" });
+      const workspace = await post<{ id: number }>("/api/workspaces", { name: label, path: dockerfileWorkspace(label, ticking(label, 900)), dockerfile: "Dockerfile", network: "none" });
       const build = await post<{ id: number }>("/api/builds", { workspaceId: workspace.id, builder });
       await until("ticks in the log", () => logOf(build.id), (log) => /^\[stage-0\] tick 5$/m.test(log), 120_000);
 

@@ -9,6 +9,7 @@ import { getComparisonView } from "@/lib/coverage/coverage-view";
 import { listCoverageSubjects } from "@/lib/coverage/list-subjects";
 import { ApiError } from "@/lib/http/api-error";
 import { requirePage } from "@/lib/auth/page-guard";
+import { ruleLocation } from "@/components/coverage/rule-label";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Compare coverage" };
@@ -140,7 +141,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
                               {c.failureId ? "log" : "cell"}
                             </Link>
                           ) : null}
-                          {c.rule?.text ? <span className="ml-2 font-mono text-xs">BLOCKLIST {c.rule.line ? `line ${c.rule.line}: ` : ""}{c.rule.text}</span> : null}
+                          {c.rule?.text ? <span className="ml-2 font-mono text-xs">{ruleLocation(c.rule)}: {c.rule.text}</span> : null}
                         </td>
                       </tr>
                     ))}

@@ -4,7 +4,7 @@ import type Docker from "dockerode";
 import { getDb, type Db } from "@/lib/db/client";
 import { drivers, images } from "@/lib/db/schema";
 import { storeDriverImage } from "@/lib/builds/store-driver-image";
-import { taskKey } from "./plan-tasks";
+import { taskKey } from "./explain-plan";
 
 export type CacheTasks =
   | { status: "read"; image: string; dockerId: string; tasks: Set<string> }

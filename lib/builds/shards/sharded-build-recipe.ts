@@ -4,7 +4,7 @@ import path from "node:path";
 import { and, count, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { bundles, tasks, workspaces } from "@/lib/db/schema";
-import { ensureEmptyCacheImage } from "@/lib/docker/ensure-empty-cache-image";
+import { EMPTY_CACHE, ensureEmptyCacheImage } from "@/lib/docker/ensure-empty-cache-image";
 import { splitImageRef } from "@/lib/docker/image/image-ref";
 import { readDriverImage } from "@/lib/docker/image/read-driver-image";
 import { healthyEngines } from "@/lib/engines/engine-health";
@@ -23,12 +23,14 @@ import type { BuildRecipe, BuildSession } from "../build-session";
 import { parseDockerfileStages } from "../dockerfile-stages";
 import { selectBundles, type StoredBuildOptions } from "../driver-build-recipe";
 import { storeDriverImage } from "../store-driver-image";
+import { imageResults } from "../plan/image-results";
 import { withWorkspaceSource } from "../workspace-source";
 import type { WorkspaceSource } from "@/lib/workspace/prepare-workspace-source";
 import type { ShardingOptions } from "./sharding-options";
 import { runShards, type DoneShard, type ShardPlan, type ShardResult } from "./shard-runner";
 import { shardTransfers } from "./shard-transfers";
-import { readBuildTasks, recordPlan } from "./read-plan";
+import { explainPlanImage, planBuildOf } from "../plan/read-build-plan";
+import { recordPlanOf } from "../plan/plan-reader";
 import { splitIntoShards } from "./split-shards";
 import { weighKernels } from "./kernel-work";
 import { recentTaskSeconds } from "./task-history";
@@ -75,20 +77,34 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets, source: 
   session.note(`planning ${workspace.name} at ${options.branch} over ${bundleRows.length} bundle(s) with the task master`, "plan");
   // The stage stays running until kobuild has read the plan, whatever the engine's steps say meanwhile.
   session.markStage("plan", "running", "the task master plans the build");
+  // The workspace's stages up to its task master, with the plan stage kobuild adds (lib/builds/plan/plan-dockerfile.ts).
+  const planBuild = planBuildOf(dockerfileText);
+  const bundleFiles = bundleRows.map((b) => bundlePath(b.kernel));
   const planImage = await session.runOnEngine(
     {
-      context: streamBuildContext({ workspacePath: source.dir, bundleFiles: bundleRows.map((b) => bundlePath(b.kernel)) }),
-      dockerfile: `collector/${workspace.dockerfile}`,
+      context: streamBuildContext({ workspacePath: source.dir, bundleFiles, extraFiles: planBuild.extraFiles }),
+      dockerfile: planBuild.dockerfile,
       stages: parseDockerfileStages(dockerfileText),
-      target: "task-master",
+      target: planBuild.target,
       buildargs: toBuildArgs(options, secrets),
+      network: options.network ?? "none",
+      noCache: options.noCache,
+      pull: options.pull,
     },
     { stage: "plan", keyPrefix: "plan:" },
   );
   session.tasks.flush();
-  const fromFile = await readBuildTasks(session.engine, planImage);
-  recordPlan(db, build.id, fromFile);
-  session.note(`the plan: ${fromFile.length} task(s) to build`, "plan");
+  const plan = await explainPlanImage(session.engine, planImage, {
+    sourceDir: source.dir,
+    useKernelsFile: options.useKernelsFile,
+    bundleKernels: bundleRows.map((b) => b.kernel),
+    cacheImage: cacheRef ?? EMPTY_CACHE.image,
+    signal: session.signal,
+    db,
+  });
+  session.tasks.planTasks(plan);
+  recordPlanOf(session, plan);
+  session.note(`the plan: ${plan.tasks.filter((t) => t.state === "planned").length} task(s) to build`, "plan");
   session.markStage("plan", "done", "the task master plans the build");
 
   const bundleOf = new Map(db.select({ id: bundles.id, kernel: bundles.kernel }).from(bundles).all().map((b) => [b.kernel, b.id]));
@@ -223,6 +239,7 @@ async function mergeAndSquash(
     const content = await readDriverImage(session.engine, squashed, { signal: session.signal });
     await session.engine.getImage(squashed).tag(splitImageRef(build.tag!));
     const stored = await storeDriverImage(session.db, session.engine, build.tag!, { tag: build.tag, content, signal: session.signal });
+    session.tasks.settle(imageResults(session.db, stored.imageId));
     session.note(`${build.tag}: ${stored.drivers} driver file(s) and marker(s), ${stored.failures} failure log(s), ${stored.layers ?? "?"} layer(s)`);
     const layers = layerWarning(build.tag!, stored.layers);
     if (layers) session.warn(layers);

@@ -12,6 +12,8 @@ describe("parseDriverPath", () => {
     ["/kernel-modules/2.2.0/collector-6.12.117+deb12-amd64.ko.gz", "2.2.0", "6.12.117+deb12-amd64", "mod", "driver"],
     ["/kernel-modules/2.2.0/.collector-ebpf-3.10.0-514.2.2.el7.x86_64.unavail", "2.2.0", "3.10.0-514.2.2.el7.x86_64", "bpf", "marker"],
     ["/kernel-modules/2.0.1/collector-ebpf-3.10.0-514.2.2.el7.x86_64.unavail", "2.0.1", "3.10.0-514.2.2.el7.x86_64", "bpf", "marker"],
+    // The task master counts a module's marker as done too (upstream's driver_is_cached).
+    ["/kernel-modules/2.2.0/.collector-5.4.0-1055-gcp.unavail", "2.2.0", "5.4.0-1055-gcp", "mod", "marker"],
     ["/kernel-modules/2.3.0-rc1/collector-ebpf-5.14.12-100.fc33.x86_64.o.gz", "2.3.0-rc1", "5.14.12-100.fc33.x86_64", "bpf", "driver"],
     // Relative to /kernel-modules, as the brief states the shapes.
     ["2.2.0/collector-5.15.0-1-cloud-amd64.ko.gz", "2.2.0", "5.15.0-1-cloud-amd64", "mod", "driver"],
@@ -27,7 +29,6 @@ describe("parseDriverPath", () => {
     "/kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko", // not gzipped
     "/kernel-modules/2.2.0/collector-5.4.0-1055-gcp.o.gz", // a probe without ebpf- in its name
     "/kernel-modules/2.2.0/collector-ebpf-5.4.0-1055-gcp.ko.gz", // never a kernel called "ebpf-..."
-    "/kernel-modules/2.2.0/.collector-5.4.0-1055-gcp.unavail", // markers are for eBPF only
     "/kernel-modules/2.2.0/collector-.ko.gz",
     "/kernel-modules/2.2.0/collector-5.4.0 1055.ko.gz",
     "/kernel-modules/2.2.0/README",

@@ -4,6 +4,8 @@
 //   /kernel-modules/<mv>/collector-ebpf-<kernel>.o.gz         eBPF probe
 //   /kernel-modules/<mv>/.collector-ebpf-<kernel>.unavail     no eBPF probe for that kernel
 //   /kernel-modules/<mv>/collector-ebpf-<kernel>.unavail      (older spelling of the marker)
+//   /kernel-modules/<mv>/.collector-<kernel>.unavail          no kernel module for that kernel (the
+//                                                             task master counts it as done, too)
 //   /FAILURES/<kernel>/<mv>/<mod|bpf>.log                     a failed task's build output
 //   /FAILURES/<mv>/<kernel>/<mod|bpf>.log                     (older layout)
 //
@@ -31,6 +33,7 @@ const DRIVER_PATTERNS: Array<{ re: RegExp; flavour: Flavour; kind: DriverPath["k
   { re: new RegExp(`^(${MODULE_VERSION})/collector-ebpf-(${KERNEL})\\.o\\.gz$`), flavour: "bpf", kind: "driver" },
   { re: new RegExp(`^(${MODULE_VERSION})/\\.?collector-ebpf-(${KERNEL})\\.unavail$`), flavour: "bpf", kind: "marker" },
   { re: new RegExp(`^(${MODULE_VERSION})/collector-(${KERNEL})\\.ko\\.gz$`), flavour: "mod", kind: "driver" },
+  { re: new RegExp(`^(${MODULE_VERSION})/\\.?collector-(${KERNEL})\\.unavail$`), flavour: "mod", kind: "marker" },
 ];
 
 function relativeTo(root: string, p: string): string | null {

@@ -4,5 +4,9 @@ import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
-/** The plan a build with this body would make; nothing is started. */
-export const POST = route({ body: createBuildBodySchema, role: "viewer" }, async ({ body }) => Response.json(await previewBuildPlan(body)));
+/**
+ * The plan a build with this body would make, made by the workspace's own
+ * task master on the engine: an operator's, since it runs the workspace's
+ * stages. Nothing stays behind; a preview the caller gives up is cancelled.
+ */
+export const POST = route({ body: createBuildBodySchema, role: "operator", audit: false }, async ({ body, request }) => Response.json(await previewBuildPlan(body, request.signal)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseBuildTasks } from "./read-plan";
+import { parseBuildTasks } from "./parse-build-tasks";
 
 describe("parseBuildTasks", () => {
   it("reads /build-tasks as the sample's task master writes it", () => {
@@ -16,5 +16,11 @@ describe("parseBuildTasks", () => {
     expect(parseBuildTasks("\n  \n6.1.0-55-amd64 2.2.0 ko\n6.1.0-55-amd64 2.2.0\n6.1.0-55-amd64 2.2.0 mod extra\n 6.1.0-56-amd64  2.2.0  mod \n")).toEqual([
       { kernel: "6.1.0-56-amd64", moduleVersion: "2.2.0", flavour: "mod" },
     ]);
+  });
+});
+
+describe("a task listed twice", () => {
+  it("is one task, as the seed's builders sort and uniq their lines", () => {
+    expect(parseBuildTasks("6.1.0-56-amd64 2.2.0 mod\n6.1.0-56-amd64 2.2.0 mod\n")).toEqual([{ kernel: "6.1.0-56-amd64", moduleVersion: "2.2.0", flavour: "mod" }]);
   });
 });

@@ -6,5 +6,4 @@ ALTER TABLE `workspaces` ADD `url` text;--> statement-breakpoint
 ALTER TABLE `workspaces` ADD `default_branch` text;--> statement-breakpoint
 ALTER TABLE `workspaces` ADD `last_fetch_at` integer;--> statement-breakpoint
 ALTER TABLE `workspaces` ADD `last_fetch_error` text;--> statement-breakpoint
-ALTER TABLE `workspaces` ADD `network` text DEFAULT 'default' NOT NULL;--> statement-breakpoint
 CREATE UNIQUE INDEX `workspaces_url_unique` ON `workspaces` (`url`);

@@ -1,0 +1,1 @@
+ALTER TABLE `workspaces` ADD `network` text DEFAULT 'default' NOT NULL;

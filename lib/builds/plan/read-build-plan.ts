@@ -1,0 +1,96 @@
+import "server-only";
+import type Docker from "dockerode";
+import type { Db } from "@/lib/db/client";
+import { buildImageQuietly, QuietBuildFailed } from "@/lib/docker/build-image-quietly";
+import type { BuildNetwork } from "@/lib/vocabulary";
+import { streamBuildContext, type ContextFingerprint } from "../build-context";
+import { explainPlan, type ExplainedPlan } from "./explain-plan";
+import { PLAN_DOCKERFILE, PLAN_STAGE, planDockerfile } from "./plan-dockerfile";
+import { readBlocklistFiles, readKernelsFile } from "./plan-inputs";
+import { readCacheTasks } from "./read-cache-tasks";
+import { readPlanImage, type ModuleVersionSource } from "./read-plan-image";
+
+export type PlanRequest = {
+  engine: Docker;
+  /** The checkout sent as collector/, and the Dockerfile's path inside it. */
+  sourceDir: string;
+  dockerfilePath: string;
+  dockerfileText: string;
+  bundleFiles: string[];
+  /** The kernels of those bundles, in the same order. */
+  bundleKernels: string[];
+  useKernelsFile: boolean;
+  cacheImage: string;
+  buildargs: Record<string, string>;
+  network: BuildNetwork;
+  useBuildKit: boolean;
+  signal?: AbortSignal;
+  db?: Db;
+};
+
+export type BuildPlan = ExplainedPlan & {
+  moduleVersions: ModuleVersionSource[];
+  /** What the context held when the plan was read, to compare with the build's own. */
+  fingerprint: ContextFingerprint;
+};
+
+export class PlanUnreadable extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PlanUnreadable";
+  }
+}
+
+/** What a build of the plan stage sends: kobuild's Dockerfile beside collector/, and its target. */
+export function planBuildOf(dockerfileText: string) {
+  const dockerfile = planDockerfile(dockerfileText);
+  if ("missing" in dockerfile) throw new PlanUnreadable(`the Dockerfile has no ${dockerfile.missing.join(" or ")} stage, where the seed's build makes its plan`);
+  return { dockerfile: PLAN_DOCKERFILE, target: PLAN_STAGE, extraFiles: [{ name: PLAN_DOCKERFILE, content: dockerfile.text }] };
+}
+
+export type PlanExplanationInputs = Pick<PlanRequest, "sourceDir" | "useKernelsFile" | "bundleKernels" | "cacheImage" | "signal" | "db">;
+
+/** Reads a built plan image (and removes it) and explains every task the build could have had. */
+export async function explainPlanImage(engine: Docker, imageId: string, inputs: PlanExplanationInputs) {
+  const facts = await readPlanImage(engine, imageId, inputs.signal);
+  const [blocklists, kernelsFile, cache] = await Promise.all([
+    readBlocklistFiles(inputs.sourceDir),
+    inputs.useKernelsFile ? readKernelsFile(inputs.sourceDir) : null,
+    readCacheTasks(engine, inputs.cacheImage, inputs.db),
+  ]);
+  const kernels = inputs.useKernelsFile ? (kernelsFile ?? []) : inputs.bundleKernels;
+  const explained = explainPlan({ facts, kernels, cached: cache.status === "read" ? cache.tasks : new Set(), blocklists });
+  return { ...explained, moduleVersions: facts.moduleVersions };
+}
+
+/**
+ * The plan as the build's own stages make it: the workspace's Dockerfile
+ * with the plan stage added is built up to that stage (from the engine's
+ * cache when the build already ran its task master), quietly, its
+ * /build-tasks and module version directories are read, and each task the
+ * build could have had but does not is explained (cached, blocklisted, or
+ * not planned).
+ */
+export async function readBuildPlan(request: PlanRequest): Promise<BuildPlan> {
+  const planBuild = planBuildOf(request.dockerfileText);
+  const fingerprint: ContextFingerprint = { value: "" };
+  let imageId: string;
+  try {
+    imageId = await buildImageQuietly(request.engine, {
+      context: streamBuildContext({ workspacePath: request.sourceDir, bundleFiles: request.bundleFiles, extraFiles: planBuild.extraFiles, fingerprint }),
+      dockerfile: planBuild.dockerfile,
+      target: planBuild.target,
+      buildargs: request.buildargs,
+      network: request.network,
+      useBuildKit: request.useBuildKit,
+      signal: request.signal,
+    });
+  } catch (error) {
+    if (error instanceof QuietBuildFailed) {
+      const tail = error.tail.filter((l) => l.trim() !== "").slice(-3);
+      throw new PlanUnreadable(`the task master's stages failed: ${error.message}${tail.length ? ` (${tail.join(" / ")})` : ""}`);
+    }
+    throw error;
+  }
+  return { ...(await explainPlanImage(request.engine, imageId, request)), fingerprint };
+}

@@ -1,0 +1,74 @@
+import "server-only";
+import type Docker from "dockerode";
+import { forEachTarEntry, openContainerArchive } from "@/lib/docker/image/container-archive";
+import { READER_LABEL } from "@/lib/docker/image/read-driver-image";
+import { PLAN_TASKS_PATH, PLAN_VERSIONS_PATH } from "./plan-dockerfile";
+import { parseBuildTasks, type PlannedTask } from "./parse-build-tasks";
+
+export type ModuleVersionSource = { moduleVersion: string; bpf: boolean };
+
+/** What the build's own stages decided: the task master's tasks and the patcher's module versions. */
+export type PlanFacts = { tasks: PlannedTask[]; moduleVersions: ModuleVersionSource[] };
+
+// /build-tasks of 46,000 tasks is about 2 MB; anything far larger is not a task file.
+const TASKS_MAX_BYTES = 64 * 1024 * 1024;
+const ROOT = PLAN_TASKS_PATH.slice(0, PLAN_TASKS_PATH.lastIndexOf("/"));
+
+/**
+ * Reads the plan image (see plan-dockerfile.ts) through a container that is
+ * never started, then removes the container and the image: it is kobuild's
+ * alone and holds nothing anyone else wants.
+ */
+export async function readPlanImage(engine: Docker, imageId: string, signal?: AbortSignal): Promise<PlanFacts> {
+  const container = await engine.createContainer({
+    Image: imageId,
+    Cmd: ["/kobuild-never-started"],
+    Entrypoint: [],
+    Labels: { [READER_LABEL]: "read-plan" },
+    NetworkDisabled: true,
+    HostConfig: { NetworkMode: "none" },
+  });
+  try {
+    const archive = await openContainerArchive(container, ROOT, signal);
+    if (!archive) throw new Error(`the plan image has no ${ROOT}`);
+    let tasksText: string | null = null;
+    const versions = new Map<string, boolean>();
+    const versionsDir = PLAN_VERSIONS_PATH.slice(1);
+    const tasksFile = PLAN_TASKS_PATH.slice(1);
+    await forEachTarEntry(
+      archive,
+      async (entry, body) => {
+        const name = entry.pathInImage.replace(/^\//, "");
+        if (name === tasksFile && entry.type === "file") {
+          tasksText = await readText(body, TASKS_MAX_BYTES);
+          return;
+        }
+        if (!name.startsWith(`${versionsDir}/`) || entry.type !== "directory") return;
+        const [version, sub, ...rest] = name.slice(versionsDir.length + 1).split("/");
+        if (!version) return;
+        if (!versions.has(version)) versions.set(version, false);
+        if (sub === "bpf" && rest.length === 0) versions.set(version, true);
+      },
+      signal,
+    );
+    if (tasksText === null) throw new Error(`the task master left no ${PLAN_TASKS_PATH.slice(ROOT.length)}`);
+    return { tasks: parseBuildTasks(tasksText), moduleVersions: [...versions].map(([moduleVersion, bpf]) => ({ moduleVersion, bpf })) };
+  } finally {
+    await container.remove({ force: true, v: true }).catch(() => undefined);
+    await engine
+      .getImage(imageId)
+      .remove({ noprune: false })
+      .catch(() => undefined);
+  }
+}
+
+async function readText(body: AsyncIterable<Buffer>, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > max) throw new Error(`/build-tasks is larger than ${max} bytes: not a task file`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
