@@ -43,7 +43,8 @@ const json = (body: unknown, method = "POST") => new AdminRequest("http://127.0.
 const get = () => new AdminRequest("http://127.0.0.1/api");
 
 async function register(name: string, url: string) {
-  const response = await workspacesRoute.POST(json({ name, url }), none);
+  // The test engine has no bridge (dockerd --bridge=none): the sample's build fetches nothing.
+  const response = await workspacesRoute.POST(json({ name, url, network: "none" }), none);
   return { status: response.status, body: (await response.json()) as WorkspaceJson & { error?: string } };
 }
 
@@ -90,7 +91,7 @@ describe("registering a remote", () => {
   it.each(["git", "file", "ssh"] as const)("through the API, %s: cloned, with the remote's default branch", async (kind) => {
     const { status, body } = await register(`collector-${kind}`, urls[kind]);
     expect(status, body.error).toBe(201);
-    expect(body).toMatchObject({ kind: "remote", url: urls[kind], defaultBranch: "main", lastFetch: { error: null } });
+    expect(body).toMatchObject({ kind: "remote", url: urls[kind], defaultBranch: "main", network: "none", lastFetch: { error: null } });
     ids[kind] = body.id;
     const one = (await (await workspaceRoute.GET(get(), idParams(body.id))).json()) as WorkspaceJson;
     expect(one).toMatchObject({ name: `collector-${kind}`, defaultBranch: "main" });
