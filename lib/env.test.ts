@@ -43,3 +43,12 @@ describe("KOBUILD_SECRET_KEY", () => {
     expect(() => parseEnv({ KOBUILD_SECRET_KEY: short })).not.toThrow(new RegExp(short));
   });
 });
+
+describe("KOBUILD_GIT_TIMEOUT_SECONDS", () => {
+  it("bounds a fetch from a workspace's remote, five minutes unless set", () => {
+    expect(parseEnv({}).gitTimeoutSeconds).toBe(300);
+    expect(parseEnv({ KOBUILD_GIT_TIMEOUT_SECONDS: "20" }).gitTimeoutSeconds).toBe(20);
+    expect(() => parseEnv({ KOBUILD_GIT_TIMEOUT_SECONDS: "0" })).toThrow(/^KOBUILD_GIT_TIMEOUT_SECONDS must be between 1 and 3600/);
+    expect(() => parseEnv({ KOBUILD_GIT_TIMEOUT_SECONDS: "1m" })).toThrow(/^KOBUILD_GIT_TIMEOUT_SECONDS must be a whole number of seconds/);
+  });
+});

@@ -51,6 +51,13 @@ const schema = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= 64, "must be between 1 and 64")
     .default(1),
+  // Every git command that talks to a workspace's remote (ls-remote, clone, fetch) is ended after this long.
+  KOBUILD_GIT_TIMEOUT_SECONDS: z
+    .string()
+    .regex(/^\d+$/, "must be a whole number of seconds")
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 3600, "must be between 1 and 3600")
+    .default(300),
   // 32 bytes, as 64 hex digits or base64: encrypts stored registry passwords.
   KOBUILD_SECRET_KEY: z
     .string()
@@ -81,6 +88,8 @@ export type Env = {
   sshConfig: string | undefined;
   buildsPerEngine: number;
   maxBundleBytes: number;
+  /** Seconds a fetch from a workspace's remote may take. */
+  gitTimeoutSeconds: number;
   /** Never logged; null means kobuild keeps its own key file in the data directory. */
   secretKey: Buffer | null;
   /** Never logged nor shown. */
@@ -117,6 +126,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     sshConfig: e.KOBUILD_SSH_CONFIG,
     buildsPerEngine: e.KOBUILD_BUILDS_PER_ENGINE,
     maxBundleBytes: e.KOBUILD_MAX_BUNDLE_BYTES,
+    gitTimeoutSeconds: e.KOBUILD_GIT_TIMEOUT_SECONDS,
     secretKey: e.KOBUILD_SECRET_KEY ? decodeSecretKey(e.KOBUILD_SECRET_KEY) : null,
     adminToken: e.KOBUILD_ADMIN_TOKEN ?? null,
   };

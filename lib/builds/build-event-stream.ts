@@ -33,7 +33,7 @@ export function streamBuildEvents(buildId: number, { afterSeq = 0, signal }: { a
             return;
           }
           const view = getBuildView(buildId);
-          const state = JSON.stringify({ status: view.status, stages: view.stages, plan: view.plan, error: view.error, failedStep: view.failedStep, warnings: view.warnings, shards: view.shards });
+          const state = JSON.stringify({ status: view.status, commit: view.commit, commitDirty: view.commitDirty, stages: view.stages, plan: view.plan, error: view.error, failedStep: view.failedStep, warnings: view.warnings, shards: view.shards });
           if (state !== lastState) {
             lastState = state;
             controller.enqueue(sseBytes(`event: state\ndata: ${state}\n\n`));

@@ -31,7 +31,8 @@ const refName = z.string().min(1).max(255).refine(isValidRefName, "must be a git
 export const createBuildBodySchema = z
   .object({
     workspaceId: z.number().int().positive(),
-    branch: refName.default("master"),
+    /** BRANCH; absent: the workspace's default branch (a remote's HEAD, a checkout's current branch). */
+    branch: refName.optional(),
     legacyProbes: z.boolean().default(false),
     useKernelsFile: z.boolean().default(false),
     cacheRepo: repository.nullish(),

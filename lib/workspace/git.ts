@@ -30,11 +30,46 @@ export type GitOptions = {
   env?: Record<string, string>;
 };
 
-function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // Inherited from a hook or a wrapper, these would override `-C`.
-  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE"]) delete env[name];
-  return { ...env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", ...extra };
+// What git gets of kobuild's environment: where programs and the user's
+// configuration are, the ssh agent, proxies and certificates; never kobuild's
+// own secrets (KOBUILD_ADMIN_TOKEN, KOBUILD_SECRET_KEY) nor a GIT_DIR or
+// GIT_WORK_TREE inherited from a hook, which would override `-C`.
+const PASSED_ENV = [
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "TMPDIR",
+  "TZ",
+  "XDG_CONFIG_HOME",
+  "GIT_CONFIG_GLOBAL",
+  "GIT_CONFIG_NOSYSTEM",
+  "SSH_AUTH_SOCK",
+  "GIT_SSL_CAINFO",
+  "GIT_SSL_CAPATH",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "all_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "ALL_PROXY",
+];
+
+/**
+ * git's environment: never a prompt (no terminal, and an empty GIT_ASKPASS
+ * outranks core.askPass and SSH_ASKPASS), plain C messages, and `extra`.
+ */
+export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: Record<string, string> = {};
+  for (const name of PASSED_ENV) {
+    const value = process.env[name];
+    if (value !== undefined) env[name] = value;
+  }
+  return { ...env, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", SSH_ASKPASS: "", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", ...extra } as unknown as NodeJS.ProcessEnv;
 }
 
 /** Runs git in `repo`; resolves with stdout as bytes, rejects with a GitError. */
