@@ -1,4 +1,5 @@
 import "server-only";
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from "node:timers/promises";
 import { formatSse, sseBytes, sseComment } from "@/lib/http/sse";
 import { waitForBuildChange } from "./build-signals";
 import { getBuildView } from "./get-build";
@@ -6,6 +7,8 @@ import { readLogLines } from "./read-log-lines";
 
 const PAGE = 500;
 const HEARTBEAT_MS = 10_000;
+/** States come at most this often: a build whose state changes all the time must not keep a reader busy. */
+const STATE_EVERY_MS = 100;
 const ENDED = new Set(["succeeded", "partial", "failed", "cancelled", "interrupted"]);
 
 /**
@@ -18,12 +21,16 @@ const ENDED = new Set(["succeeded", "partial", "failed", "cancelled", "interrupt
 export function streamBuildEvents(buildId: number, { afterSeq = 0, signal }: { afterSeq?: number; signal?: AbortSignal } = {}) {
   let lastSeq = afterSeq;
   let lastState = "";
+  let lastStateAt = 0;
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
         controller.enqueue(sseBytes("retry: 2000\n\n"));
       },
       async pull(controller) {
+        // A reader that takes every frame at once would otherwise pull again in the same turn of the
+        // event loop, and again: one turn is left to the other requests between two frames.
+        await yieldToEventLoop();
         for (;;) {
           if (signal?.aborted) return controller.close();
           const lines = readLogLines(buildId, { afterSeq: lastSeq, limit: PAGE });
@@ -35,7 +42,13 @@ export function streamBuildEvents(buildId: number, { afterSeq = 0, signal }: { a
           const view = getBuildView(buildId);
           const state = JSON.stringify({ status: view.status, commit: view.commit, commitDirty: view.commitDirty, stages: view.stages, plan: view.plan, error: view.error, failedStep: view.failedStep, warnings: view.warnings, shards: view.shards });
           if (state !== lastState) {
+            const early = STATE_EVERY_MS - (Date.now() - lastStateAt);
+            if (early > 0) {
+              await sleep(early, undefined, { signal }).catch(() => undefined);
+              continue;
+            }
             lastState = state;
+            lastStateAt = Date.now();
             controller.enqueue(sseBytes(`event: state\ndata: ${state}\n\n`));
             return;
           }
