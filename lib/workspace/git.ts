@@ -1,5 +1,6 @@
 import "server-only";
 import { execFile } from "node:child_process";
+import { childEnv } from "@/lib/system/child-env";
 
 // Every git call of kobuild goes through here: execFile with an argument
 // array (never a shell), `-C <repo>`, a timeout, and no prompt that could
@@ -30,11 +31,13 @@ export type GitOptions = {
   env?: Record<string, string>;
 };
 
+/**
+ * git's environment: an allow-list (no GIT_DIR or GIT_WORK_TREE from a hook or
+ * wrapper to override `-C`, no secret of kobuild's), no prompts, no lock files
+ * for reads, and C messages (they are matched).
+ */
 function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // Inherited from a hook or a wrapper, these would override `-C`.
-  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE"]) delete env[name];
-  return { ...env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", ...extra };
+  return childEnv([], { GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", ...extra });
 }
 
 /** Runs git in `repo`; resolves with stdout as bytes, rejects with a GitError. */
