@@ -1,5 +1,5 @@
 import { signInSchema } from "@/lib/auth/auth-schemas";
-import { endBrowserSession, startBrowserSession } from "@/lib/auth/session-cookie";
+import { startBrowserSession } from "@/lib/auth/session-cookie";
 import { signIn, signInAddress } from "@/lib/auth/sign-in";
 import { route } from "@/lib/http/route";
 
@@ -10,10 +10,4 @@ export const POST = route({ body: signInSchema, role: "public" }, async ({ reque
   const user = await signIn(body.name, body.password, signInAddress(request.headers));
   await startBrowserSession(user.id);
   return Response.json({ name: user.name, role: user.role });
-});
-
-/** Sign out: the session ends on the server, and the cookie goes. */
-export const DELETE = route({ role: "public" }, async () => {
-  await endBrowserSession();
-  return new Response(null, { status: 204 });
 });
