@@ -52,3 +52,13 @@ describe("KOBUILD_GIT_TIMEOUT_SECONDS", () => {
     expect(() => parseEnv({ KOBUILD_GIT_TIMEOUT_SECONDS: "1m" })).toThrow(/^KOBUILD_GIT_TIMEOUT_SECONDS must be a whole number of seconds/);
   });
 });
+
+describe("the limits", () => {
+  it("default to the documented values and take whole numbers in range", () => {
+    expect(parseEnv({})).toMatchObject({ maxJsonBytes: 1024 ** 2, maxLogBytes: 1024 ** 3, sessionIdleMs: 12 * 3_600_000, maxEventStreams: 512, maxEventStreamsPerBuild: 128 });
+    expect(parseEnv({ KOBUILD_SESSION_IDLE_MINUTES: "30", KOBUILD_MAX_LOG_BYTES: "65536" })).toMatchObject({ sessionIdleMs: 1_800_000, maxLogBytes: 65536 });
+    expect(() => parseEnv({ KOBUILD_MAX_JSON_BYTES: "1k" })).toThrow(/^KOBUILD_MAX_JSON_BYTES must be a whole number of bytes \(got "1k"\)$/);
+    expect(() => parseEnv({ KOBUILD_SESSION_IDLE_MINUTES: "0" })).toThrow(/^KOBUILD_SESSION_IDLE_MINUTES must be between 1 and 10080/);
+    expect(() => parseEnv({ KOBUILD_MAX_EVENT_STREAMS_PER_BUILD: "-1" })).toThrow(/^KOBUILD_MAX_EVENT_STREAMS_PER_BUILD must be a whole number/);
+  });
+});

@@ -170,7 +170,8 @@ export async function changePasswordAction(input: unknown): Promise<Done> {
   try {
     const me = await requireAction("viewer");
     const body = changePasswordSchema.parse(input);
-    await changePassword(me.userId, body.current, body.next);
+    // Every other session of the user ends; this browser stays signed in.
+    await changePassword(me.userId, body.current, body.next, { keepSession: me.via === "session" ? me.credential : undefined });
     recordAudit({ actor: me.name, action: "change password" });
   } catch (error) {
     return actionError(error);

@@ -321,6 +321,8 @@ export const sessions = sqliteTable("sessions", {
     .references(() => users.id, { onDelete: "cascade" }),
   createdAt: createdAt(),
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  /** The last request signed with it (within a minute): a session unused for KOBUILD_SESSION_IDLE_MINUTES ends. */
+  lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
 });
 
 /** API tokens for CI: shown once, kept as their sha256. */

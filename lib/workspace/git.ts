@@ -1,5 +1,6 @@
 import "server-only";
 import { execFile } from "node:child_process";
+import { childEnv } from "@/lib/system/child-env";
 
 // Every git call of kobuild goes through here: execFile with an argument
 // array (never a shell), `-C <repo>`, a timeout, and no prompt that could
@@ -30,17 +31,10 @@ export type GitOptions = {
   env?: Record<string, string>;
 };
 
-// What git gets of kobuild's environment: where programs and the user's
-// configuration are, the ssh agent, proxies and certificates; never kobuild's
-// own secrets (KOBUILD_ADMIN_TOKEN, KOBUILD_SECRET_KEY) nor a GIT_DIR or
-// GIT_WORK_TREE inherited from a hook, which would override `-C`.
-const PASSED_ENV = [
-  "PATH",
-  "HOME",
-  "USER",
-  "LOGNAME",
-  "TMPDIR",
-  "TZ",
+// What git gets besides the base environment: the user's git configuration,
+// the ssh agent, proxies and certificates for remotes. Never kobuild's own
+// secrets, nor a GIT_DIR or GIT_WORK_TREE inherited from a hook, which would override `-C`.
+const GIT_PASSED_ENV = [
   "XDG_CONFIG_HOME",
   "GIT_CONFIG_GLOBAL",
   "GIT_CONFIG_NOSYSTEM",
@@ -61,15 +55,11 @@ const PASSED_ENV = [
 
 /**
  * git's environment: never a prompt (no terminal, and an empty GIT_ASKPASS
- * outranks core.askPass and SSH_ASKPASS), plain C messages, and `extra`.
+ * outranks core.askPass and SSH_ASKPASS), no lock files for reads, plain C
+ * messages (they are matched), and `extra`.
  */
 export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: Record<string, string> = {};
-  for (const name of PASSED_ENV) {
-    const value = process.env[name];
-    if (value !== undefined) env[name] = value;
-  }
-  return { ...env, GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", SSH_ASKPASS: "", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", ...extra } as unknown as NodeJS.ProcessEnv;
+  return childEnv(GIT_PASSED_ENV, { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", SSH_ASKPASS: "", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", ...extra });
 }
 
 /** Runs git in `repo`; resolves with stdout as bytes, rejects with a GitError. */
