@@ -1,12 +1,16 @@
 // Runs once when the server starts: open the database (applying migrations)
-// before the first request, settle builds a previous process left behind,
-// clean up unfinished uploads and deletes, and make sure someone can sign in.
+// before the first request, settle builds a previous process left behind, start
+// the queued ones, clean up unfinished uploads and deletes, and make sure
+// someone can sign in.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { watchEventLoop } = await import("@/lib/system/watch-event-loop");
     watchEventLoop();
     const { getDb } = await import("@/lib/db/client");
     getDb();
+    const { startBuildRunner } = await import("@/lib/build-kinds/start-build-runner");
+    startBuildRunner();
+    // Settles what a previous process left running, then starts the queued builds.
     const { recoverBuilds } = await import("@/lib/builds/build-queue");
     const interrupted = recoverBuilds();
     if (interrupted > 0) console.log(`kobuild: ${interrupted} build(s) left running by a previous start marked interrupted`);

@@ -20,6 +20,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          setupFiles: ["test/integration/start-build-runner.ts"],
           environment: "node",
           testTimeout: 600_000,
           hookTimeout: 900_000,

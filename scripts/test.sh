@@ -20,6 +20,8 @@ step "type check"
 npm run --silent typecheck
 step "lint"
 npm run --silent lint
+step "import cycles"
+npm run --silent check:cycles
 step "unit tests"
 npx vitest run --project unit --reporter=default --reporter=json --outputFile.json="$reports/unit.json"
 # Built before the integration tests: some of them run the built dashboard as its own process.

@@ -7,7 +7,7 @@ import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { getCoverageView } from "@/lib/coverage/coverage-view";
 import { listCoverageSubjects, subjectFromSearch } from "@/lib/coverage/list-subjects";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { requirePage } from "@/lib/auth/page-guard";
 
 export const dynamic = "force-dynamic";
@@ -36,7 +36,7 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
   try {
     view = getCoverageView(ref);
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 404) throw error;
+    if (!(error instanceof DomainError) || error.code !== "not_found") throw error;
     return (
       <>
         <PageHeader title="Coverage" description={description} />

@@ -8,7 +8,7 @@ import { failuresQuerySchema } from "@/lib/coverage/coverage-schemas";
 import { KERNEL_FAMILIES } from "@/lib/coverage/kernel-family";
 import { getFailureView, listFailuresView } from "@/lib/coverage/list-failures";
 import { listCoverageSubjects, subjectFromSearch } from "@/lib/coverage/list-subjects";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { requirePage } from "@/lib/auth/page-guard";
 
 export const dynamic = "force-dynamic";
@@ -37,7 +37,7 @@ export default async function FailuresPage({ searchParams }: { searchParams: Pro
   try {
     view = listFailuresView(ref, filter);
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 404) throw error;
+    if (!(error instanceof DomainError) || error.code !== "not_found") throw error;
     return (
       <>
         <PageHeader title="Failures" description={description} />

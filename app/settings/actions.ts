@@ -10,7 +10,8 @@ import { changePassword, createUser, disableUser } from "@/lib/auth/users";
 import { addEngineBodySchema, engineIdParamsSchema, updateEngineBodySchema } from "@/lib/engines/engine-schemas";
 import { addEngine, removeEngine, updateEngine } from "@/lib/engines/manage-engines";
 import { actionError } from "@/lib/http/action-error";
-import { ApiError } from "@/lib/http/api-error";
+import { httpStatusOf } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { createRegistryBodySchema } from "@/lib/registries/registry-schemas";
 import { addRegistry, deleteRegistry } from "@/lib/registries/registry-store";
 import { removeWorkspace, updateWorkspace } from "@/lib/workspace/change-workspace";
@@ -120,7 +121,7 @@ export async function fetchWorkspaceAction(id: number): Promise<Done> {
     await fetchWorkspace(getWorkspace(workspaceIdParamsSchema.parse({ id: String(id) }).id));
   } catch (error) {
     done = actionError(error);
-    status = error instanceof ApiError ? error.status : 400;
+    status = error instanceof DomainError ? httpStatusOf(error.code) : 400;
   }
   recordAudit({ actor: operator.name, action: "fetch workspace", target: String(id), status });
   revalidatePath("/settings");
@@ -160,7 +161,7 @@ export async function revokeTokenAction(id: number): Promise<Done> {
 /** Disables a user; the same as DELETE /api/users/:id. */
 export async function disableUserAction(id: number): Promise<Done> {
   return adminChange((admin) => {
-    if (admin.userId === id) throw new ApiError("conflict", "you cannot disable yourself");
+    if (admin.userId === id) throw new DomainError("conflict", "you cannot disable yourself");
     return { action: "disable user", target: disableUser(id).name };
   });
 }

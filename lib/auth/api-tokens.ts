@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, isNull, ne } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { apiTokens, users } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { recheckStreams } from "@/lib/http/stream-slots";
 import { hashSecretToken, looksLikeToken, newSecretToken } from "./secret-token";
 
@@ -21,7 +21,7 @@ export function createApiTokenFor(askedBy: { userId: number }, body: { name: str
   let userId = askedBy.userId;
   if (body.user) {
     const user = db.select({ id: users.id }).from(users).where(eq(users.name, body.user)).get();
-    if (!user) throw new ApiError("not_found", `no user ${body.user}`);
+    if (!user) throw new DomainError("not_found", `no user ${body.user}`);
     userId = user.id;
   }
   return createApiToken(userId, body.name, db);
@@ -70,7 +70,7 @@ export function listApiTokens(db: Db = getDb()) {
 
 export function revokeApiToken(id: number, db: Db = getDb()) {
   const row = db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning().get();
-  if (!row) throw new ApiError("not_found", `no active API token with id ${id}`);
+  if (!row) throw new DomainError("not_found", `no active API token with id ${id}`);
   // Streams it opened close now, not at their next check.
   recheckStreams(row.userId);
   return { id: row.id, name: row.name, revokedAt: row.revokedAt };

@@ -5,7 +5,7 @@ import { and, eq, gt, isNotNull, isNull } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { signinLinks, users } from "@/lib/db/schema";
 import { env } from "@/lib/env";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { adoptApiToken } from "./api-tokens";
 import { hashSecretToken, newSecretToken } from "./secret-token";
 import { createUser } from "./users";
@@ -59,7 +59,7 @@ export async function redeemFirstAdminLink(token: string, name: string, password
     .where(and(eq(signinLinks.tokenHash, tokenHash), isNull(signinLinks.usedAt), gt(signinLinks.expiresAt, new Date())))
     .returning()
     .get();
-  if (!claimed) throw new ApiError("forbidden", "this sign-in link is not valid: it was used, it expired, or it was never made; restart kobuild for a new one");
+  if (!claimed) throw new DomainError("forbidden", "this sign-in link is not valid: it was used, it expired, or it was never made; restart kobuild for a new one");
   let user;
   try {
     user = await createUser({ name, role: claimed.role, password }, db);

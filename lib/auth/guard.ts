@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { userOfApiToken } from "./api-tokens";
 import { aRole, hasRole, type Role } from "./roles";
 import { SESSION_COOKIE, userOfSession } from "./sessions";
@@ -59,7 +59,7 @@ export function requireRole(headers: Headers, needed: Role): Principal {
 }
 
 export function checkRole(principal: Principal | null, needed: Role): Principal {
-  if (!principal) throw new ApiError("unauthorized", "sign in first, or send an API token as Authorization: Bearer <token>");
-  if (!hasRole(principal.role, needed)) throw new ApiError("forbidden", `${principal.name} is ${aRole(principal.role)}; this needs the ${needed} role`);
+  if (!principal) throw new DomainError("unauthorized", "sign in first, or send an API token as Authorization: Bearer <token>");
+  if (!hasRole(principal.role, needed)) throw new DomainError("forbidden", `${principal.name} is ${aRole(principal.role)}; this needs the ${needed} role`);
   return principal;
 }

@@ -1,4 +1,4 @@
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 
 // A password hash takes 32 MiB and a thread of libuv's pool (4 threads, shared
 // with file reads and DNS). At most HASHES_AT_ONCE run together, so a burst of
@@ -14,7 +14,7 @@ const slots = (holder.kobuildHashSlots ??= { running: 0, waiting: [] });
 /** Runs `work` (one password hash) when a slot is free. */
 export async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
   if (slots.running >= HASHES_AT_ONCE) {
-    if (slots.waiting.length >= WAITING_AT_MOST) throw new ApiError("too_many_requests", "too many sign-ins at once: try again in a few seconds", 5);
+    if (slots.waiting.length >= WAITING_AT_MOST) throw new DomainError("too_many_requests", "too many sign-ins at once: try again in a few seconds", 5);
     await new Promise<void>((resolve) => slots.waiting.push(resolve));
   } else slots.running += 1;
   try {

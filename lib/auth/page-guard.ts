@@ -12,7 +12,7 @@ export async function requirePage(needed: Role = "viewer"): Promise<Principal> {
   return principal;
 }
 
-/** For server actions: the principal holding `needed`, else an ApiError the action reports. */
+/** For server actions: the principal holding `needed`, else an DomainError the action reports. */
 export async function requireAction(needed: Role): Promise<Principal> {
   return requireRole(await headers(), needed);
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { recordAudit } from "./audit";
 import { SignInThrottle } from "./sign-in-throttle";
 import { verifyLogin, type User } from "./users";
@@ -30,7 +30,7 @@ export async function signIn(name: string, password: string, address: string | n
   // Not a row per attempt: a name's first refusal, and each time a lock starts, within an hourly bound.
   if (lockedMs > 0) recordRefusal(name, `sign in refused; locked for ${Math.ceil(lockedMs / 1000)} s after repeated failures`);
   else if (failures === 1) recordRefusal(name, "sign in refused");
-  throw new ApiError("unauthorized", "wrong user name or password");
+  throw new DomainError("unauthorized", "wrong user name or password");
 }
 
 function recordRefusal(actor: string, action: string) {
@@ -50,7 +50,7 @@ function recordRefusal(actor: string, action: string) {
 
 function tooMany(waitMs: number) {
   const seconds = Math.ceil(waitMs / 1000);
-  return new ApiError("too_many_requests", `too many failed sign-ins for this name or address: try again in ${seconds} s`, seconds);
+  return new DomainError("too_many_requests", `too many failed sign-ins for this name or address: try again in ${seconds} s`, seconds);
 }
 
 /**

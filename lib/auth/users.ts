@@ -2,7 +2,7 @@ import "server-only";
 import { asc, count, eq } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { recheckStreams } from "@/lib/http/stream-slots";
 import { hashPassword, verifyPassword } from "./password";
 import type { Role } from "./roles";
@@ -15,7 +15,7 @@ export function countUsers(db: Db = getDb()): number {
 }
 
 export async function createUser({ name, role, password }: { name: string; role: Role; password?: string | null }, db: Db = getDb()) {
-  if (db.select({ id: users.id }).from(users).where(eq(users.name, name)).get()) throw new ApiError("conflict", `a user is already called ${name}`);
+  if (db.select({ id: users.id }).from(users).where(eq(users.name, name)).get()) throw new DomainError("conflict", `a user is already called ${name}`);
   const passwordHash = password ? await hashPassword(password) : null;
   return db.insert(users).values({ name, role, passwordHash }).returning().get();
 }
@@ -43,14 +43,14 @@ export function activeUser(id: number, db: Db = getDb()): User | null {
 
 export function setUserRole(id: number, role: Role, db: Db = getDb()) {
   const row = db.update(users).set({ role }).where(eq(users.id, id)).returning().get();
-  if (!row) throw new ApiError("not_found", `no user with id ${id}`);
+  if (!row) throw new DomainError("not_found", `no user with id ${id}`);
   return row;
 }
 
 /** Disables a user: their sessions end, and their open streams close, at once. */
 export function disableUser(id: number, db: Db = getDb()) {
   const row = db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, id)).returning().get();
-  if (!row) throw new ApiError("not_found", `no user with id ${id}`);
+  if (!row) throw new DomainError("not_found", `no user with id ${id}`);
   endSessionsOf(id, {}, db);
   recheckStreams(id);
   return row;
@@ -64,7 +64,7 @@ export function disableUser(id: number, db: Db = getDb()) {
  */
 export async function changePassword(id: number, current: string, next: string, { keepSession }: { keepSession?: string } = {}, db: Db = getDb()) {
   const user = activeUser(id, db);
-  if (!user || !user.passwordHash || !(await verifyPassword(current, user.passwordHash))) throw new ApiError("forbidden", "the current password is not right");
+  if (!user || !user.passwordHash || !(await verifyPassword(current, user.passwordHash))) throw new DomainError("forbidden", "the current password is not right");
   db.update(users).set({ passwordHash: await hashPassword(next) }).where(eq(users.id, id)).run();
   endSessionsOf(id, { keep: keepSession }, db);
   recheckStreams(id);

@@ -10,7 +10,6 @@ import { takeBuildSecrets } from "./build-secrets";
 import { signalBuildChanged } from "./build-signals";
 import { forgetEngineWork, leftoverEngineWork, stopEngineWork } from "./engine-work";
 import { LogWriter } from "./log-writer";
-import { runBuild } from "./run-build";
 import { isShardedBuild } from "./shards/sharding-options";
 
 // Builds wait in the database (status "queued") and start in FIFO order on
@@ -19,13 +18,22 @@ import { isShardedBuild } from "./shards/sharding-options";
 // engines. A sharded build's coordinator takes no slot: it only plans, waits
 // for its shards (which take slots like any build) and merges.
 type Running = { controller: AbortController; engineId: string };
-type Queue = { running: Map<number, Running>; pumping: boolean };
+/** Runs one queued build to its end (lib/build-kinds gives it at start-up, so the queue imports no recipe). */
+export type RunBuild = (buildId: number, signal: AbortSignal) => Promise<void>;
+// On globalThis: Next loads this module once per bundle (instrumentation, routes, actions), all in one process.
+type Queue = { running: Map<number, Running>; pumping: boolean; run?: RunBuild };
 const holder = globalThis as unknown as { kobuildQueue?: Queue };
-const queue = (holder.kobuildQueue ??= { running: new Map(), pumping: false });
+const queue: Queue = (holder.kobuildQueue ??= { running: new Map(), pumping: false });
+
+/** Gives the queue what runs a build. Until then builds wait, queued; the next pump starts them. */
+export function setBuildRunner(run: RunBuild) {
+  queue.run = run;
+}
 
 /** Starts queued builds while their engines have room. Safe to call any time. */
 export function pumpBuildQueue() {
-  if (queue.pumping) return;
+  const run = queue.run;
+  if (queue.pumping || !run) return;
   queue.pumping = true;
   try {
     const db = getDb();
@@ -50,7 +58,7 @@ export function pumpBuildQueue() {
       }
       const controller = new AbortController();
       queue.running.set(next.id, { controller, engineId });
-      void runBuild(next.id, controller.signal)
+      void run(next.id, controller.signal)
         .catch((error: unknown) => console.error(`kobuild: build ${next.id} crashed`, error))
         .finally(() => {
           queue.running.delete(next.id);

@@ -2,7 +2,7 @@ import "server-only";
 import { eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds, bundles, workspaces } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { getRegistryRow } from "@/lib/registries/registry-store";
 import { instanceId } from "@/lib/system/instance-id";
 import { resolveBuildBranch } from "@/lib/workspace/resolve-build-branch";
@@ -10,26 +10,26 @@ import { keepBuildSecrets } from "./build-secrets";
 import type { CreateBuildBody } from "./build-schemas";
 import { pumpBuildQueue } from "./build-queue";
 import { getBuildView } from "./get-build";
-import type { StoredBuildOptions } from "./run-build";
+import type { StoredBuildOptions } from "./build-options";
 
 /** Queues a driver build and starts it when the engine has room. */
 export async function createBuild(body: CreateBuildBody, { startedBy = null }: { startedBy?: string | null } = {}) {
   const db = getDb();
   const workspace = db.select().from(workspaces).where(eq(workspaces.id, body.workspaceId)).get();
-  if (!workspace) throw new ApiError("not_found", `no workspace with id ${body.workspaceId}`);
+  if (!workspace) throw new DomainError("not_found", `no workspace with id ${body.workspaceId}`);
   const branch = await resolveBuildBranch(workspace, body.branch);
   if (body.bundleIds) {
     const wanted = [...new Set(body.bundleIds)];
     const found = db.select({ id: bundles.id }).from(bundles).where(inArray(bundles.id, wanted)).all();
     if (found.length !== wanted.length) {
       const known = new Set(found.map((b) => b.id));
-      throw new ApiError("not_found", `no bundle with id ${wanted.filter((id) => !known.has(id)).join(", ")}`);
+      throw new DomainError("not_found", `no bundle with id ${wanted.filter((id) => !known.has(id)).join(", ")}`);
     }
   }
   const cacheImage = body.cacheRepo && body.cacheTag ? `${body.cacheRepo}/collector-drivers:${body.cacheTag}` : null;
   if (cacheImage && body.tag && normalise(body.tag) === normalise(cacheImage)) {
     // The old pipeline once replaced its cache with an emptier image this way.
-    throw new ApiError("conflict", `the output tag ${body.tag} is the cache image this build reads; choose another tag`);
+    throw new DomainError("conflict", `the output tag ${body.tag} is the cache image this build reads; choose another tag`);
   }
   if (body.sharding?.registryId) getRegistryRow(body.sharding.registryId);
   const options: StoredBuildOptions = {

@@ -11,7 +11,8 @@ import { DEFAULT_ENGINE_ID } from "@/lib/engines/engine-store";
 import { getRegistryRow } from "@/lib/registries/registry-store";
 import { pullForBuild, pushImageRef } from "@/lib/registries/registry-transfer";
 import { bringBaseImages } from "./bring-base-images";
-import { toBuildArgs, type DriverBuildOptions } from "./build-args";
+import { toBuildArgs } from "./build-args";
+import type { StoredBuildOptions } from "./build-options";
 import { streamBuildContext, type ContextFingerprint } from "./build-context";
 import type { BuildSecrets } from "./build-secrets";
 import type { BuildRecipe, BuildSession } from "./build-session";
@@ -21,17 +22,6 @@ import { planReaderFor } from "./plan/plan-reader";
 import { imageResults } from "./plan/image-results";
 import { storeDriverImage } from "./store-driver-image";
 import { withWorkspaceSource } from "./workspace-source";
-import type { RerunOf, ShardingOptions, ShardPush } from "./shards/sharding-options";
-
-export type StoredBuildOptions = DriverBuildOptions & {
-  bundleIds: number[] | null;
-  redhatCredentials: boolean;
-  sharding?: ShardingOptions | null;
-  rerunOf?: RerunOf | null;
-  push?: ShardPush;
-  /** A shard: the commit its sharded build chose, which every shard builds. */
-  commit?: string | null;
-};
 
 const TASK_MASTER = "task-master";
 const DONE = new Set(["done", "cached"]);

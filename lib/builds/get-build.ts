@@ -2,7 +2,7 @@ import "server-only";
 import { asc, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds, engines, images, stages, workspaces } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { isShardedBuild } from "./shards/sharding-options";
 import { shardLanes } from "./shards/shard-view";
 
@@ -22,7 +22,7 @@ export function getBuildView(id: number) {
     .leftJoin(images, eq(images.id, builds.imageId))
     .where(eq(builds.id, id))
     .get();
-  if (!row) throw new ApiError("not_found", `no build with id ${id}`);
+  if (!row) throw new DomainError("not_found", `no build with id ${id}`);
   const b = row.build;
   const stageRows = db.select().from(stages).where(eq(stages.buildId, id)).orderBy(asc(stages.position)).all();
   const end = b.finishedAt ?? (b.startedAt ? new Date() : null);

@@ -8,19 +8,16 @@ import { clientForEngine } from "@/lib/engines/engine-clients";
 import { DEFAULT_ENGINE_ID, findEngineRow } from "@/lib/engines/engine-store";
 import { probeEngine, probeEnginePatiently } from "@/lib/docker/probe-engine";
 import { env } from "@/lib/env";
-import { imageOperationRecipe } from "@/lib/images/image-operation-recipe";
-import { takeBuildSecrets } from "./build-secrets";
+import { takeBuildSecrets, type BuildSecrets } from "./build-secrets";
 import { BuildSession, EngineBuildFailed, type BuildRecipe } from "./build-session";
 import { signalBuildChanged } from "./build-signals";
-import { driverBuildRecipe } from "./driver-build-recipe";
 import { forgetEngineWork } from "./engine-work";
 import { isDiskFull, LogWriter } from "./log-writer";
-import { isShardedBuild } from "./shards/sharding-options";
-import { shardedBuildRecipe } from "./shards/sharded-build-recipe";
 import { createSecretMasker } from "./secret-masker";
 import { TaskProgressTracker } from "./task-progress";
 
-export type { StoredBuildOptions } from "./driver-build-recipe";
+/** The recipe for a build of its kind: the table of kinds is given at start-up (lib/build-kinds). */
+export type RecipeFor = (build: typeof builds.$inferSelect, secrets: BuildSecrets) => BuildRecipe;
 
 type Outcome = { status: "succeeded" | "partial" | "failed" | "cancelled"; error?: string; failedStep?: string };
 
@@ -30,7 +27,7 @@ type Outcome = { status: "succeeded" | "partial" | "failed" | "cancelled"; error
  * in BuildSession; what a driver build, a merge, a squash or a collector
  * image does lives in its recipe.
  */
-export async function runBuild(buildId: number, signal: AbortSignal) {
+export async function runBuild(buildId: number, signal: AbortSignal, recipeFor: RecipeFor) {
   const db = getDb();
   const build = db.select().from(builds).where(eq(builds.id, buildId)).get();
   if (!build || build.status !== "queued") return;
@@ -63,9 +60,7 @@ export async function runBuild(buildId: number, signal: AbortSignal) {
 
     session = new BuildSession(db, engine, build, buildSignal, logs, new TaskProgressTracker(db, buildId), mask, useBuildKit, engineState.version);
     session.engineAddress = engineRow.url;
-    const recipe: BuildRecipe =
-      build.kind !== "drivers" ? imageOperationRecipe(build.kind) : isShardedBuild(build.options) ? shardedBuildRecipe(secrets) : driverBuildRecipe(secrets);
-    const result = await recipe(session);
+    const result = await recipeFor(build, secrets)(session);
     if (result.imageRecordId !== null) db.update(builds).set({ imageId: result.imageRecordId }).where(eq(builds.id, buildId)).run();
     outcome = result.partial ? { status: "partial", error: mask(result.partial) } : { status: "succeeded" };
   } catch (error) {

@@ -4,7 +4,7 @@ import { builds } from "@/lib/db/schema";
 import { getWorkspace } from "@/lib/workspace/get-workspace";
 import { prepareWorkspaceSource, type WorkspaceSource } from "@/lib/workspace/prepare-workspace-source";
 import type { BuildRecipe, BuildSession } from "./build-session";
-import type { StoredBuildOptions } from "./driver-build-recipe";
+import type { StoredBuildOptions } from "./build-options";
 
 /**
  * A driver build's recipe run with its workspace's sources ready: a remote is

@@ -1,58 +1,46 @@
-import { ApiError, type ApiErrorCode } from "@/lib/http/api-error";
+import { DomainError, type DomainErrorCode } from "@/lib/domain-error";
 
-// Why a bundle was refused. Everything about the upload's content or name is
-// 422 (well-formed request, unusable bundle); only the upload's own size is
-// 413 and a kernel already stored with other content is 409. A full disk is
-// the server's problem: 507 Insufficient Storage.
-const statusByReason = {
-  bad_name: 422,
-  empty: 422,
-  not_gzip: 422,
-  corrupt: 422,
-  not_tar: 422,
-  truncated: 422,
-  unsafe_path: 422,
-  unsafe_link: 422,
-  special_file: 422,
-  duplicate_entry: 422,
-  huge_header: 422,
-  ambiguous_entry: 422,
-  too_many_entries: 422,
-  too_large_unpacked: 422,
-  ratio: 422,
-  too_costly: 422,
-  missing_field: 422,
-  bad_field: 422,
-  name_mismatch: 422,
-  too_large: 413,
-  duplicate_kernel: 409,
-  not_found: 404,
-  disk_full: 507,
-} as const;
+// Why a bundle was refused, and what kind of refusal that is. Everything about
+// the upload's content or name is unusable (well-formed request, unusable
+// bundle); only the upload's own size is too large and a kernel already stored
+// with other content a conflict. A full disk is the server's problem.
+const codeByReason = {
+  bad_name: "unprocessable",
+  empty: "unprocessable",
+  not_gzip: "unprocessable",
+  corrupt: "unprocessable",
+  not_tar: "unprocessable",
+  truncated: "unprocessable",
+  unsafe_path: "unprocessable",
+  unsafe_link: "unprocessable",
+  special_file: "unprocessable",
+  duplicate_entry: "unprocessable",
+  huge_header: "unprocessable",
+  ambiguous_entry: "unprocessable",
+  too_many_entries: "unprocessable",
+  too_large_unpacked: "unprocessable",
+  ratio: "unprocessable",
+  too_costly: "unprocessable",
+  missing_field: "unprocessable",
+  bad_field: "unprocessable",
+  name_mismatch: "unprocessable",
+  too_large: "payload_too_large",
+  duplicate_kernel: "conflict",
+  not_found: "not_found",
+  disk_full: "insufficient_storage",
+} as const satisfies Record<string, DomainErrorCode>;
 
-export type BundleErrorReason = keyof typeof statusByReason;
-export const BUNDLE_ERROR_REASONS = Object.keys(statusByReason) as BundleErrorReason[];
+export type BundleErrorReason = keyof typeof codeByReason;
+export const BUNDLE_ERROR_REASONS = Object.keys(codeByReason) as BundleErrorReason[];
 
-const codeByStatus: Record<number, ApiErrorCode> = {
-  404: "not_found",
-  409: "conflict",
-  413: "payload_too_large",
-  422: "unprocessable",
-  507: "internal",
-};
-
-export class BundleError extends ApiError {
+export class BundleError extends DomainError {
   constructor(
     readonly reason: BundleErrorReason,
     readonly detail: string,
     readonly file?: string,
   ) {
-    super(codeByStatus[statusByReason[reason]] ?? "unprocessable", file ? `${file}: ${detail} (${reason})` : `${detail} (${reason})`);
+    super(codeByReason[reason], file ? `${file}: ${detail} (${reason})` : `${detail} (${reason})`);
     this.name = "BundleError";
-  }
-
-  override get status(): number {
-    return statusByReason[this.reason];
   }
 
   /** The same error, its message naming the uploaded file. */

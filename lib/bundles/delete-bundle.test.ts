@@ -46,7 +46,7 @@ describe("deleteBundle", () => {
     const error = await deleteBundle(424_242, { db, dataDir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BundleError);
     expect((error as BundleError).reason).toBe("not_found");
-    expect((error as BundleError).status).toBe(404);
+    expect((error as BundleError).code).toBe("not_found");
   });
 
   it("lets the same kernel be stored again afterwards", async () => {

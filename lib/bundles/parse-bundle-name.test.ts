@@ -32,7 +32,7 @@ describe("parseBundleFileName", () => {
       parseBundleFileName(name);
     } catch (error) {
       expect((error as BundleError).reason).toBe("bad_name");
-      expect((error as BundleError).status).toBe(422);
+      expect((error as BundleError).code).toBe("unprocessable");
     }
   });
 });

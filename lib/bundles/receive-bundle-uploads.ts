@@ -3,13 +3,13 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import busboy from "busboy";
 import { env } from "@/lib/env";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError, type DomainErrorCode } from "@/lib/domain-error";
 import type { BundleRow } from "./bundle-row";
 import { storeBundle } from "./store-bundle";
 
 export type UploadResult =
   | { file: string; status: "stored" | "duplicate"; bundle: BundleRow }
-  | { file: string; status: "rejected"; error: string; httpStatus: number };
+  | { file: string; status: "rejected"; error: string; code: DomainErrorCode };
 
 const MAX_FILES = 1000;
 
@@ -22,14 +22,14 @@ const MAX_FILES = 1000;
  */
 export async function receiveBundleUploads(request: Request): Promise<UploadResult[]> {
   const type = request.headers.get("content-type") ?? "";
-  if (!type.toLowerCase().startsWith("multipart/form-data")) throw new ApiError("bad_request", "send the bundles as multipart/form-data");
-  if (!request.body) throw new ApiError("bad_request", "the request has no body");
+  if (!type.toLowerCase().startsWith("multipart/form-data")) throw new DomainError("bad_request", "send the bundles as multipart/form-data");
+  if (!request.body) throw new DomainError("bad_request", "the request has no body");
   const maxBytes = env().maxBundleBytes;
   let parser: busboy.Busboy;
   try {
     parser = busboy({ headers: { "content-type": type }, limits: { files: MAX_FILES, fields: 0, parts: MAX_FILES } });
   } catch (error) {
-    throw new ApiError("bad_request", `the upload is not valid multipart data: ${(error as Error).message}`);
+    throw new DomainError("bad_request", `the upload is not valid multipart data: ${(error as Error).message}`);
   }
   const results: UploadResult[] = [];
   let work = Promise.resolve();
@@ -45,7 +45,7 @@ export async function receiveBundleUploads(request: Request): Promise<UploadResu
         const { bundle, duplicate } = await storeBundle({ fileName: info.filename, source: stream, maxBytes });
         results.push({ file: info.filename, status: duplicate ? "duplicate" : "stored", bundle });
       } catch (error) {
-        if (error instanceof ApiError) results.push({ file: info.filename, status: "rejected", error: error.message, httpStatus: error.status });
+        if (error instanceof DomainError) results.push({ file: info.filename, status: "rejected", error: error.message, code: error.code });
         else unexpected ??= { error };
       } finally {
         // Whatever was not read of a rejected file is skipped, so the next one can come.
@@ -63,11 +63,11 @@ export async function receiveBundleUploads(request: Request): Promise<UploadResu
   } catch (error) {
     // Let the file being stored fail and clean up before answering.
     await work;
-    throw new ApiError("bad_request", `the upload is not valid multipart data or was cut off: ${(error as Error).message}`);
+    throw new DomainError("bad_request", `the upload is not valid multipart data or was cut off: ${(error as Error).message}`);
   }
   await work;
   if (unexpected) throw (unexpected as { error: unknown }).error;
-  if (tooManyFiles) throw new ApiError("payload_too_large", `at most ${MAX_FILES} files per upload`);
-  if (results.length === 0) throw new ApiError("bad_request", "the upload holds no file");
+  if (tooManyFiles) throw new DomainError("payload_too_large", `at most ${MAX_FILES} files per upload`);
+  if (results.length === 0) throw new DomainError("bad_request", "the upload holds no file");
   return results;
 }

@@ -72,7 +72,7 @@ describe("storeBundle", () => {
     const error = await storeBundle({ fileName, source: gzipStream(validEntries({ MINOR: "1" })), maxBytes, db, dataDir }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BundleError);
     expect((error as BundleError).reason).toBe("duplicate_kernel");
-    expect((error as BundleError).status).toBe(409);
+    expect((error as BundleError).code).toBe("conflict");
     expect((error as BundleError).message).toContain(fileName);
     expect(fs.readFileSync(path.join(dataDir, "bundles", fileName)).equals(before)).toBe(true);
     expect(db.select().from(bundles).all()).toHaveLength(1);
@@ -282,7 +282,7 @@ describe("storeBundle refuses hostile uploads and leaves nothing behind", () => 
     const error = await storeBundle({ fileName: c.fileName ?? fileName, source, maxBytes: c.maxBytes ?? maxBytes, db, dataDir, limits: c.limits }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BundleError);
     expect({ reason: (error as BundleError).reason, message: (error as BundleError).message }).toEqual({ reason: c.reason, message: expect.stringContaining(c.reason) });
-    expect((error as BundleError).status).toBe(c.reason === "too_large" ? 413 : 422);
+    expect((error as BundleError).code).toBe(c.reason === "too_large" ? "payload_too_large" : "unprocessable");
     expect(filesUnder(dataDir)).toEqual([]);
     expect(db.select().from(bundles).all()).toEqual([]);
   });

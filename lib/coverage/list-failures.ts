@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { bundles, failures, tasks } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import type { FailuresFilter } from "./coverage-schemas";
 import { failureSignature } from "./failure-signature";
 import { groupFailures, type FailureEntry } from "./group-failures";
@@ -66,7 +66,7 @@ export type FailuresView = ReturnType<typeof listFailuresView>;
 /** One failure with its whole log, the line its signature comes from, and where it belongs. */
 export function getFailureView(id: number, db: Db = getDb()) {
   const row = db.select().from(failures).where(eq(failures.id, id)).get();
-  if (!row) throw new ApiError("not_found", `no failure with id ${id}`);
+  if (!row) throw new DomainError("not_found", `no failure with id ${id}`);
   const bundle = db.select({ uname: bundles.uname, distro: bundles.distro }).from(bundles).where(eq(bundles.kernel, row.kernel)).get();
   const found = failureSignature(row.log, { kernel: row.kernel, uname: bundle?.uname, moduleVersion: row.moduleVersion });
   const image = loadImageSubject(row.imageId, db);

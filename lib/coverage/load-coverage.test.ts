@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "@/lib/db/client";
 import { builds, bundles, drivers, failures, images, tasks } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { getComparisonView, getCoverageView } from "./coverage-view";
 import { readWireCell } from "./coverage-wire";
 import { getFailureView, listFailuresView } from "./list-failures";
@@ -142,11 +142,11 @@ describe("coverage and failures from the database", () => {
 
   it("answers not_found for builds, images and failures that do not exist", () => {
     for (const call of [() => getCoverageView({ kind: "build", id: 999 }, db), () => getCoverageView({ kind: "image", id: 999 }, db), () => listFailuresView({ kind: "image", id: 999 }, {}, db), () => getFailureView(999, db)]) {
-      expect(call).toThrow(ApiError);
+      expect(call).toThrow(DomainError);
       try {
         call();
       } catch (error) {
-        expect((error as ApiError).code).toBe("not_found");
+        expect((error as DomainError).code).toBe("not_found");
       }
     }
   });

@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, exists, inArray, lte, ne, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { buildBundles, builds, bundles, drivers, failures, images, tasks, workspaces } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { buildCoverage, type Coverage, type DriverFact, type FailureFact, type TaskFact } from "./coverage-model";
 
 // Loads what a coverage is made of, for a build (its tasks, its bundles, its
@@ -44,7 +44,7 @@ export function loadBuildSubject(id: number, db: Db = getDb()): BuildSubject {
     .leftJoin(images, eq(images.id, builds.imageId))
     .where(eq(builds.id, id))
     .get();
-  if (!row) throw new ApiError("not_found", `no build with id ${id}`);
+  if (!row) throw new DomainError("not_found", `no build with id ${id}`);
   const b = row.build;
   return {
     kind: "build",
@@ -62,7 +62,7 @@ export function loadBuildSubject(id: number, db: Db = getDb()): BuildSubject {
 
 export function loadImageSubject(id: number, db: Db = getDb()): ImageSubject {
   const image = db.select().from(images).where(eq(images.id, id)).get();
-  if (!image) throw new ApiError("not_found", `no image with id ${id}`);
+  if (!image) throw new DomainError("not_found", `no image with id ${id}`);
   const made = db.select({ id: builds.id }).from(builds).where(eq(builds.imageId, id)).orderBy(builds.id).all();
   return { kind: "image", id: image.id, ref: image.ref, dockerId: image.dockerId, readAt: image.readAt, builds: made.map((b) => b.id) };
 }

@@ -3,7 +3,7 @@ import { asc, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { engines } from "@/lib/db/schema";
 import { env } from "@/lib/env";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 
 export type EngineRow = typeof engines.$inferSelect;
 
@@ -52,7 +52,7 @@ export function findEngineRow(id: string): EngineRow | null {
 
 export function getEngineRow(id: string): EngineRow {
   const row = findEngineRow(id);
-  if (!row) throw new ApiError("not_found", `no engine with id ${id}`);
+  if (!row) throw new DomainError("not_found", `no engine with id ${id}`);
   return row;
 }
 

@@ -7,7 +7,7 @@ import { getDb } from "@/lib/db/client";
 import { builds, engines, images } from "@/lib/db/schema";
 import { addressWithoutPassword, closeEngineClient, createEngineClient } from "@/lib/docker/engine";
 import { probeEngine, type EngineState } from "@/lib/docker/probe-engine";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { forgetEngineClient } from "./engine-clients";
 import { engineHealth, forgetEngineHealth, listEnginesWithHealth, type EngineHealth } from "./engine-health";
 import { CERT_FILES, type AddEngineBody, type UpdateEngineBody } from "./engine-schemas";
@@ -62,11 +62,11 @@ export async function addEngine(body: AddEngineBody): Promise<EngineView> {
   const db = getDb();
   const taken = db.select().from(engines).where(or(eq(engines.name, body.name), eq(engines.url, body.url))).get();
   if (taken) {
-    throw new ApiError("conflict", taken.name === body.name ? `an engine is already called ${body.name}` : `the engine ${body.url} is already configured as ${taken.name}`);
+    throw new DomainError("conflict", taken.name === body.name ? `an engine is already called ${body.name}` : `the engine ${body.url} is already configured as ${taken.name}`);
   }
   if (body.certPath) checkCertDirectory(body.certPath);
   const state = await probeNewEngine(body);
-  if (!state.reachable) throw new ApiError("unprocessable", `the engine at ${body.url} did not answer: ${state.error}`);
+  if (!state.reachable) throw new DomainError("unprocessable", `the engine at ${body.url} did not answer: ${state.error}`);
   try {
     const row = db
       .insert(engines)
@@ -76,7 +76,7 @@ export async function addEngine(body: AddEngineBody): Promise<EngineView> {
     return engineView(row, { ...state, checkedAt: Date.now() }, undefined);
   } catch (error) {
     // Another request added the same name or address while the engine was asked.
-    if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") throw new ApiError("conflict", `an engine named ${body.name} was added meanwhile`);
+    if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") throw new DomainError("conflict", `an engine named ${body.name} was added meanwhile`);
     throw error;
   }
 }
@@ -84,11 +84,11 @@ export async function addEngine(body: AddEngineBody): Promise<EngineView> {
 /** Renames an engine or changes how many builds it runs at once; the default engine follows the environment only. */
 export async function updateEngine(id: string, body: UpdateEngineBody): Promise<EngineView> {
   const row = getEngineRow(id);
-  if (row.id === DEFAULT_ENGINE_ID) throw new ApiError("conflict", DEFAULT_IS_ENVIRONMENT);
+  if (row.id === DEFAULT_ENGINE_ID) throw new DomainError("conflict", DEFAULT_IS_ENVIRONMENT);
   const db = getDb();
   if (body.name !== undefined && body.name !== row.name) {
     const taken = db.select({ id: engines.id }).from(engines).where(eq(engines.name, body.name)).get();
-    if (taken) throw new ApiError("conflict", `an engine is already called ${body.name}`);
+    if (taken) throw new DomainError("conflict", `an engine is already called ${body.name}`);
   }
   db.update(engines)
     .set({ ...(body.name !== undefined ? { name: body.name } : {}), ...(body.concurrency !== undefined ? { concurrency: body.concurrency } : {}) })
@@ -104,7 +104,7 @@ export async function updateEngine(id: string, body: UpdateEngineBody): Promise<
  */
 export function removeEngine(id: string): EngineRow {
   const row = getEngineRow(id);
-  if (row.id === DEFAULT_ENGINE_ID) throw new ApiError("conflict", DEFAULT_IS_ENVIRONMENT);
+  if (row.id === DEFAULT_ENGINE_ID) throw new DomainError("conflict", DEFAULT_IS_ENVIRONMENT);
   getDb().transaction((tx) => {
     const active = tx
       .select({ id: builds.id, status: builds.status })
@@ -114,7 +114,7 @@ export function removeEngine(id: string): EngineRow {
       .all();
     if (active.length > 0) {
       const named = active.map((b) => `#${b.id} (${b.status})`).join(", ");
-      throw new ApiError("conflict", `the engine ${row.name} has builds queued or running: ${named}; cancel them or wait until they end`);
+      throw new DomainError("conflict", `the engine ${row.name} has builds queued or running: ${named}; cancel them or wait until they end`);
     }
     tx.update(builds).set({ engineId: null }).where(eq(builds.engineId, id)).run();
     tx.update(images).set({ engineId: null }).where(eq(images.engineId, id)).run();
@@ -127,9 +127,9 @@ export function removeEngine(id: string): EngineRow {
 
 function checkCertDirectory(dir: string) {
   const stat = fs.statSync(dir, { throwIfNoEntry: false });
-  if (!stat?.isDirectory()) throw new ApiError("unprocessable", `no directory ${dir} on the dashboard's host`);
+  if (!stat?.isDirectory()) throw new DomainError("unprocessable", `no directory ${dir} on the dashboard's host`);
   const missing = CERT_FILES.find((file) => !fs.statSync(path.join(dir, file), { throwIfNoEntry: false })?.isFile());
-  if (missing) throw new ApiError("unprocessable", `${dir} has no ${missing} (TLS needs ${CERT_FILES.join(", ")})`);
+  if (missing) throw new DomainError("unprocessable", `${dir} has no ${missing} (TLS needs ${CERT_FILES.join(", ")})`);
 }
 
 async function probeNewEngine(body: AddEngineBody): Promise<EngineState> {
@@ -138,7 +138,7 @@ async function probeNewEngine(body: AddEngineBody): Promise<EngineState> {
     client = createEngineClient({ dockerHost: body.url, tlsVerify: Boolean(body.certPath), certPath: body.certPath });
   } catch (error) {
     // The certificate files exist but cannot be read.
-    throw new ApiError("unprocessable", `cannot read the TLS certificates in ${body.certPath}: ${(error as { code?: string }).code ?? "unreadable"}`);
+    throw new DomainError("unprocessable", `cannot read the TLS certificates in ${body.certPath}: ${(error as { code?: string }).code ?? "unreadable"}`);
   }
   try {
     return await probeEngine(client);

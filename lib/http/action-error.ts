@@ -1,10 +1,10 @@
 import "server-only";
 import { z } from "zod";
-import { ApiError } from "./api-error";
+import { DomainError } from "@/lib/domain-error";
 
 /** What a server action tells the form when it refuses: the same words the HTTP API would answer. */
 export function actionError(error: unknown): { error: string; field?: string } {
-  if (error instanceof ApiError) return { error: error.message };
+  if (error instanceof DomainError) return { error: error.message };
   if (error instanceof z.ZodError) {
     const issue = error.issues[0];
     const field = issue?.path.join(".") || undefined;

@@ -1,46 +1,32 @@
 import { z } from "zod";
+import { DomainError, type DomainErrorCode } from "@/lib/domain-error";
 
-// One error type for everything the HTTP doors answer; the code picks the status.
-const statusByCode = {
+// The HTTP doors' answer to every error: a domain error's code picks the status.
+const statusByCode: Record<DomainErrorCode, number> = {
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
-  /** A body that is not JSON where JSON is read (or JSON where it is not). */
   unsupported_media_type: 415,
   unprocessable: 422,
-  /** Too many attempts or streams: the answer says when to try again (Retry-After). */
   too_many_requests: 429,
+  insufficient_storage: 507,
   engine_unavailable: 503,
-  internal: 500,
-  /** A registry or other server kobuild talks to failed or did not answer. */
   bad_gateway: 502,
-} as const;
+  internal: 500,
+};
 
-export type ApiErrorCode = keyof typeof statusByCode;
-
-export class ApiError extends Error {
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-    /** Seconds after which the same request may succeed (429): sent as Retry-After. */
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
-
-  get status(): number {
-    return statusByCode[this.code];
-  }
+/** The HTTP status of a domain error's code. */
+export function httpStatusOf(code: DomainErrorCode): number {
+  return statusByCode[code];
 }
 
 export function handleApiError(error: unknown): Response {
-  if (error instanceof ApiError) {
+  if (error instanceof DomainError) {
     const headers = error.retryAfterSeconds !== undefined ? { "Retry-After": String(Math.max(1, Math.ceil(error.retryAfterSeconds))) } : undefined;
-    return Response.json({ error: error.message, code: error.code }, { status: error.status, headers });
+    return Response.json({ error: error.message, code: error.code }, { status: httpStatusOf(error.code), headers });
   }
   if (error instanceof z.ZodError) {
     const issue = error.issues[0];

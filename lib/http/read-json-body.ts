@@ -1,4 +1,4 @@
-import { ApiError } from "./api-error";
+import { DomainError } from "@/lib/domain-error";
 
 /**
  * A request's JSON body, read as a stream and given up as soon as it passes
@@ -10,7 +10,7 @@ import { ApiError } from "./api-error";
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
   const type = request.headers.get("content-type");
   const isJson = type !== null && /^application\/json\s*(;|$)/i.test(type.trim());
-  if (type !== null && !isJson) throw new ApiError("unsupported_media_type", `the body must be JSON (Content-Type: application/json), not ${type.split(";")[0]!.trim().slice(0, 100)}`);
+  if (type !== null && !isJson) throw new DomainError("unsupported_media_type", `the body must be JSON (Content-Type: application/json), not ${type.split(";")[0]!.trim().slice(0, 100)}`);
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (!request.body) return {};
@@ -32,14 +32,14 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   }
   const text = Buffer.concat(chunks).toString("utf8");
   if (text.trim() === "") return {};
-  if (!isJson) throw new ApiError("unsupported_media_type", "the body must be JSON (Content-Type: application/json)");
+  if (!isJson) throw new DomainError("unsupported_media_type", "the body must be JSON (Content-Type: application/json)");
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new ApiError("bad_request", "the body must be JSON");
+    throw new DomainError("bad_request", "the body must be JSON");
   }
 }
 
 function tooLarge(maxBytes: number) {
-  return new ApiError("payload_too_large", `the body is larger than ${maxBytes} bytes (KOBUILD_MAX_JSON_BYTES)`);
+  return new DomainError("payload_too_large", `the body is larger than ${maxBytes} bytes (KOBUILD_MAX_JSON_BYTES)`);
 }

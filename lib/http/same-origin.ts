@@ -1,4 +1,4 @@
-import { ApiError } from "./api-error";
+import { DomainError } from "@/lib/domain-error";
 
 /**
  * Whether a request that changes something came from the dashboard's own
@@ -48,6 +48,6 @@ export function ownHost(headers: Headers): string | null {
 /** Refuses (403) a change that a page of another origin sent. */
 export function requireSameOrigin(headers: Headers) {
   if (!isSameOrigin(headers)) {
-    throw new ApiError("forbidden", "this change came from a page of another origin: kobuild takes changes signed with a session cookie only from its own pages (or send an API token)");
+    throw new DomainError("forbidden", "this change came from a page of another origin: kobuild takes changes signed with a session cookie only from its own pages (or send an API token)");
   }
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "./api-error";
+import { DomainError } from "@/lib/domain-error";
 
 // Long answers (a build's live events) hold a connection, a database reader
 // and a listener each: they are counted, in all and per subject, and each
@@ -30,10 +30,10 @@ export function openStreamSlot(options: {
   let sameKey = 0;
   for (const s of slots.open) if (s.key === options.key) sameKey += 1;
   if (sameKey >= options.limits.perKey) {
-    throw new ApiError("too_many_requests", `${sameKey} live event streams are already open for this build (KOBUILD_MAX_EVENT_STREAMS_PER_BUILD); close a tab or try again later`, 10);
+    throw new DomainError("too_many_requests", `${sameKey} live event streams are already open for this build (KOBUILD_MAX_EVENT_STREAMS_PER_BUILD); close a tab or try again later`, 10);
   }
   if (slots.open.size >= options.limits.total) {
-    throw new ApiError("too_many_requests", `${slots.open.size} live event streams are already open (KOBUILD_MAX_EVENT_STREAMS); close a tab or try again later`, 10);
+    throw new DomainError("too_many_requests", `${slots.open.size} live event streams are already open (KOBUILD_MAX_EVENT_STREAMS); close a tab or try again later`, 10);
   }
   const controller = new AbortController();
   const slot: Slot = { key: options.key, userId: options.who?.userId ?? null, credential: options.who?.credential ?? null, stillAllowed: options.stillAllowed, controller };

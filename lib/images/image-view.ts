@@ -2,7 +2,7 @@ import "server-only";
 import { count, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { builds, drivers, failures, images } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { compareVersions } from "@/lib/workspace/compare-versions";
 
 type ImageRow = typeof images.$inferSelect;
@@ -66,7 +66,7 @@ function views(db: Db, rows: ImageRow[]) {
 /** An image kobuild has read, with what it holds and which builds made it. */
 export function getImageView(id: number, db: Db = getDb()) {
   const row = db.select().from(images).where(eq(images.id, id)).get();
-  if (!row) throw new ApiError("not_found", `no image with id ${id}`);
+  if (!row) throw new DomainError("not_found", `no image with id ${id}`);
   return views(db, [row])[0]!;
 }
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { workspaces } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 
 export type OperationKind = "merge" | "squash" | "collector";
 
@@ -19,7 +19,7 @@ export function operationDockerfile(db: Db, kind: OperationKind, workspaceId: nu
   const file = `Dockerfile.${kind}`;
   if (workspaceId === null) return { path: path.join(OWN_DIR, file), source: `kobuild's ${file}` };
   const workspace = db.select().from(workspaces).where(eq(workspaces.id, workspaceId)).get();
-  if (!workspace) throw new ApiError("not_found", `no workspace with id ${workspaceId}`);
+  if (!workspace) throw new DomainError("not_found", `no workspace with id ${workspaceId}`);
   const relative = path.join(path.dirname(workspace.dockerfile), file);
   return { path: path.join(workspace.path, relative), source: `${relative} of workspace ${workspace.name}` };
 }
@@ -29,7 +29,7 @@ export async function readOperationDockerfile(db: Db, kind: OperationKind, works
   try {
     return { ...where, text: await fs.promises.readFile(where.path, "utf8") };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new ApiError("not_found", `there is no ${where.source}`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new DomainError("not_found", `there is no ${where.source}`);
     throw error;
   }
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 
 // The registry's own HTTP API (v2), for what the engine cannot tell: which
 // repositories and tags a registry holds. Loopback registries speak plain
@@ -41,7 +41,7 @@ async function request(access: RegistryAccess, target: string, headers: Record<s
     return await fetch(target, { headers, redirect: "follow", signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new ApiError("bad_gateway", `the registry ${access.url} did not answer (${cause?.code ?? cause?.message ?? (error as Error).message})`);
+    throw new DomainError("bad_gateway", `the registry ${access.url} did not answer (${cause?.code ?? cause?.message ?? (error as Error).message})`);
   }
 }
 
@@ -61,11 +61,11 @@ async function fetchToken(access: RegistryAccess, challenge: string): Promise<st
 
 async function refuse(access: RegistryAccess, response: Response, what: string): Promise<never> {
   if (response.status === 401 || response.status === 403) {
-    throw new ApiError("unprocessable", `the registry ${access.url} refused the credentials for ${what} (${response.status})`);
+    throw new DomainError("unprocessable", `the registry ${access.url} refused the credentials for ${what} (${response.status})`);
   }
-  if (response.status === 404) throw new ApiError("not_found", `the registry ${access.url} has no ${what}`);
+  if (response.status === 404) throw new DomainError("not_found", `the registry ${access.url} has no ${what}`);
   const text = (await response.text().catch(() => "")).slice(0, 300);
-  throw new ApiError("bad_gateway", `the registry ${access.url} answered ${response.status} for ${what}${text ? `: ${text}` : ""}`);
+  throw new DomainError("bad_gateway", `the registry ${access.url} answered ${response.status} for ${what}${text ? `: ${text}` : ""}`);
 }
 
 /** GET /v2/: 200 when the registry accepts these credentials (or needs none). */

@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { registries } from "@/lib/db/schema";
 import { getDefaultEngine } from "@/lib/docker/engine";
 import { parseImageRef } from "@/lib/docker/image/image-ref";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { pingRegistry, type RegistryAccess } from "./registry-http";
 import type { CreateRegistryBody } from "./registry-schemas";
 
@@ -28,7 +28,7 @@ export function listRegistries() {
 
 export function getRegistryRow(id: number): RegistryRow {
   const row = getDb().select().from(registries).where(eq(registries.id, id)).get();
-  if (!row) throw new ApiError("not_found", `no registry with id ${id}`);
+  if (!row) throw new DomainError("not_found", `no registry with id ${id}`);
   return row;
 }
 
@@ -41,7 +41,7 @@ export async function addRegistry(body: CreateRegistryBody, engine: Docker = get
   const db = getDb();
   const taken = db.select().from(registries).where(or(eq(registries.name, body.name), eq(registries.url, body.url))).get();
   if (taken) {
-    throw new ApiError("conflict", taken.name === body.name ? `a registry is already called ${body.name}` : `the registry ${body.url} is already configured as ${taken.name}`);
+    throw new DomainError("conflict", taken.name === body.name ? `a registry is already called ${body.name}` : `the registry ${body.url} is already configured as ${taken.name}`);
   }
   if (body.username && body.password) await checkCredentials(engine, { url: body.url, username: body.username, password: body.password });
   else await pingRegistry({ url: body.url });
@@ -59,7 +59,7 @@ export async function addRegistry(body: CreateRegistryBody, engine: Docker = get
     return registryView(row);
   } catch (error) {
     // Another request added the same name or address while the credentials were checked.
-    if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") throw new ApiError("conflict", `a registry named ${body.name} or at ${body.url} was added meanwhile`);
+    if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") throw new DomainError("conflict", `a registry named ${body.name} or at ${body.url} was added meanwhile`);
     throw error;
   }
 }
@@ -70,11 +70,11 @@ async function checkCredentials(engine: Docker, access: { url: string; username:
   } catch (error) {
     const e = error as { statusCode?: number; json?: { message?: string }; message?: string; code?: string };
     const reason = e.json?.message ?? e.message ?? String(error);
-    if (e.code === "ENOENT" || e.code === "ECONNREFUSED") throw new ApiError("engine_unavailable", `the Docker engine cannot be reached (${e.code})`);
+    if (e.code === "ENOENT" || e.code === "ECONNREFUSED") throw new DomainError("engine_unavailable", `the Docker engine cannot be reached (${e.code})`);
     if (e.statusCode === 401 || /\b401\b|unauthorized|incorrect username or password/i.test(reason)) {
-      throw new ApiError("unprocessable", `the registry ${access.url} refused the user name or password of ${access.username}`);
+      throw new DomainError("unprocessable", `the registry ${access.url} refused the user name or password of ${access.username}`);
     }
-    throw new ApiError("bad_gateway", `could not log in to the registry ${access.url}: ${reason}`);
+    throw new DomainError("bad_gateway", `could not log in to the registry ${access.url}: ${reason}`);
   }
 }
 
@@ -101,7 +101,7 @@ function openPassword(row: RegistryRow): string | null {
   try {
     return getSecretBox().open(row.passwordSealed, sealContext(row.url));
   } catch {
-    throw new ApiError(
+    throw new DomainError(
       "conflict",
       `the password of registry ${row.name} cannot be opened: kobuild's secret key changed (KOBUILD_SECRET_KEY or the data directory's secret.key); remove the registry and add it again`,
     );

@@ -7,7 +7,7 @@ import { images } from "@/lib/db/schema";
 import { getDefaultEngine } from "@/lib/docker/engine";
 import { EngineStreamError, followEngineStream } from "@/lib/docker/follow-engine-stream";
 import { inspectImage } from "@/lib/docker/image/inspect-image";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { findRegistryForImage, getRegistryRow, registryAuthConfig, type RegistryRow } from "./registry-store";
 
 type AuthConfig = ReturnType<typeof registryAuthConfig>;
@@ -23,14 +23,14 @@ export async function pullImage(engine: Docker, ref: string, opts: { authconfig?
 }
 
 function describeTransferError(error: unknown, what: string): Error {
-  if (error instanceof ApiError) return error;
+  if (error instanceof DomainError) return error;
   const e = error as { statusCode?: number; json?: { message?: string }; message?: string; code?: string; name?: string };
   if (e.name === "AbortError") return error as Error;
-  if (e.code === "ENOENT" || e.code === "ECONNREFUSED") return new ApiError("engine_unavailable", `the Docker engine cannot be reached (${e.code})`);
+  if (e.code === "ENOENT" || e.code === "ECONNREFUSED") return new DomainError("engine_unavailable", `the Docker engine cannot be reached (${e.code})`);
   const reason = e.json?.message ?? e.message ?? String(error);
-  if (/unauthorized|authentication required|denied|\b401\b/i.test(reason)) return new ApiError("unprocessable", `could not ${what}: the registry refused the credentials (${reason})`);
-  if (e.statusCode === 404 || /manifest unknown|not found/i.test(reason)) return new ApiError("not_found", `could not ${what}: ${reason}`);
-  if (error instanceof EngineStreamError || e.statusCode) return new ApiError("bad_gateway", `could not ${what}: ${reason}`);
+  if (/unauthorized|authentication required|denied|\b401\b/i.test(reason)) return new DomainError("unprocessable", `could not ${what}: the registry refused the credentials (${reason})`);
+  if (e.statusCode === 404 || /manifest unknown|not found/i.test(reason)) return new DomainError("not_found", `could not ${what}: ${reason}`);
+  if (error instanceof EngineStreamError || e.statusCode) return new DomainError("bad_gateway", `could not ${what}: ${reason}`);
   return error as Error;
 }
 
@@ -49,7 +49,7 @@ export async function pullFromRegistry(registryId: number, input: { repository: 
     const read = await readDriverImageOnce(getDb(), engine, ref);
     image = { id: read.imageId, drivers: read.drivers.length, layers: read.layers };
   } catch (error) {
-    if (!(error instanceof ApiError && error.code === "unprocessable")) throw error;
+    if (!(error instanceof DomainError && error.code === "unprocessable")) throw error;
     note = error.message;
   }
   return { ref, dockerId: inspect.Id, size: inspect.Size, image, note };
@@ -61,12 +61,12 @@ export async function pullFromRegistry(registryId: number, input: { repository: 
  */
 export async function pushToRegistry(imageRecordId: number, input: { registryId: number; repository: string; tag: string }, engine: Docker = getDefaultEngine()) {
   const record = getDb().select().from(images).where(eq(images.id, imageRecordId)).get();
-  if (!record) throw new ApiError("not_found", `no image with id ${imageRecordId}`);
+  if (!record) throw new DomainError("not_found", `no image with id ${imageRecordId}`);
   const row = getRegistryRow(input.registryId);
   const repo = `${row.url}/${input.repository}`;
   const ref = `${repo}:${input.tag}`;
   await inspectImage(engine, record.dockerId).catch((error: unknown) => {
-    if (error instanceof ApiError && error.code === "not_found") throw new ApiError("conflict", `the engine no longer holds image ${imageRecordId} (${record.dockerId})`);
+    if (error instanceof DomainError && error.code === "not_found") throw new DomainError("conflict", `the engine no longer holds image ${imageRecordId} (${record.dockerId})`);
     throw error;
   });
   await engine.getImage(record.dockerId).tag({ repo, tag: input.tag });

@@ -3,10 +3,10 @@ import fs from "node:fs/promises";
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds, workspaces } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { checkDockerfile } from "./check-dockerfile";
 import { getWorkspace } from "./get-workspace";
-import type { Workspace, WorkspaceNetwork } from "./register-workspace";
+import type { Workspace, WorkspaceNetwork } from "./workspace-types";
 import { isOwnClone } from "./workspace-dirs";
 import { withWorkspaceLock } from "./workspace-lock";
 
@@ -39,7 +39,7 @@ export async function removeWorkspace(id: number): Promise<Workspace> {
       .all();
     if (active.length > 0) {
       const named = active.map((b) => `#${b.id} (${b.status})`).join(", ");
-      throw new ApiError("conflict", `the workspace ${workspace.name} has builds queued or running: ${named}; cancel them or wait until they end`);
+      throw new DomainError("conflict", `the workspace ${workspace.name} has builds queued or running: ${named}; cancel them or wait until they end`);
     }
     tx.update(builds).set({ workspaceName: workspace.name, workspaceId: null }).where(eq(builds.workspaceId, id)).run();
     tx.delete(workspaces).where(eq(workspaces.id, id)).run();

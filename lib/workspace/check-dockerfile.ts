@@ -1,12 +1,12 @@
 import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 
 /** Where the driver repository keeps the dockerized Dockerfile. */
 export const DEFAULT_DOCKERFILE = "kernel-modules/dockerized/Dockerfile";
 
-const bad = (message: string) => new ApiError("bad_request", message);
+const bad = (message: string) => new DomainError("bad_request", message);
 
 /** Throws bad_request unless `dockerfile` is a file inside the checkout at `root`. */
 export async function checkDockerfile(root: string, dockerfile: string) {
@@ -20,7 +20,7 @@ export async function checkDockerfile(root: string, dockerfile: string) {
     real = await fs.realpath(path.join(root, dockerfile));
     if (!(await fs.stat(real)).isFile()) throw bad(`the Dockerfile ${dockerfile} is not a file`);
   } catch (error) {
-    if (error instanceof ApiError) throw error;
+    if (error instanceof DomainError) throw error;
     throw bad(`no Dockerfile at ${dockerfile} in ${root}`);
   }
   // A symlink must not lead the build outside the checkout.

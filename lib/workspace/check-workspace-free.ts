@@ -2,7 +2,7 @@ import "server-only";
 import { eq, or } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { workspaces } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 
 /** Throws conflict when the name, or the checkout or remote, is already a workspace's. */
 export function checkWorkspaceFree(db: Db, name: string, source: { path: string } | { url: string }) {
@@ -14,5 +14,5 @@ export function checkWorkspaceFree(db: Db, name: string, source: { path: string 
     .all();
   const clash = taken.find((w) => w.name === name) ?? taken[0];
   if (!clash) return;
-  throw new ApiError("conflict", clash.name === name ? `a workspace named ${JSON.stringify(name)} already exists` : `${what} is already the workspace ${JSON.stringify(clash.name)}`);
+  throw new DomainError("conflict", clash.name === name ? `a workspace named ${JSON.stringify(name)} already exists` : `${what} is already the workspace ${JSON.stringify(clash.name)}`);
 }

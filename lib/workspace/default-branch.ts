@@ -1,7 +1,7 @@
 import "server-only";
 import { gitOrNull } from "./git";
 import { listRefs } from "./list-refs";
-import type { Workspace } from "./register-workspace";
+import type { Workspace } from "./workspace-types";
 
 /**
  * The branch a build of the workspace builds unless told otherwise: for a

@@ -5,7 +5,7 @@ import { builds } from "@/lib/db/schema";
 import { workspaceDefaultBranch } from "./default-branch";
 import { getWorkspace } from "./get-workspace";
 import { listWorkspaces } from "./list-workspaces";
-import type { Workspace } from "./register-workspace";
+import type { Workspace } from "./workspace-types";
 
 /** What the API and Settings show of a workspace. */
 export type WorkspaceView = {

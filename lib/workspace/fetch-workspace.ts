@@ -2,8 +2,8 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { type Db, getDb } from "@/lib/db/client";
 import { workspaces } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
-import type { Workspace } from "./register-workspace";
+import { DomainError } from "@/lib/domain-error";
+import type { Workspace } from "./workspace-types";
 import { syncClone } from "./sync-clone";
 import { withWorkspaceLock } from "./workspace-lock";
 
@@ -14,7 +14,7 @@ import { withWorkspaceLock } from "./workspace-lock";
  */
 export async function fetchWorkspace(workspace: Workspace, { signal, db = getDb() }: { signal?: AbortSignal; db?: Db } = {}): Promise<Workspace> {
   if (workspace.kind !== "remote" || !workspace.url) {
-    throw new ApiError("conflict", `the workspace ${workspace.name} is a checkout on this machine, not a remote: kobuild builds it as it is and never fetches it`);
+    throw new DomainError("conflict", `the workspace ${workspace.name} is a checkout on this machine, not a remote: kobuild builds it as it is and never fetches it`);
   }
   return withWorkspaceLock(workspace.id, () => fetchLocked(workspace, { signal, db }));
 }

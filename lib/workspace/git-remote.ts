@@ -1,7 +1,7 @@
 import "server-only";
 import { spawn } from "node:child_process";
 import { env } from "@/lib/env";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { gitEnv } from "./git";
 import { describeRemoteFailure } from "./remote-failure";
 
@@ -78,11 +78,11 @@ export function runRemoteGit(repo: string, args: readonly string[], { url, deadl
       if (ended) return reject(ended);
       if (code === 0) return resolve(Buffer.concat(out).toString("utf8"));
       const failure = describeRemoteFailure(stderr);
-      reject(new ApiError(failure.answered ? "unprocessable" : "bad_gateway", `cannot fetch ${url}: ${failure.reason}`));
+      reject(new DomainError(failure.answered ? "unprocessable" : "bad_gateway", `cannot fetch ${url}: ${failure.reason}`));
     });
   });
 }
 
 function timeoutError(url: string, deadline: RemoteDeadline) {
-  return new ApiError("bad_gateway", `cannot fetch ${url}: the remote did not answer within ${deadline.seconds} s (KOBUILD_GIT_TIMEOUT_SECONDS)`);
+  return new DomainError("bad_gateway", `cannot fetch ${url}: the remote did not answer within ${deadline.seconds} s (KOBUILD_GIT_TIMEOUT_SECONDS)`);
 }

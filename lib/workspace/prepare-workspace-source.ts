@@ -4,10 +4,10 @@ import path from "node:path";
 import { and, inArray, notInArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { fetchLocked } from "./fetch-workspace";
 import { git, gitOrNull, resolveCommit } from "./git";
-import type { Workspace } from "./register-workspace";
+import type { Workspace } from "./workspace-types";
 import { buildCheckoutDir, buildCheckoutsDir } from "./workspace-dirs";
 import { withWorkspaceLock } from "./workspace-lock";
 
@@ -54,7 +54,7 @@ async function preparePath(workspace: Workspace, { branch, checkoutBeforePatchin
   const release = async () => undefined;
   if (checkoutBeforePatching) {
     const commit = await resolveBuildRef(dir, branch);
-    if (!commit) throw new ApiError("not_found", `the workspace ${workspace.name} has no branch or tag ${branch}`);
+    if (!commit) throw new DomainError("not_found", `the workspace ${workspace.name} has no branch or tag ${branch}`);
     if (chosen && chosen !== commit) {
       throw new Error(`${branch} moved in the checkout from ${short(chosen)} to ${short(commit)} since the build chose its commit; start the build again`);
     }
@@ -82,7 +82,7 @@ async function prepareRemote(workspace: Workspace, { branch, buildId, signal, co
     // A chosen commit keeps its branch even if the branch moved or went away on the remote since.
     isBranch = (await hasRef(`refs/heads/${branch}`)) || (Boolean(chosen) && !(await hasRef(`refs/tags/${branch}`)));
     commit = chosen ?? (await resolveBuildRef(workspace.path, branch));
-    if (!commit) throw new ApiError("not_found", `${workspace.url} has no branch or tag ${branch}`);
+    if (!commit) throw new DomainError("not_found", `${workspace.url} has no branch or tag ${branch}`);
     await fs.rm(dir, { recursive: true, force: true });
     await fs.mkdir(path.dirname(dir), { recursive: true });
     // A bare clone copies every branch and tag as they are; --local hard-links the objects instead of copying them.

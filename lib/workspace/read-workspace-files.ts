@@ -1,7 +1,7 @@
 import "server-only";
 import fs from "node:fs/promises";
 import path from "node:path";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { git, readBlobs, resolveCommit } from "./git";
 import { checkRefName, isValidRefName } from "./ref-name";
 
@@ -94,7 +94,7 @@ export async function readWorkspaceFiles(repo: string, ref?: string): Promise<Wo
     texts = new Map(await Promise.all(names.map(async (n) => [n, await readWorkingTreeFile(repo, n)] as const)));
   } else {
     commit = await resolveCommit(repo, checkRevision(ref));
-    if (commit === null) throw new ApiError("not_found", `no branch, tag or commit ${JSON.stringify(ref)} in the workspace`);
+    if (commit === null) throw new DomainError("not_found", `no branch, tag or commit ${JSON.stringify(ref)} in the workspace`);
     const blobs = await readBlobs(repo, names.map((n) => `${commit}:${n}`));
     texts = new Map(names.map((n) => [n, blobs.get(`${commit}:${n}`)?.toString("utf8") ?? null]));
   }

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { checkRefName } from "./ref-name";
 
 const valid = ["master", "3.11.0", "3.11.0-rc1", "feature/bpf-ringbuf", "release/3.x", "a.b", "user@host", "café", "x.lockfile", "a/b/c"];
@@ -44,9 +44,9 @@ describe("checkRefName", () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).code).toBe("bad_request");
-    expect((error as ApiError).message).toMatch(reason);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe("bad_request");
+    expect((error as DomainError).message).toMatch(reason);
   });
 
   it("agrees with git check-ref-format", () => {

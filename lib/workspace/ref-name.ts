@@ -1,4 +1,4 @@
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 
 // git check-ref-format's rules for a branch or tag name (what follows
 // refs/heads/ or refs/tags/), checked here so that a bad name is refused with
@@ -25,10 +25,10 @@ function refusal(name: string): string | null {
   return null;
 }
 
-/** Returns the name when git would accept it as a branch or tag name; throws ApiError("bad_request") saying why not. */
+/** Returns the name when git would accept it as a branch or tag name; throws DomainError("bad_request") saying why not. */
 export function checkRefName(name: string): string {
   const reason = refusal(name);
-  if (reason) throw new ApiError("bad_request", `invalid branch or tag name ${JSON.stringify(name)}: ${reason}`);
+  if (reason) throw new DomainError("bad_request", `invalid branch or tag name ${JSON.stringify(name)}: ${reason}`);
   return name;
 }
 

@@ -5,10 +5,10 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { workspaces } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { checkDockerfile, DEFAULT_DOCKERFILE } from "./check-dockerfile";
 import { checkWorkspaceFree } from "./check-workspace-free";
-import type { RegisterWorkspaceInput, Workspace } from "./register-workspace";
+import type { RegisterWorkspaceInput, Workspace } from "./workspace-types";
 import { parseRemoteUrl } from "./remote-url";
 import { initClone, syncClone } from "./sync-clone";
 import { cloneDir, clonesDir } from "./workspace-dirs";
@@ -32,7 +32,7 @@ export async function registerRemoteWorkspace(input: RegisterWorkspaceInput & { 
     await initClone(staging, url);
     const { defaultBranch } = await syncClone(staging, url);
     await checkDockerfile(staging, dockerfile).catch((error: unknown) => {
-      if (error instanceof ApiError && /^no Dockerfile at/.test(error.message)) throw new ApiError("bad_request", `no Dockerfile at ${dockerfile} on ${defaultBranch}, the default branch of ${url}`);
+      if (error instanceof DomainError && /^no Dockerfile at/.test(error.message)) throw new DomainError("bad_request", `no Dockerfile at ${dockerfile} on ${defaultBranch}, the default branch of ${url}`);
       throw error;
     });
     // The row and the directory's final name come together: the clone is named after the row's id.
@@ -50,7 +50,7 @@ export async function registerRemoteWorkspace(input: RegisterWorkspaceInput & { 
   } catch (error) {
     fs.rmSync(staging, { recursive: true, force: true });
     if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
-      throw new ApiError("conflict", `a workspace named ${JSON.stringify(name)} or of ${url} was registered meanwhile`);
+      throw new DomainError("conflict", `a workspace named ${JSON.stringify(name)} or of ${url} was registered meanwhile`);
     }
     throw error;
   }

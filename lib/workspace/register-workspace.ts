@@ -3,31 +3,17 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import { type Db, getDb } from "@/lib/db/client";
 import { workspaces } from "@/lib/db/schema";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { git, GitError } from "./git";
 import { checkDockerfile, DEFAULT_DOCKERFILE } from "./check-dockerfile";
 import { checkWorkspaceFree } from "./check-workspace-free";
 import { registerRemoteWorkspace } from "./register-remote-workspace";
-
-export type Workspace = typeof workspaces.$inferSelect;
-
-export type WorkspaceNetwork = Workspace["network"];
-
-export type RegisterWorkspaceInput = {
-  name: string;
-  /** Absolute path of the checkout's top level. */
-  path?: string;
-  /** A git remote kobuild clones and fetches instead (never both). */
-  url?: string;
-  /** The dockerized Dockerfile, relative to the checkout. */
-  dockerfile?: string;
-  network?: WorkspaceNetwork;
-};
+import type { RegisterWorkspaceInput, Workspace } from "./workspace-types";
 
 export const WORKSPACE_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 export { DEFAULT_DOCKERFILE };
 
-const bad = (message: string) => new ApiError("bad_request", message);
+const bad = (message: string) => new DomainError("bad_request", message);
 
 /**
  * Records a driver repository as a workspace: a checkout on this machine
@@ -65,7 +51,7 @@ async function registerPathWorkspace(input: RegisterWorkspaceInput & { path: str
   } catch (error) {
     // Another registration may have won the race between the check and the insert.
     if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
-      throw new ApiError("conflict", `a workspace named ${JSON.stringify(name)} or at ${root} already exists`);
+      throw new DomainError("conflict", `a workspace named ${JSON.stringify(name)} or at ${root} already exists`);
     }
     throw error;
   }
@@ -80,7 +66,7 @@ async function checkWorkTree(given: string): Promise<string> {
     root = await fs.realpath(given);
     if (!(await fs.stat(root)).isDirectory()) throw bad(`not a directory: ${given}`);
   } catch (error) {
-    if (error instanceof ApiError) throw error;
+    if (error instanceof DomainError) throw error;
     throw bad(`no such directory: ${given}`);
   }
   let inside: string;

@@ -1,4 +1,4 @@
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 
 // A workspace's git remote, as an admin types it. kobuild stores the URL and
 // shows it on Settings, in the API and in every build's checkout (its origin),
@@ -17,7 +17,7 @@ export type RemoteUrl = {
 };
 
 const FORMS = "https://host/path, ssh://[user@]host[:port]/path, user@host:path, git://host[:port]/path or file:///path";
-const bad = (message: string) => new ApiError("bad_request", message);
+const bad = (message: string) => new DomainError("bad_request", message);
 
 /** The remote a URL names; throws bad_request saying what is wrong (a password, an unknown scheme ...). */
 export function parseRemoteUrl(input: string): RemoteUrl {

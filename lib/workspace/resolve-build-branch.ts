@@ -1,9 +1,9 @@
 import "server-only";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { workspaceDefaultBranch } from "./default-branch";
 import { fetchWorkspace } from "./fetch-workspace";
 import { resolveCommit } from "./git";
-import type { Workspace } from "./register-workspace";
+import type { Workspace } from "./workspace-types";
 
 /**
  * BRANCH of a new build: the one asked for, or the workspace's default
@@ -17,12 +17,12 @@ export async function resolveBuildBranch(workspace: Workspace, branch: string | 
     await fetchWorkspace(workspace);
     if (await resolveCommit(workspace.path, name)) return name;
   }
-  throw new ApiError("not_found", `the workspace ${workspace.name} has no branch or tag ${name}`);
+  throw new DomainError("not_found", `the workspace ${workspace.name} has no branch or tag ${name}`);
 }
 
 /** The workspace's default branch, or a 404 saying it has none. */
 export async function defaultBranchOf(workspace: Workspace): Promise<string> {
   const name = await workspaceDefaultBranch(workspace);
-  if (!name) throw new ApiError("not_found", `the workspace ${workspace.name} has no branch: name the branch or tag to build`);
+  if (!name) throw new DomainError("not_found", `the workspace ${workspace.name} has no branch: name the branch or tag to build`);
   return name;
 }

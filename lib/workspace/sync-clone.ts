@@ -1,5 +1,5 @@
 import "server-only";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { git } from "./git";
 import { remoteDeadline, runRemoteGit } from "./git-remote";
 
@@ -26,7 +26,7 @@ export async function syncClone(dir: string, url: string, signal?: AbortSignal):
   // A fetch may move the branch HEAD is on: --update-head-ok, and the working tree is reset below.
   await runRemoteGit(dir, ["fetch", "--quiet", "--prune", "--update-head-ok", "--no-write-fetch-head", "origin"], { url, deadline, signal });
   const branches = (await git(dir, ["for-each-ref", "--format=%(refname:strip=2)", "refs/heads"])).split("\n").filter(Boolean);
-  if (branches.length === 0) throw new ApiError("unprocessable", `${url} has no branch`);
+  if (branches.length === 0) throw new DomainError("unprocessable", `${url} has no branch`);
   const named = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(head)?.[1];
   // A server that does not say where its HEAD is (an old one, or a dumb transport): main, master, or the first branch.
   const defaultBranch = named && branches.includes(named) ? named : (["main", "master"].find((b) => branches.includes(b)) ?? branches[0]!);

@@ -2,7 +2,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { git, GitError, readBlobs, resolveCommit } from "./git";
 import { listRefs } from "./list-refs";
 import { parseKernelVersions, parseReleasedVersions, readWorkspaceFiles } from "./read-workspace-files";
@@ -203,7 +203,7 @@ describe("readWorkspaceFiles", () => {
   it("refuses unknown and malformed refs", async () => {
     await expect(readWorkspaceFiles(repo, "no-such-branch")).rejects.toMatchObject({ code: "not_found" });
     const error = await readWorkspaceFiles(repo, "--output=/tmp/x").catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: "bad_request" });
     await expect(readWorkspaceFiles(repo, "master:RELEASED_VERSIONS")).rejects.toMatchObject({ code: "bad_request" });
   });

@@ -1,6 +1,7 @@
 import { listBundlesQuerySchema } from "@/lib/bundles/bundle-schemas";
 import { listBundles } from "@/lib/bundles/list-bundles";
 import { receiveBundleUploads } from "@/lib/bundles/receive-bundle-uploads";
+import { httpStatusOf } from "@/lib/http/api-error";
 import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -12,9 +13,10 @@ export const GET = route({}, ({ request }) => {
 
 /** One or more bundle-<kernel>.tgz files as multipart/form-data; each gets its own result. */
 export const POST = route({}, async ({ request }) => {
-  const results = await receiveBundleUploads(request);
+  // Each refused file gets the HTTP status its refusal would have alone.
+  const results = (await receiveBundleUploads(request)).map((r) => (r.status === "rejected" ? { file: r.file, status: r.status, error: r.error, httpStatus: httpStatusOf(r.code) } : r));
   const rejected = results.filter((r) => r.status === "rejected");
-  // All refused: the first file's own status (413, 422, 409) says why.
+  // All refused: the first file's own status (413, 422, 409, 507) says why.
   if (rejected.length === results.length) return Response.json({ error: rejected[0]!.error, results }, { status: rejected[0]!.httpStatus });
   return Response.json({ results }, { status: results.some((r) => r.status === "stored") ? 201 : 200 });
 });

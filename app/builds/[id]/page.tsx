@@ -4,7 +4,7 @@ import type { BuildViewJson } from "@/components/build/build-types";
 import { getBuildView } from "@/lib/builds/get-build";
 import { listEngineRows } from "@/lib/engines/engine-store";
 import { listRegistries } from "@/lib/registries/registry-store";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { requirePage } from "@/lib/auth/page-guard";
 import { startRerunAction } from "./actions";
 
@@ -18,7 +18,7 @@ function readBuild(id: string): BuildViewJson {
     // The same JSON the API sends, so the page and its live updates share one shape.
     return JSON.parse(JSON.stringify(getBuildView(Number(id)))) as BuildViewJson;
   } catch (error) {
-    if (error instanceof ApiError && error.code === "not_found") notFound();
+    if (error instanceof DomainError && error.code === "not_found") notFound();
     throw error;
   }
 }

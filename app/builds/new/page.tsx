@@ -7,7 +7,7 @@ import { PageHeader } from "@/components/page-header";
 import { getBuildView } from "@/lib/builds/get-build";
 import { listBundles } from "@/lib/bundles/list-bundles";
 import { listEngineRows } from "@/lib/engines/engine-store";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { listRegistries } from "@/lib/registries/registry-store";
 import { describeWorkspaceRefs } from "@/lib/workspace/describe-workspace-refs";
 import { listWorkspaces } from "@/lib/workspace/list-workspaces";
@@ -42,7 +42,7 @@ export default async function NewBuildPage({ searchParams }: { searchParams: Pro
   try {
     from = query.from ? getBuildView(query.from) : null;
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
+    if (!(error instanceof DomainError)) throw error;
   }
   const bundles = listBundles().map((b) => ({ id: b.id, kernel: b.kernel, uname: b.uname }));
   const workspaceId = workspaces.find((w) => w.id === (from?.workspace?.id ?? query.workspace))?.id ?? workspaces[0]!.id;

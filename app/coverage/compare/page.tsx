@@ -7,7 +7,7 @@ import type { CellChange } from "@/lib/coverage/compare-coverage";
 import { subjectRefSchema } from "@/lib/coverage/coverage-schemas";
 import { getComparisonView } from "@/lib/coverage/coverage-view";
 import { listCoverageSubjects } from "@/lib/coverage/list-subjects";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { requirePage } from "@/lib/auth/page-guard";
 import { ruleLocation } from "@/components/coverage/rule-label";
 
@@ -59,7 +59,7 @@ export default async function ComparePage({ searchParams }: { searchParams: Prom
   try {
     view = getComparisonView(from.data, to.data, LIMIT);
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 404) throw error;
+    if (!(error instanceof DomainError) || error.code !== "not_found") throw error;
     return (
       <>
         {header}

@@ -8,7 +8,7 @@ import { bundlePath } from "@/lib/bundles/bundle-path";
 import { EMPTY_CACHE, ensureEmptyCacheImage } from "@/lib/docker/ensure-empty-cache-image";
 import { getDefaultEngine } from "@/lib/docker/engine";
 import { probeEngine } from "@/lib/docker/probe-engine";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { getWorkspace } from "@/lib/workspace/get-workspace";
 import { resolveCommit } from "@/lib/workspace/git";
 import { defaultBranchOf } from "@/lib/workspace/resolve-build-branch";
@@ -39,16 +39,16 @@ export async function previewBuildPlan(body: PlanOptions, signal?: AbortSignal) 
   const options = { ...body, branch: body.branch ?? (await defaultBranchOf(workspace)) };
   const problems: string[] = [];
   const commit = await resolveCommit(workspace.path, options.branch);
-  if (options.checkoutBeforePatching && !commit) throw new ApiError("not_found", `the workspace ${workspace.name} has no branch or tag ${options.branch}`);
+  if (options.checkoutBeforePatching && !commit) throw new DomainError("not_found", `the workspace ${workspace.name} has no branch or tag ${options.branch}`);
 
   const db = getDb();
   const ids = options.bundleIds ? [...new Set(options.bundleIds)] : null;
   const rows = (ids ? db.select().from(bundles).where(inArray(bundles.id, ids)) : db.select().from(bundles)).all();
-  if (ids && rows.length !== ids.length) throw new ApiError("not_found", "some of the chosen bundles no longer exist");
+  if (ids && rows.length !== ids.length) throw new DomainError("not_found", "some of the chosen bundles no longer exist");
 
   const engine = getDefaultEngine();
   const state = await probeEngine(engine);
-  if (!state.reachable) throw new ApiError("engine_unavailable", `the planning needs the Docker engine, which does not answer: ${state.error}`);
+  if (!state.reachable) throw new DomainError("engine_unavailable", `the planning needs the Docker engine, which does not answer: ${state.error}`);
   const cacheImage = options.cacheRepo && options.cacheTag ? `${options.cacheRepo}/collector-drivers:${options.cacheTag}` : null;
   const cache = cacheImage ? await readCacheTasks(engine, cacheImage) : null;
   if (cache && cache.status !== "read") problems.push(cache.error);

@@ -7,13 +7,13 @@ import { getDefaultEngine } from "@/lib/docker/engine";
 import { inspectImage } from "@/lib/docker/image/inspect-image";
 import { cellIndex, cellState, FLAVOURS } from "@/lib/coverage/coverage-model";
 import { loadBuildCoverage } from "@/lib/coverage/load-coverage";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { getRegistryRow } from "@/lib/registries/registry-store";
 import { instanceId } from "@/lib/system/instance-id";
 import { resolveCommit } from "@/lib/workspace/git";
 import { isValidRefName } from "@/lib/workspace/ref-name";
 import { pumpBuildQueue } from "../build-queue";
-import type { StoredBuildOptions } from "../driver-build-recipe";
+import type { StoredBuildOptions } from "../build-options";
 import { getBuildView } from "../get-build";
 import { shardingSchema, type RerunOf } from "./sharding-options";
 
@@ -62,28 +62,28 @@ export function describeRerun(buildId: number) {
 export async function createRerun(sourceId: number, body: RerunBody, { startedBy = null }: { startedBy?: string | null } = {}) {
   const db = getDb();
   const source = db.select().from(builds).where(eq(builds.id, sourceId)).get();
-  if (!source) throw new ApiError("not_found", `no build with id ${sourceId}`);
-  if (source.kind !== "drivers" || source.parentId !== null) throw new ApiError("conflict", `build ${sourceId} is not a driver build: only driver builds can be re-run`);
-  if (source.status === "queued" || source.status === "running") throw new ApiError("conflict", `build ${sourceId} is still ${source.status}`);
+  if (!source) throw new DomainError("not_found", `no build with id ${sourceId}`);
+  if (source.kind !== "drivers" || source.parentId !== null) throw new DomainError("conflict", `build ${sourceId} is not a driver build: only driver builds can be re-run`);
+  if (source.status === "queued" || source.status === "running") throw new DomainError("conflict", `build ${sourceId} is still ${source.status}`);
   const image = source.imageId ? db.select().from(images).where(eq(images.id, source.imageId)).get() : undefined;
-  if (!image) throw new ApiError("conflict", `build ${sourceId} made no image to merge onto; start it again instead`);
+  if (!image) throw new DomainError("conflict", `build ${sourceId} made no image to merge onto; start it again instead`);
   const engine = getDefaultEngine();
   await inspectImage(engine, image.dockerId).catch((error: unknown) => {
-    if (error instanceof ApiError && error.code === "not_found") throw new ApiError("conflict", `the engine no longer holds the image of build ${sourceId}`);
+    if (error instanceof DomainError && error.code === "not_found") throw new DomainError("conflict", `the engine no longer holds the image of build ${sourceId}`);
     throw error;
   });
 
   const rerun = tasksToRerun(sourceId);
   const kernels = [...rerun.keys()];
-  if (kernels.length === 0) throw new ApiError("conflict", `build ${sourceId} has no failed or missing task`);
+  if (kernels.length === 0) throw new DomainError("conflict", `build ${sourceId} has no failed or missing task`);
   const found = db.select({ id: bundles.id, kernel: bundles.kernel }).from(bundles).where(inArray(bundles.kernel, kernels)).all();
-  if (found.length === 0) throw new ApiError("conflict", `no bundle is stored for the kernels whose tasks failed or are missing (${kernels.slice(0, 5).join(", ")})`);
+  if (found.length === 0) throw new DomainError("conflict", `no bundle is stored for the kernels whose tasks failed or are missing (${kernels.slice(0, 5).join(", ")})`);
 
   const options = source.options as unknown as StoredBuildOptions;
   const branch = body.branch ?? options.branch;
   const workspacePath = db.select({ path: workspaces.path }).from(workspaces).where(eq(workspaces.id, source.workspaceId!)).get()?.path;
-  if (!workspacePath) throw new ApiError("conflict", "the build's workspace no longer exists");
-  if (!(await resolveCommit(workspacePath, branch))) throw new ApiError("not_found", `the workspace has no branch or tag ${branch}`);
+  if (!workspacePath) throw new DomainError("conflict", "the build's workspace no longer exists");
+  if (!(await resolveCommit(workspacePath, branch))) throw new DomainError("not_found", `the workspace has no branch or tag ${branch}`);
   const sharding = shardingSchema.parse(body.sharding ?? { engines: 1 });
   if (sharding.registryId) getRegistryRow(sharding.registryId);
 

@@ -7,7 +7,7 @@ import { cancelBuild, pumpBuildQueue } from "../build-queue";
 import { keepBuildSecrets, type BuildSecrets } from "../build-secrets";
 import { signalBuildChanged, waitForAnyBuildChange } from "../build-signals";
 import type { BuildSession } from "../build-session";
-import type { StoredBuildOptions } from "../driver-build-recipe";
+import type { StoredBuildOptions } from "../build-options";
 import { chooseRetryEngine } from "./choose-engine";
 
 export type ShardPlan = { index: number; kernels: string[]; bundleIds: number[]; tasks: number };

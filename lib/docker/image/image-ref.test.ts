@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { parseImageRef } from "./image-ref";
 
 const hex = "a".repeat(40) + "0123456789abcdef01234567";
@@ -55,8 +55,8 @@ describe("parseImageRef", () => {
     } catch (e) {
       error = e;
     }
-    expect(error).toBeInstanceOf(ApiError);
-    expect((error as ApiError).code).toBe("bad_request");
-    expect((error as ApiError).message).toMatch(reason);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe("bad_request");
+    expect((error as DomainError).message).toMatch(reason);
   });
 });

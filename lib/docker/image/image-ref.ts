@@ -1,4 +1,4 @@
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 
 // Docker's reference grammar (distribution/reference), checked before a
 // reference reaches the engine so a bad one gets a reason instead of a 500:
@@ -31,7 +31,7 @@ const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}$/;
 const IMAGE_ID = /^sha256:[0-9a-f]{64}$/;
 
 function bad(ref: string, reason: string): never {
-  throw new ApiError("bad_request", `invalid image reference ${JSON.stringify(ref)}: ${reason}`);
+  throw new DomainError("bad_request", `invalid image reference ${JSON.stringify(ref)}: ${reason}`);
 }
 
 export function parseImageRef(ref: string): ImageRef {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngineClient } from "@/lib/docker/engine";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { importDriverImage, LARGE_IMAGE, largeImageFiles, type ImageFile } from "@/test/driver-image-import";
 import { FAILURE_LOG_MAX_BYTES, readDriverImage } from "./read-driver-image";
 
@@ -125,7 +125,7 @@ describe("readDriverImage on images missing parts", () => {
   it("says which image does not exist", async () => {
     const ref = `kobuild-test/drivers:${run}-missing`;
     const error = await readDriverImage(engine, ref).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: "not_found", message: `no such image ${ref}` });
   });
 

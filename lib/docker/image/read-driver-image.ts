@@ -1,7 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import type Docker from "dockerode";
-import { ApiError } from "@/lib/http/api-error";
+import { DomainError } from "@/lib/domain-error";
 import { forEachTarEntry, openContainerArchive } from "./container-archive";
 import { parseImageRef } from "./image-ref";
 import { type Flavour, parseDriverPath, parseFailurePath, swapFailureLayout, type FailurePath } from "./parse-driver-path";
@@ -93,7 +93,7 @@ export async function readDriverImage(engine: Docker, ref: string, opts: ReadDri
   try {
     signal?.throwIfAborted();
     const modules = await openContainerArchive(container, "/kernel-modules", signal);
-    if (!modules) throw new ApiError("unprocessable", `not a driver image: no /kernel-modules in ${ref}`);
+    if (!modules) throw new DomainError("unprocessable", `not a driver image: no /kernel-modules in ${ref}`);
     const drivers: DriverFile[] = [];
     const unknown: string[] = [];
     await forEachTarEntry(
@@ -154,16 +154,16 @@ export async function readDriverImage(engine: Docker, ref: string, opts: ReadDri
   }
 }
 
-/** The engine's id of an image: ApiError not_found when it has none, engine_unavailable when it does not answer. */
+/** The engine's id of an image: DomainError not_found when it has none, engine_unavailable when it does not answer. */
 export async function inspectImageId(engine: Docker, ref: string): Promise<string> {
   try {
     const info = await engine.getImage(ref).inspect();
     return info.Id;
   } catch (error) {
     const e = error as { statusCode?: number; code?: string; message?: string };
-    if (e.statusCode === 404) throw new ApiError("not_found", `no such image ${ref}`);
+    if (e.statusCode === 404) throw new DomainError("not_found", `no such image ${ref}`);
     if (e.code && ["ENOENT", "ECONNREFUSED", "EACCES", "ECONNRESET", "EHOSTUNREACH", "ENOTFOUND", "ETIMEDOUT", "EPIPE"].includes(e.code)) {
-      throw new ApiError("engine_unavailable", `the Docker engine cannot be reached (${e.code})`);
+      throw new DomainError("engine_unavailable", `the Docker engine cannot be reached (${e.code})`);
     }
     throw error;
   }

@@ -1,0 +1,22 @@
+import "server-only";
+import { setBuildRunner } from "@/lib/builds/build-queue";
+import { driverBuildRecipe } from "@/lib/builds/driver-build-recipe";
+import { runBuild, type RecipeFor } from "@/lib/builds/run-build";
+import { isShardedBuild } from "@/lib/builds/shards/sharding-options";
+import { shardedBuildRecipe } from "@/lib/builds/shards/sharded-build-recipe";
+import { imageOperationRecipe } from "@/lib/images/image-operation-recipe";
+
+// The table of build kinds lives above lib/builds and lib/images: the queue and
+// the runner know a build's common life (engine, log, stages, outcome), the
+// kinds know what each one does, and neither folder imports the other's recipes.
+
+/** Every kind of build kobuild runs: a driver build (sharded or not, a re-run too), a merge, a squash, a collector image. */
+const recipeFor: RecipeFor = (build, secrets) => {
+  if (build.kind !== "drivers") return imageOperationRecipe(build.kind);
+  return isShardedBuild(build.options) ? shardedBuildRecipe(secrets) : driverBuildRecipe(secrets);
+};
+
+/** Gives the queue the runner, with every kind known; the next pump starts what waits. Called once at start-up (and by tests that run builds in their own process). */
+export function startBuildRunner() {
+  setBuildRunner((buildId, signal) => runBuild(buildId, signal, recipeFor));
+}
