@@ -1,9 +1,87 @@
 import next from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
+// The layers (README, Architecture): app/ is the door and may use everything
+// below it; components/ are UI and take from lib/ only types and the few
+// modules that hold no server code; lib/ never reaches up into app/ or
+// components/, and only lib/http knows HTTP; lib/docker is the bottom and talks
+// only to engines. Import cycles are refused by scripts/check-import-cycles.ts.
+const upward = [
+  { group: ["@/app", "@/app/*"], message: "lib/ is below app/: move what both need into lib/." },
+  { group: ["@/components", "@/components/*"], message: "lib/ is below components/: pass data, not UI." },
+];
+
+const layers = [
+  {
+    files: ["lib/**/*.{ts,tsx}"],
+    ignores: ["lib/http/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            ...upward,
+            { group: ["@/lib/http", "@/lib/http/*"], message: "The domain does not know its doors: throw a DomainError (lib/domain-error.ts); lib/http maps it to HTTP." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["lib/http/**/*.{ts,tsx}"],
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: upward }] },
+  },
+  {
+    files: ["lib/docker/**/*.{ts,tsx}"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            ...upward,
+            {
+              regex: "^@/lib/(?!docker/|env$|domain-error$|host/child-env$)",
+              message: "lib/docker is the bottom layer: it talks to engines and knows nothing of the database, records, registries or pages.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["components/**/*.{ts,tsx}"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@/app", "@/app/*"], message: "components/ are below app/." },
+            {
+              // Types are erased: a component may name what the server sends it.
+              regex: "^@/lib/(?!vocabulary$|bundles/bundle-schemas$|driver-images/layer-limit$)",
+              allowTypeImports: true,
+              message: "components/ hold no database or engine code: import types only, or the shared vocabulary (lib/vocabulary.ts).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["app/**/*.{ts,tsx}"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["@/lib/db", "@/lib/db/*", "@/lib/docker", "@/lib/docker/*"], allowTypeImports: true, message: "app/ is a thin door: the database and the engines are reached through lib/<concern>/." }] },
+      ],
+    },
+  },
+];
+
 const config = [
   ...next,
   ...nextTs,
+  ...layers,
   { ignores: [".next/**", "node_modules/**", "data/**", "sample/**", "drizzle/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
 ];
 export default config;

@@ -168,7 +168,7 @@ export async function benchCoverageImage({
   const { getDb } = await import("@/lib/db/client");
   const { builds } = await import("@/lib/db/schema");
   const { getDefaultEngine } = await import("@/lib/docker/engine");
-  const { storeDriverImage } = await import("@/lib/builds/store-driver-image");
+  const { storeDriverImage } = await import("@/lib/driver-images/store-driver-image");
   const { TaskProgressTracker } = await import("@/lib/builds/task-progress");
   const imageCoverage = await import("@/app/api/images/[id]/coverage/route");
   const imageFailures = await import("@/app/api/images/[id]/failures/route");

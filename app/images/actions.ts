@@ -7,7 +7,7 @@ import { recordAudit } from "@/lib/auth/audit";
 import { requireAction } from "@/lib/auth/page-guard";
 import { actionError } from "@/lib/http/action-error";
 import { pushBodySchema } from "@/lib/registries/registry-schemas";
-import { pushToRegistry } from "@/lib/registries/registry-transfer";
+import { pushToRegistry } from "@/lib/driver-images/transfer-driver-image";
 
 /** Starts a merge from the Images page; the same validation and domain call as POST /api/images/merge. */
 export async function startMergeAction(input: unknown): Promise<{ error: string }> {

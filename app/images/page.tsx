@@ -11,7 +11,7 @@ import { CollectorForm } from "@/components/images/collector-form";
 import { PushForm } from "@/components/images/push-form";
 import { listRegistries } from "@/lib/registries/registry-store";
 import { PageHeader } from "@/components/page-header";
-import { listDriverImages } from "@/lib/docker/image/list-driver-images";
+import { listDriverImages } from "@/lib/driver-images/list-driver-images";
 import { listImageOperations } from "@/lib/images/list-image-operations";
 import { startMergeAction, startSquashAction, startCollectorAction, pushImageAction } from "./actions";
 import { requirePage } from "@/lib/auth/page-guard";

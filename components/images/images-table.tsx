@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { formatBytes, formatDate } from "@/components/format";
-import type { DriverImageItem } from "@/lib/docker/image/list-driver-images";
+import type { DriverImageItem } from "@/lib/driver-images/list-driver-images";
 import { LayerCount } from "./layer-count";
 
 /** The driver images, one row per image id: names, size, layers, drivers and failures per module version. */

@@ -1,4 +1,4 @@
-import { LAYER_LIMIT, type LayerState } from "@/lib/images/layer-limit";
+import { LAYER_LIMIT, type LayerState } from "@/lib/driver-images/layer-limit";
 
 /** Layers of an image, with a badge (icon and word, not colour alone) near or past the engine's limit. */
 export function LayerCount({ layers, state, before }: { layers: number | null; state: LayerState; before?: number | null }) {

@@ -3,7 +3,7 @@ import { and, desc, eq, isNull, ne } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { apiTokens, users } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
-import { recheckStreams } from "@/lib/http/stream-slots";
+import { recheckStreams } from "./stream-slots";
 import { hashSecretToken, looksLikeToken, newSecretToken } from "./secret-token";
 
 /** A new API token of a user; the token itself is returned this once and never stored. */

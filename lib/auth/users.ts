@@ -3,7 +3,7 @@ import { asc, count, eq } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
-import { recheckStreams } from "@/lib/http/stream-slots";
+import { recheckStreams } from "./stream-slots";
 import { hashPassword, verifyPassword } from "./password";
 import type { Role } from "./roles";
 import { endSessionsOf } from "./sessions";

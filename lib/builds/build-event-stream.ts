@@ -1,6 +1,6 @@
 import "server-only";
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from "node:timers/promises";
-import { formatSse, sseBytes, sseComment } from "@/lib/http/sse";
+import { formatSse, sseBytes, sseComment } from "./event-frames";
 import { waitForBuildChange } from "./build-signals";
 import { getBuildView } from "./get-build";
 import { readLogLines } from "./read-log-lines";

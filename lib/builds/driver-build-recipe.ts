@@ -20,7 +20,7 @@ import { parseDockerfileStages } from "./dockerfile-stages";
 import { readKernelsFile } from "./plan/plan-inputs";
 import { planReaderFor } from "./plan/plan-reader";
 import { imageResults } from "./plan/image-results";
-import { storeDriverImage } from "./store-driver-image";
+import { storeDriverImage } from "@/lib/driver-images/store-driver-image";
 import { withWorkspaceSource } from "./workspace-source";
 
 const TASK_MASTER = "task-master";

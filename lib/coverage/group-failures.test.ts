@@ -1,13 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { failureSignature } from "./failure-signature";
+import { failureSignature } from "@/lib/driver-images/failure-signature";
 import { groupFailures, type FailureEntry } from "./group-failures";
 import { familyFromKernel } from "./kernel-family";
 
 // The failures of a legacy-probes build of bpf-ringbuf on the sample bundles,
 // signed from the real logs of such builds.
-const fixtures = path.join(__dirname, "__fixtures__", "failure-logs");
+const fixtures = path.join(__dirname, "..", "driver-images", "__fixtures__", "failure-logs");
 const read = (name: string) => fs.readFileSync(path.join(fixtures, name), "utf8");
 let id = 100;
 function entry(kernel: string, moduleVersion: string, flavour: "mod" | "bpf", file: string): FailureEntry {

@@ -4,7 +4,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { bundles, failures, tasks } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
 import type { FailuresFilter } from "./coverage-schemas";
-import { failureSignature } from "./failure-signature";
+import { failureSignature } from "@/lib/driver-images/failure-signature";
 import { groupFailures, type FailureEntry } from "./group-failures";
 import { kernelFamily } from "./kernel-family";
 import { bundleDistros, loadImageSubject, loadSubject, type CoverageSubjectRef } from "./load-coverage";

@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
-import { listImageViews } from "@/lib/images/image-view";
+import { listImageViews } from "@/lib/driver-images/image-view";
 import type { CoverageSubjectRef } from "./load-coverage";
 
 /** What a coverage or failures page can show: recent driver builds and the images kobuild has read. */

@@ -16,7 +16,7 @@ const K310 = "3.10.0-1160.el7.x86_64";
 const K55 = "6.1.0-55-amd64";
 const KCLOUD = "6.1.0-56-cloud-amd64";
 const K612 = "6.12.117+deb12-amd64";
-const log310 = fs.readFileSync(path.join(__dirname, "__fixtures__", "failure-logs", "3.10.0-1160.el7.x86_64-2.1.0-mod.log"), "utf8");
+const log310 = fs.readFileSync(path.join(__dirname, "..", "driver-images", "__fixtures__", "failure-logs", "3.10.0-1160.el7.x86_64-2.1.0-mod.log"), "utf8");
 
 describe("coverage and failures from the database", () => {
   let dataDir: string;

@@ -6,7 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Duplex } from "node:stream";
-import { childEnv } from "@/lib/system/child-env";
+import { childEnv } from "@/lib/host/child-env";
 
 /** An ssh:// engine: its host, and what OpenSSH needs beyond the user's own configuration. */
 export type SshTarget = { host: string; port?: number; user?: string; configFile?: string };

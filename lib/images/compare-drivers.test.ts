@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { describeMissingDrivers, findMissingDrivers } from "./compare-drivers";
-import { layerState, layerWarning } from "./layer-limit";
+import { layerState, layerWarning } from "@/lib/driver-images/layer-limit";
 
 const base = ["/kernel-modules/2.2.0/collector-6.1.0-1-amd64.ko.gz", "/kernel-modules/2.2.0/collector-ebpf-6.1.0-1-amd64.o.gz"];
 const extra = ["/kernel-modules/2.2.0/collector-6.12.9-amd64.ko.gz", base[0]!];

@@ -10,7 +10,7 @@ import { inspectImage } from "@/lib/docker/image/inspect-image";
 import { instanceId } from "@/lib/system/instance-id";
 import { findRegistryForImage } from "@/lib/registries/registry-store";
 import { operationInputs, type OperationOptions } from "./operation-inputs";
-import { readOperationDockerfile, type OperationKind } from "./operation-dockerfile";
+import { readOperationDockerfile, type OperationKind } from "@/lib/workspace/operation-dockerfile";
 import type { CollectorBody, MergeBody, SquashBody } from "./operation-schemas";
 
 export function createMerge(body: MergeBody, opts: { startedBy?: string | null; engine?: Docker } = {}) {

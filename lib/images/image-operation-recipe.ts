@@ -4,12 +4,13 @@ import { eq } from "drizzle-orm";
 import { streamDockerfileContext } from "@/lib/builds/build-context";
 import type { BuildRecipe, BuildSession } from "@/lib/builds/build-session";
 import { parseDockerfileStages } from "@/lib/builds/dockerfile-stages";
-import { readDriverImageOnce } from "@/lib/builds/store-driver-image";
+import { readDriverImageOnce } from "@/lib/driver-images/store-driver-image";
 import { builds } from "@/lib/db/schema";
 import { operationInputs, type OperationOptions } from "./operation-inputs";
-import { readOperationDockerfile } from "./operation-dockerfile";
-import { pullInputs, removeTag, settleResult, temporaryRef } from "./operation-result";
-import { layerWarning } from "./layer-limit";
+import { readOperationDockerfile } from "@/lib/workspace/operation-dockerfile";
+import { removeTag, temporaryRef } from "@/lib/builds/temporary-tags";
+import { pullInputs, settleResult } from "./operation-result";
+import { layerWarning } from "@/lib/driver-images/layer-limit";
 import { instanceId } from "@/lib/system/instance-id";
 
 type Of<K extends OperationOptions["operation"]> = Extract<OperationOptions, { operation: K }>;

@@ -1,26 +1,11 @@
 import "server-only";
-import { instanceId } from "@/lib/system/instance-id";
 import { readDriverImage } from "@/lib/docker/image/read-driver-image";
 import { normalizeImageRef, splitImageRef } from "@/lib/docker/image/image-ref";
 import type { BuildSession } from "@/lib/builds/build-session";
-import { storeDriverImage } from "@/lib/builds/store-driver-image";
+import { storeDriverImage } from "@/lib/driver-images/store-driver-image";
 import { pullForBuild } from "@/lib/registries/registry-transfer";
 import { describeMissingDrivers, findMissingDrivers } from "./compare-drivers";
-import { layerWarning } from "./layer-limit";
-
-/** Where an operation's result waits until it has been checked: never a name a user picks. */
-export function temporaryRef(kind: string, buildId: number) {
-  return `kobuild-tmp/${kind}:build-${buildId}-${instanceId()}`;
-}
-
-/** Removes a tag kobuild made; the image itself goes only when no other tag holds it. */
-export async function removeTag(session: BuildSession, ref: string) {
-  try {
-    await session.engine.getImage(ref).remove();
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) session.note(`could not remove the temporary tag ${ref}: ${(error as Error).message}`);
-  }
-}
+import { layerWarning } from "@/lib/driver-images/layer-limit";
 
 /** Inputs in a configured registry are pulled with its credentials before the Dockerfile reads them. */
 export async function pullInputs(session: BuildSession, refs: string[]) {

@@ -1,6 +1,6 @@
 import "server-only";
 import { execFile } from "node:child_process";
-import { childEnv } from "@/lib/system/child-env";
+import { childEnv } from "@/lib/host/child-env";
 
 // Every git call of kobuild goes through here: execFile with an argument
 // array (never a shell), `-C <repo>`, a timeout, and no prompt that could

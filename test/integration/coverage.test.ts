@@ -22,7 +22,7 @@ const { createBuildBodySchema } = await import("@/lib/builds/build-schemas");
 const { cancelBuild } = await import("@/lib/builds/build-queue");
 const { importSample } = await import("@/lib/workspace/import-sample");
 const { createEngineClient } = await import("@/lib/docker/engine");
-const { inspectImage } = await import("@/lib/images/inspect-image");
+const { recordDriverImage } = await import("@/lib/driver-images/record-driver-image");
 const { handleApiError } = await import("@/lib/http/api-error");
 const { readWireCell } = await import("@/lib/coverage/coverage-wire");
 const buildCoverageRoute = await import("@/app/api/builds/[id]/coverage/route");
@@ -38,7 +38,7 @@ const imageFailuresRoute = await import("@/app/api/images/[id]/failures/route");
 type Coverage = import("@/lib/coverage/coverage-view").CoverageView;
 type Failures = import("@/lib/coverage/list-failures").FailuresView;
 type Comparison = import("@/lib/coverage/coverage-view").ComparisonView;
-type Image = import("@/lib/images/image-view").ImageView;
+type Image = import("@/lib/driver-images/image-view").ImageView;
 type BuildView = Awaited<ReturnType<typeof waitForBuild>>;
 
 const REPO = "kobuild-coverage-test";
@@ -264,7 +264,7 @@ describe("reading a driver image by reference", () => {
 
   it("answers 503 when the engine does not answer", async () => {
     const dead = createEngineClient({ dockerHost: `unix://${path.join(dataDir, "no-engine.sock")}` });
-    const error = await inspectImage({ ref: "kobuild/drivers:1" }, { engine: dead }).catch((e: unknown) => e);
+    const error = await recordDriverImage({ ref: "kobuild/drivers:1" }, { engine: dead }).catch((e: unknown) => e);
     const response = handleApiError(error);
     expect(response.status).toBe(503);
     expect(((await response.json()) as { error: string }).error).toMatch(/cannot be reached/);

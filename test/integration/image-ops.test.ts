@@ -172,7 +172,7 @@ describe("registries", () => {
   });
 
   it("lists the registry's tags beside the images kobuild has read, linked by image id", async () => {
-    const { listDriverImages } = await import("@/lib/docker/image/list-driver-images");
+    const { listDriverImages } = await import("@/lib/driver-images/list-driver-images");
     const listing = await listDriverImages();
     expect(listing.registries).toEqual([expect.objectContaining({ name: "local", url: registry.url, error: null })]);
     for (const [build, tag] of [

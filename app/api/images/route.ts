@@ -1,8 +1,8 @@
 import { hasRole } from "@/lib/auth/roles";
-import { listDriverImages } from "@/lib/docker/image/list-driver-images";
+import { listDriverImages } from "@/lib/driver-images/list-driver-images";
 import { route } from "@/lib/http/route";
 import { listImagesQuerySchema } from "@/lib/images/image-schemas";
-import { listImageViews } from "@/lib/images/image-view";
+import { listImageViews } from "@/lib/driver-images/image-view";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,7 @@ import { and, desc, eq, isNotNull } from "drizzle-orm";
 import type Docker from "dockerode";
 import { getDb, type Db } from "@/lib/db/client";
 import { drivers, images } from "@/lib/db/schema";
-import { storeDriverImage } from "@/lib/builds/store-driver-image";
+import { storeDriverImage } from "@/lib/driver-images/store-driver-image";
 import { taskKey } from "./explain-plan";
 
 export type CacheTasks =

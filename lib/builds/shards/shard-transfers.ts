@@ -1,6 +1,6 @@
 import "server-only";
 import { DEFAULT_ENGINE_ID } from "@/lib/engines/engine-store";
-import { removeTag } from "@/lib/images/operation-result";
+import { removeTag } from "../temporary-tags";
 import type { RegistryRow } from "@/lib/registries/registry-store";
 import { pullFromRegistryRow, pushImageRef } from "@/lib/registries/registry-transfer";
 import type { BuildSession } from "../build-session";

@@ -1,6 +1,6 @@
 import { route } from "@/lib/http/route";
 import { imageIdParamsSchema } from "@/lib/images/image-schemas";
-import { getImageView } from "@/lib/images/image-view";
+import { getImageView } from "@/lib/driver-images/image-view";
 
 export const dynamic = "force-dynamic";
 

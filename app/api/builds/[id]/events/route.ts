@@ -5,7 +5,7 @@ import { getBuildView } from "@/lib/builds/get-build";
 import { env } from "@/lib/env";
 import { route } from "@/lib/http/route";
 import { sseResponse } from "@/lib/http/sse";
-import { openStreamSlot } from "@/lib/http/stream-slots";
+import { openStreamSlot } from "@/lib/auth/stream-slots";
 
 export const dynamic = "force-dynamic";
 

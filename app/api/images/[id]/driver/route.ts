@@ -1,5 +1,5 @@
 import { driverCellQuerySchema } from "@/lib/coverage/coverage-schemas";
-import { findDriverFile } from "@/lib/coverage/driver-file";
+import { findDriverFile } from "@/lib/driver-images/driver-file";
 import { route } from "@/lib/http/route";
 import { imageIdParamsSchema } from "@/lib/images/image-schemas";
 

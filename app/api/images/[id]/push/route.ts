@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { pushBodySchema } from "@/lib/registries/registry-schemas";
-import { pushToRegistry } from "@/lib/registries/registry-transfer";
+import { pushToRegistry } from "@/lib/driver-images/transfer-driver-image";
 import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

@@ -1,5 +1,5 @@
 import { pullBodySchema, registryIdParamsSchema } from "@/lib/registries/registry-schemas";
-import { pullFromRegistry } from "@/lib/registries/registry-transfer";
+import { pullFromRegistry } from "@/lib/driver-images/transfer-driver-image";
 import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { failureLine, failureSignature, normaliseFailureLine } from "./failure-signature";
+import { failureLine, failureSignature, normaliseFailureLine } from "@/lib/driver-images/failure-signature";
 
 // Real logs: /FAILURES of sample builds (the 3.10 bundle without headers;
 // bpf-ringbuf's probe on 6.1 headers; tag 3.10.0's module, without the

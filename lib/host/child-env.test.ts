@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { childEnv } from "./child-env";
+import { childEnv } from "@/lib/host/child-env";
 
 describe("childEnv", () => {
   it("passes what a program needs and none of kobuild's secrets", () => {

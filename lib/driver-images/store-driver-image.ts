@@ -2,7 +2,7 @@ import "server-only";
 import { and, desc, eq, isNotNull, sql } from "drizzle-orm";
 import type Docker from "dockerode";
 import type { Db } from "@/lib/db/client";
-import { failureSignature } from "@/lib/coverage/failure-signature";
+import { failureSignature } from "@/lib/driver-images/failure-signature";
 import { bundles, drivers, failures, images } from "@/lib/db/schema";
 import { inspectImage } from "@/lib/docker/image/inspect-image";
 import { readDriverImage, type DriverImageContent } from "@/lib/docker/image/read-driver-image";

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, desc, eq, isNotNull } from "drizzle-orm";
 import type Docker from "dockerode";
-import { storeDriverImage } from "@/lib/builds/store-driver-image";
+import { storeDriverImage } from "@/lib/driver-images/store-driver-image";
 import { getDb, type Db } from "@/lib/db/client";
 import { images } from "@/lib/db/schema";
 import { getDefaultEngine } from "@/lib/docker/engine";
@@ -15,7 +15,7 @@ import { getImageView } from "./image-view";
  * An image id kobuild has already read is not read again unless `reread`:
  * an image's content never changes under its id. `created` tells which.
  */
-export async function inspectImage(
+export async function recordDriverImage(
   { ref, reread = false }: { ref: string; reread?: boolean },
   opts: { db?: Db; engine?: Docker; signal?: AbortSignal } = {},
 ) {

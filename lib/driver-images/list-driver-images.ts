@@ -4,10 +4,10 @@ import { and, desc, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds, drivers, failures, images, registries } from "@/lib/db/schema";
 import { getDefaultEngine } from "@/lib/docker/engine";
-import { layerState, type LayerState } from "@/lib/images/layer-limit";
+import { layerState, type LayerState } from "@/lib/driver-images/layer-limit";
 import { listRegistryRepositories, listRegistryTags, readRegistryImageId } from "@/lib/registries/registry-http";
 import { registryAccess } from "@/lib/registries/registry-store";
-import { READER_LABEL } from "./read-driver-image";
+import { READER_LABEL } from "@/lib/docker/image/read-driver-image";
 
 export type ModuleVersionCounts = { moduleVersion: string; modules: number; probes: number; markers: number; failures: number };
 

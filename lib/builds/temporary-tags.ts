@@ -1,0 +1,17 @@
+import "server-only";
+import { instanceId } from "@/lib/system/instance-id";
+import type { BuildSession } from "./build-session";
+
+/** Where an operation's result waits until it has been checked: never a name a user picks. */
+export function temporaryRef(kind: string, buildId: number) {
+  return `kobuild-tmp/${kind}:build-${buildId}-${instanceId()}`;
+}
+
+/** Removes a tag kobuild made; the image itself goes only when no other tag holds it. */
+export async function removeTag(session: BuildSession, ref: string) {
+  try {
+    await session.engine.getImage(ref).remove();
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode !== 404) session.note(`could not remove the temporary tag ${ref}: ${(error as Error).message}`);
+  }
+}
