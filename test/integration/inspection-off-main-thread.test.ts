@@ -88,7 +88,8 @@ describe("the dashboard while it reads a costly hostile upload", () => {
       expect(response.status, JSON.stringify(json)).toBe(201);
       return json;
     };
-    const workspace = await post("/api/workspaces", { name: "ticker", path: tickerCheckout(), dockerfile: "Dockerfile" });
+    // Network none: the test engine may have no bridge, and the ticker needs no network.
+    const workspace = await post("/api/workspaces", { name: "ticker", path: tickerCheckout(), dockerfile: "Dockerfile", network: "none" });
     const build = await post("/api/builds", { workspaceId: workspace.id });
     if (build.tag) tags.push(build.tag);
     const lines: { at: number; text: string }[] = [];
@@ -96,7 +97,7 @@ describe("the dashboard while it reads a costly hostile upload", () => {
     try {
       const deadline = Date.now() + 300_000;
       while (!lines.some((l) => /^tick \d+$/.test(l.text.trim()))) {
-        if (Date.now() > deadline) throw new Error("the build printed no tick");
+        if (Date.now() > deadline) throw new Error(`the build printed no tick: ${lines.map((l) => l.text).slice(-5).join(" | ")}`);
         await new Promise((r) => setTimeout(r, 100));
       }
 

@@ -91,7 +91,7 @@ export function explainPlan({ facts, kernels, cached, blocklists }: PlanInputs):
 function firstRule(files: readonly BlocklistFile[], task: PlannedTask): RuleRef | null {
   for (const { file, rules } of files) {
     const rule = matchBlocklist(rules, task);
-    if (rule) return { file, line: rule.line, text: rule.text.replace(/\s*#.*$/, "").trim() };
+    if (rule) return { file, line: rule.line, text: rule.text.replace(/\s*#.*$/, "").trim().replace(/\s+/g, " ") };
   }
   return null;
 }
