@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 
 export const GET = route({}, async ({ request }) => {
   const query = listImagesQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  if (query.source === "all") return Response.json(await listDriverImages());
+  if (query.source === "all") return Response.json(await listDriverImages({ everything: query.show === "all" }));
   return Response.json(listImageViews(query));
 });
