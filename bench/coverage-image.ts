@@ -15,7 +15,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import tar from "tar-stream";
+import { importDriverImage } from "../test/driver-image-import";
 import { repoRoot, tempDir } from "./support";
 
 type Result = Record<string, number | string>;
@@ -139,37 +139,6 @@ function* imageFiles(kernels: string[]): Generator<Entry> {
   }
 }
 
-/** Streams the files into `docker import`; returns the image's id and how many files it holds. */
-async function importImage(ref: string, files: Iterable<Entry>) {
-  const child = spawn("/usr/bin/docker", ["import", "-", ref], { stdio: ["pipe", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
-  const pack = tar.pack();
-  pack.pipe(child.stdin);
-  const dirs = new Set<string>();
-  let count = 0;
-  const add = (header: Partial<tar.Header> & { name: string }, body: Buffer | string) => new Promise<void>((resolve, reject) => pack.entry(header, body, (err) => (err ? reject(err) : resolve())));
-  for (const file of files) {
-    const parts = file.name.split("/");
-    for (let i = 1; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join("/");
-      if (!dirs.has(dir)) {
-        dirs.add(dir);
-        await add({ name: `${dir}/`, type: "directory", mode: 0o755 }, "");
-      }
-    }
-    await add({ name: file.name, mode: 0o644 }, file.content);
-    count++;
-  }
-  pack.finalize();
-  const code = await exited;
-  if (code !== 0) throw new Error(`docker import failed (${code}): ${stderr}`);
-  return { id: stdout.trim(), files: count };
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The first answer (cold: nothing compiled or cached yet) and the median of the next `runs`. */
@@ -211,7 +180,7 @@ export async function benchCoverageImage({
   const result: Result = { "coverage image: kernels": kernels.length, "coverage image: module versions": MODULE_VERSIONS.length };
   try {
     let started = performance.now();
-    const imported = await importImage(ref, imageFiles(kernels));
+    const imported = await importDriverImage(ref, imageFiles(kernels));
     result["coverage image: files"] = imported.files;
     result["coverage image: generate and docker import (s)"] = round((performance.now() - started) / 1000);
 

@@ -3,7 +3,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { auth, benchPort, cacheDir, makeDockerfileWorkspace, percentile, postJson, repoRoot, startServer, tempDir, waitForEnd, type Server } from "./support";
+import { auth, benchPort, cacheDir, goal, makeDockerfileWorkspace, percentile, postJson, repoRoot, startServer, tempDir, waitForEnd, type Server } from "./support";
 
 const TOOLCHAIN = "kobuild/toolchain:bookworm-1";
 const LINES = 500_000;
@@ -98,14 +98,21 @@ async function sampleBuilds(server: Server, workspaceId: number, samplePath: str
   const probe = path.join(samplePath, "kernel-modules/probe/main.c");
   const original = fs.readFileSync(probe, "utf8");
   let n = 0;
-  const touch = () => fs.writeFileSync(probe, `${original}/* bench ${process.pid} ${Date.now()} ${n++} */\n`);
+  const touch = () => {
+    const source = `${original}/* bench ${process.pid} ${Date.now()} ${n++} */\n`;
+    fs.writeFileSync(probe, source);
+    return source;
+  };
 
-  const viaKobuild = async (extra: Record<string, unknown> = {}) => {
-    touch();
+  /** A build of a fresh change, or of `source` again (the same sources: the engine has every stage). */
+  const viaKobuild = async (extra: Record<string, unknown> = {}, again?: { source: string }) => {
+    const source = again ? again.source : touch();
+    if (again) fs.writeFileSync(probe, source);
     const started = Date.now();
     const build = (await postJson(`${server.url}/api/builds`, { workspaceId, branch: "master", checkoutBeforePatching: false, ...extra })) as { id: number };
-    await waitForEnd(server, build.id);
-    return (Date.now() - started) / 1000;
+    const done = (await waitForEnd(server, build.id)) as unknown as { tag: string; plan: { planned: number } };
+    const ended = Date.now();
+    return { seconds: (ended - started) / 1000, id: build.id, tag: done.tag, planned: done.plan.planned, source, phases: await buildPhases(server, build.id, started, ended) };
   };
   const viaCli = () => {
     touch();
@@ -126,27 +133,105 @@ async function sampleBuilds(server: Server, workspaceId: number, samplePath: str
 
   const kobuild: number[] = [];
   const cli: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  const timelines: Phases[] = [];
+  let last = { seconds: 0, id: 0, tag: "", planned: 0, source: "", phases: {} as Phases };
+  const pairs = Number(process.env.KOBUILD_BENCH_PAIRS ?? 5);
+  for (let i = 0; i < pairs; i++) {
     // Alternate, so that neither side always runs on a warmer machine.
     if (i % 2 === 0) {
-      kobuild.push(await viaKobuild());
+      last = await viaKobuild();
+      kobuild.push(last.seconds);
       cli.push(viaCli());
     } else {
       cli.push(viaCli());
-      kobuild.push(await viaKobuild());
+      last = await viaKobuild();
+      kobuild.push(last.seconds);
     }
+    timelines.push(last.phases);
+  }
+  const ratios = kobuild.map((k, i) => round(k / cli[i]!, 3));
+  const median = (xs: number[]) => percentile(xs, 50);
+  const uncached = median(kobuild);
+  // The last build again, nothing changed: the engine reuses every stage.
+  const unchanged = await viaKobuild({}, last);
+  // A change, on the last build's result as cache: only the tasks that failed there are built.
+  const cacheRepo = last.tag.slice(0, last.tag.lastIndexOf("/"));
+  const cacheTag = last.tag.slice(last.tag.lastIndexOf(":") + 1);
+  const onCache = await viaKobuild({ cacheRepo, cacheTag });
+  // The preview of the build just made: its task master's stages are in the engine's cache.
+  const previews: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = Date.now();
+    await postJson(`${server.url}/api/builds/plan`, { workspaceId, branch: "master", checkoutBeforePatching: false, cacheRepo, cacheTag });
+    previews.push(Date.now() - t0);
   }
   const oneJob = await viaKobuild({ buildJobs: 1 });
   const twoJobs = await viaKobuild({ buildJobs: 2 });
   fs.writeFileSync(probe, original);
-  const median = (xs: number[]) => percentile(xs, 50);
+  const faster = (s: number) => s < uncached;
   return {
-    "sample build via kobuild, median of 3 (s)": round(median(kobuild)),
-    "sample build via docker CLI, median of 3 (s)": round(median(cli)),
-    "kobuild / CLI": round(median(kobuild) / median(cli), 3),
-    "sample build, BUILD_JOBS=1 (s)": round(oneJob),
-    "sample build, BUILD_JOBS=2 (s)": round(twoJobs),
+    [`sample build via kobuild, median of ${pairs} (s)`]: round(uncached),
+    [`sample build via docker CLI, median of ${pairs} (s)`]: round(median(cli)),
+    "kobuild / CLI": goal(round(median(kobuild) / median(cli), 3), "<= 1.05", (x) => x <= 1.05),
+    "kobuild / CLI, pair by pair": ratios.join(", "),
+    ...Object.fromEntries(PHASES.map((p) => [`kobuild phase: ${p} (median ms)`, percentile(timelines.map((t) => t[p] ?? 0), 50)])),
+    "sample build again, nothing changed: every stage cached (s)": goal(round(unchanged.seconds), "faster than uncached", faster),
+    "sample build on its own result as cache: tasks built": `${onCache.planned} of ${last.planned}`,
+    "plan preview, stages cached, median of 5 (ms)": goal(percentile(previews, 50), "< 3000", (x) => x < 3000),
+    "sample build on its own result as cache (s)": goal(round(onCache.seconds), "faster than uncached", faster),
+    "sample build, BUILD_JOBS=1 (s)": round(oneJob.seconds),
+    "sample build, BUILD_JOBS=2 (s)": round(twoJobs.seconds),
+    "rhel-8 builder time / its tasks' time, BUILD_JOBS=1": goal(await builderShare(server, oneJob.id), ">= 0.95: one task at a time", (x) => x >= 0.95),
+    "rhel-8 builder time / its tasks' time, BUILD_JOBS=2": goal(await builderShare(server, twoJobs.id), "< 0.8: tasks overlap", (x) => x < 0.8),
   };
+}
+
+const PHASES = ["request to queued", "queued to started", "started to the engine's first step", "the engine's steps", "last step to the image read", "reading the image", "image read to finished", "finished to the client"] as const;
+type Phases = Partial<Record<(typeof PHASES)[number], number>>;
+
+/**
+ * Where a build's time went, from its own record: its times, its stages'
+ * times (the engine's clock) and the times of kobuild's notes in its log.
+ */
+async function buildPhases(server: Server, id: number, posted: number, seen: number): Promise<Phases> {
+  const build = (await (await fetch(`${server.url}/api/builds/${id}`, { headers: auth })).json()) as {
+    createdAt: string;
+    startedAt: string;
+    finishedAt: string;
+    stages: { startedAt: string | null; finishedAt: string | null }[];
+  };
+  const lines = (await (await fetch(`${server.url}/api/builds/${id}/logs?format=ndjson`, { headers: auth })).text())
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { ts: number; stream: number; text: string });
+  const note = (re: RegExp) => lines.find((l) => l.stream === 0 && re.test(l.text))?.ts;
+  const times = (key: "startedAt" | "finishedAt") => build.stages.map((s) => s[key]).filter((t): t is string => t !== null).map(Date.parse);
+  const created = Date.parse(build.createdAt);
+  const started = Date.parse(build.startedAt);
+  const firstStep = Math.min(...times("startedAt"));
+  const lastStep = Math.max(...times("finishedAt"));
+  const reading = note(/^kobuild: reading \/kernel-modules/) ?? lastStep;
+  const read = note(/^kobuild: \d+ driver file/) ?? reading;
+  const finished = Date.parse(build.finishedAt);
+  return {
+    "request to queued": created - posted,
+    "queued to started": started - created,
+    "started to the engine's first step": firstStep - started,
+    "the engine's steps": lastStep - firstStep,
+    "last step to the image read": reading - lastStep,
+    "reading the image": read - reading,
+    "image read to finished": finished - read,
+    "finished to the client": seen - finished,
+  };
+}
+
+/** The rhel-8 builder's seconds over the sum of its tasks' seconds, from the build's log (build-drivers.sh prints both). */
+async function builderShare(server: Server, id: number) {
+  const log = await (await fetch(`${server.url}/api/builds/${id}/logs?stage=rhel-8-builder`, { headers: auth })).text();
+  const wall = /rhel-8 builder: \d+ task\(s\) in ([0-9.]+) s/.exec(log)?.[1];
+  if (!wall) throw new Error(`build ${id}: no rhel-8 builder summary in its log`);
+  const tasks = [...log.matchAll(/KOBUILD-TASK end .* seconds=([0-9.]+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+  return round(Number(wall) / tasks, 3);
 }
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;

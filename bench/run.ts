@@ -1,24 +1,29 @@
 // `npm run bench`: runs the benchmarks on this machine and prints one table;
 // the figures go into BENCHMARKS.md with the machine they were measured on.
-// `npm run bench -- upload` (or `engine`, `coverage`, `shards`) runs only that one.
+// `npm run bench -- upload` (or `engine`, `inspection`, `coverage`, `shards`, `model`, `image`) runs only that one.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchCoverage } from "./coverage-grid";
+import { benchDriverImage } from "./driver-image";
 import { benchEngine } from "./engine";
+import { benchInspection } from "./inspection";
+import { benchModel } from "./model";
 import { benchShards } from "./shards";
 import { repoRoot } from "./support";
 import { benchUpload } from "./upload";
 
-const benches = { engine: benchEngine, upload: benchUpload, coverage: benchCoverage, shards: benchShards } as const;
+const benches = { engine: benchEngine, upload: benchUpload, inspection: benchInspection, coverage: benchCoverage, shards: benchShards, model: benchModel, image: benchDriverImage } as const;
+/** Benchmarks that need neither the built dashboard nor a server of their own. */
+const withoutDashboard = new Set<string>(["model", "image"]);
 
 async function main() {
   const asked = process.argv.slice(2);
   const unknown = asked.filter((name) => !(name in benches));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(", ")}; there are ${Object.keys(benches).join(", ")}`);
   const chosen = (asked.length > 0 ? asked : Object.keys(benches)) as (keyof typeof benches)[];
-  if (!fs.existsSync(path.join(repoRoot, ".next", "BUILD_ID"))) {
+  if (chosen.some((name) => !withoutDashboard.has(name)) && !fs.existsSync(path.join(repoRoot, ".next", "BUILD_ID"))) {
     execFileSync("npx", ["next", "build"], { cwd: repoRoot, stdio: "inherit" });
   }
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${execFileSync("/usr/bin/docker", ["version", "--format", "Docker {{.Server.Version}}"], { encoding: "utf8" }).trim()}`;

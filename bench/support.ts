@@ -114,3 +114,8 @@ async function pollUntilEnded(server: Server, id: number) {
     await sleep(100);
   }
 }
+
+/** A figure next to its goal, as the table prints it: `12.3 (goal < 200: met)`. */
+export function goal<T extends number>(value: T, wanted: string, met: (value: T) => boolean): string {
+  return `${value} (goal ${wanted}: ${met(value) ? "met" : "not met"})`;
+}

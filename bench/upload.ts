@@ -95,10 +95,10 @@ async function benchBundle(): Promise<string> {
   return file;
 }
 
-type UploadAnswer = { status: number; results: { file: string; status: string; bundle: { id: number } }[] };
+type UploadAnswer = { status: number; results: { file: string; status: string; bundle: { id: number }; error?: string }[] };
 
 /** One file as multipart/form-data, read from disk as it is sent: the bench holds one chunk at a time, as a browser would. */
-function uploadFile(server: Server, file: string): Promise<UploadAnswer> {
+export function uploadFile(server: Server, file: string): Promise<UploadAnswer> {
   const boundary = `----kobuild-bench-${randomBytes(12).toString("hex")}`;
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="bundle"; filename="${path.basename(file)}"\r\nContent-Type: application/gzip\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);

@@ -9,22 +9,31 @@ const ORDER = ["rhel-8", "rhel-7"];
 export function BuildProgress({ plan, status }: { plan: BuildPlan; status: BuildStatus }) {
   const builders = Object.entries(plan.builders).sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
   const failed = builders.reduce((n, [, p]) => n + p.failed, 0);
+  const estimated = builders.some(([, p]) => p.exact === false);
   return (
     <Card title="Drivers">
       {plan.planned === null ? (
-        <p className="text-sm text-slate-600 dark:text-slate-400">
-          {status === "queued" || status === "running"
-            ? "No plan yet: the task master lists the drivers to build once the build gets there."
-            : "This build made no plan of drivers."}
+        <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="plan-unknown">
+          {plan.source?.source === "unreadable"
+            ? `kobuild could not read this build's plan: ${plan.source.error}.`
+            : status === "queued" || status === "running"
+              ? "No plan yet: the task master lists the drivers to build once the build gets there."
+              : "This build made no plan of drivers."}
         </p>
       ) : (
         <>
           <p className="flex flex-wrap items-baseline gap-x-2" data-testid="progress-overall">
             <span className="text-2xl font-semibold tabular-nums">
+              {estimated ? "≈ " : ""}
               {plan.done} of {plan.planned}
             </span>
             <span className="text-sm text-slate-600 dark:text-slate-400">drivers done{failed > 0 ? `, ${failed} failed` : ""}</span>
           </p>
+          {estimated ? (
+            <p className="mt-1 text-xs text-slate-600 dark:text-slate-400" data-testid="progress-estimated">
+              Estimated from the kernels each builder&apos;s log names (its scripts print no progress lines); the image gives the exact counts when the build ends.
+            </p>
+          ) : null}
           <ul className="mt-3 space-y-3">
             {builders.map(([name, progress]) => (
               <BuilderBar key={name} name={name} progress={progress} />
@@ -42,17 +51,26 @@ function rank(name: string) {
 }
 
 function BuilderBar({ name, progress }: { name: string; progress: BuilderProgress }) {
-  const { planned, done, failed } = progress;
-  const text = `${done} of ${planned} drivers${failed > 0 ? `, ${failed} failed` : ""}`;
+  const { planned, done, failed, kernels } = progress;
+  const estimate = progress.exact === false;
+  const text = `${estimate ? "about " : ""}${done} of ${planned} drivers${failed > 0 ? `, ${failed} failed` : ""}${
+    estimate && kernels ? `; ${kernels.started} of ${kernels.planned} kernels started, ${kernels.finished} finished` : ""
+  }`;
   return (
     <li data-testid="builder-progress" data-builder={name}>
       <div className="mb-1 flex items-baseline justify-between gap-2 text-sm">
         <span className="font-medium">{name} builder</span>
         <span className="tabular-nums text-slate-700 dark:text-slate-300">
-          <span data-testid="builder-count">
+          <span data-testid="builder-count" data-exact={estimate ? "false" : "true"}>
+            {estimate ? "≈ " : ""}
             {done} of {planned}
           </span>{" "}
           drivers
+          {estimate && kernels ? (
+            <span className="ml-2 text-xs text-slate-600 dark:text-slate-400" data-testid="builder-kernels">
+              ({kernels.started} of {kernels.planned} kernels started, {kernels.finished} finished)
+            </span>
+          ) : null}
           {failed > 0 ? (
             <span className="ml-2 inline-flex items-center gap-1 text-orange-800 dark:text-orange-300">
               <StatusIcon shape="cross" className="h-3.5 w-3.5" />

@@ -15,9 +15,10 @@ export type StageView = {
   durationMs: number | null;
 };
 
-export type BuilderProgress = { planned: number; done: number; failed: number };
+export type { BuilderProgress } from "@/lib/vocabulary";
+import type { BuildPlanRecord, BuilderProgress } from "@/lib/vocabulary";
 
-export type BuildPlan = { planned: number | null; done: number; builders: Record<string, BuilderProgress> };
+export type BuildPlan = { planned: number | null; done: number; builders: Record<string, BuilderProgress>; source?: BuildPlanRecord | null };
 
 /** Options as stored: never credentials, only whether they were given. */
 export type BuildOptionsView = {
@@ -62,8 +63,12 @@ export type BuildViewJson = {
   id: number;
   kind: string;
   status: BuildStatus;
-  workspace: { id: number; name: string } | null;
+  /** A removed workspace keeps its name, without an id. */
+  workspace: { id: number | null; name: string } | null;
   branch: string | null;
+  /** The commit built (null until the build starts), and whether the sources built had changes not in it. */
+  commit: string | null;
+  commitDirty: boolean | null;
   options: BuildOptionsView;
   target: string | null;
   tag: string | null;
@@ -91,7 +96,7 @@ export type BuildViewJson = {
 export type LogLineEvent = { seq: number; stage: string | null; step: string | null; stream: number; ts: number; text: string };
 
 /** A `state` event: what changes while a build runs. */
-export type BuildStateEvent = Pick<BuildViewJson, "status" | "stages" | "plan" | "error" | "failedStep" | "warnings" | "shards">;
+export type BuildStateEvent = Pick<BuildViewJson, "status" | "commit" | "commitDirty" | "stages" | "plan" | "error" | "failedStep" | "warnings" | "shards">;
 
 /** The `end` event. */
 export type BuildEndEvent = Pick<BuildViewJson, "status" | "error" | "image">;

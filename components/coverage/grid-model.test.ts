@@ -9,7 +9,7 @@ const names = (ks: number[]) => ks.map((k) => data.kernels[k]!.name);
 
 describe("filterKernels", () => {
   it("keeps every kernel without a filter", () => {
-    expect(filterKernels(data, EMPTY_FILTER)).toHaveLength(4);
+    expect(filterKernels(data, EMPTY_FILTER)).toEqual(data.kernels.map((_, k) => k));
   });
 
   it("takes a whole uname -r as that kernel alone, and part of an id as a search", () => {

@@ -1,14 +1,15 @@
 import "server-only";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { principalOf, requireRole, type Principal } from "./guard";
-import type { Role } from "./roles";
+import { hasRole, type Role } from "./roles";
 
-/** For pages: the signed-in principal, or off to the sign-in page. */
+/** For pages: the signed-in principal; off to the sign-in page without one, the 403 page (app/forbidden.tsx) with too small a role. */
 export async function requirePage(needed: Role = "viewer"): Promise<Principal> {
-  const h = await headers();
-  if (!principalOf(h)) redirect("/login");
-  return requireRole(h, needed);
+  const principal = principalOf(await headers());
+  if (!principal) redirect("/login");
+  if (!hasRole(principal.role, needed)) forbidden();
+  return principal;
 }
 
 /** For server actions: the principal holding `needed`, else an ApiError the action reports. */

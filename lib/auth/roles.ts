@@ -10,3 +10,8 @@ export function hasRole(actual: Role, needed: Role): boolean {
 export function isRole(value: unknown): value is Role {
   return typeof value === "string" && (ROLES as readonly string[]).includes(value);
 }
+
+/** "a viewer", "an operator", "an admin": a role as a sentence names it. */
+export function aRole(role: Role): string {
+  return `${/^[aeiou]/.test(role) ? "an" : "a"} ${role}`;
+}

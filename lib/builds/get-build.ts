@@ -30,8 +30,12 @@ export function getBuildView(id: number) {
     id: b.id,
     kind: b.kind,
     status: b.status,
-    workspace: row.workspace,
+    /** A removed workspace keeps its name here, without an id. */
+    workspace: row.workspace?.id ? row.workspace : b.workspaceName ? { id: null, name: b.workspaceName } : null,
     branch: b.branch,
+    /** The commit built (null until the build starts), and whether the sources built had changes not in it. */
+    commit: b.commit,
+    commitDirty: b.commitDirty,
     options: b.options,
     target: b.target,
     tag: b.tag,
@@ -51,7 +55,8 @@ export function getBuildView(id: number) {
     startedAt: b.startedAt,
     finishedAt: b.finishedAt,
     durationMs: b.startedAt && end ? end.getTime() - b.startedAt.getTime() : null,
-    plan: { planned: b.plannedTasks, done: b.doneTasks, builders: b.progress },
+    /** Tasks planned and done, per builder, and how the plan was learnt (null before it is read). */
+    plan: { planned: b.plannedTasks, done: b.doneTasks, builders: b.progress, source: b.plan ?? null },
     stages: stageRows.map((s) => ({
       name: s.name,
       status: s.status,

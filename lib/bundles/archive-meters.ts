@@ -2,13 +2,17 @@ import { Transform, type TransformCallback } from "node:stream";
 import { BundleError } from "./bundle-error";
 
 export type InspectLimits = {
-  /** Entries of any kind, directories included. */
+  /** Tar headers of any kind: entries, directories included, and pax or GNU long-name headers. */
   maxEntries: number;
   /** Bytes of the decompressed tar stream: file data, headers and padding. */
   maxUnpackedBytes: number;
   /** Largest unpacked/compressed ratio once `ratioGraceBytes` have been unpacked. */
   maxRatio: number;
   ratioGraceBytes: number;
+  /** Bytes of entry names and link targets, all entries together. */
+  maxNameBytes: number;
+  /** Milliseconds the inspection may spend working (not waiting for the upload's next bytes). */
+  maxBusyMillis: number;
 };
 
 export const defaultInspectLimits: InspectLimits = {
@@ -17,18 +21,20 @@ export const defaultInspectLimits: InspectLimits = {
   // Kernel header trees compress about 5:1; 200:1 is only reached by padding.
   maxRatio: 200,
   ratioGraceBytes: 4 * 1024 ** 2,
+  // A header tree's names add up to a few megabytes.
+  maxNameBytes: 64 * 1024 ** 2,
+  // Two gigabytes unpack and read in well under a minute even on a busy machine.
+  maxBusyMillis: 120_000,
 };
 
-/** What the two meters have seen so far; read by inspectBundle once the stream ends. */
+/** What the two meters have seen so far. */
 export type ArchiveCounts = {
   compressed: number;
   unpacked: number;
-  /** Offset of the last non-zero unpacked byte, -1 if none: the tar's end-of-archive blocks are zeros. */
-  lastNonZero: number;
 };
 
 export function newArchiveCounts(): ArchiveCounts {
-  return { compressed: 0, unpacked: 0, lastNonZero: -1 };
+  return { compressed: 0, unpacked: 0 };
 }
 
 /**
@@ -64,19 +70,12 @@ export function gzipGate(counts: ArchiveCounts): Transform {
 export function unpackedMeter(counts: ArchiveCounts, limits: InspectLimits): Transform {
   return new Transform({
     transform(chunk: Buffer, _encoding, done: TransformCallback) {
-      const start = counts.unpacked;
       counts.unpacked += chunk.length;
       if (counts.unpacked > limits.maxUnpackedBytes) {
         return done(new BundleError("too_large_unpacked", `the archive unpacks to more than ${limits.maxUnpackedBytes} bytes`));
       }
       if (counts.unpacked > limits.ratioGraceBytes && counts.unpacked > limits.maxRatio * counts.compressed) {
         return done(new BundleError("ratio", `the archive unpacks to more than ${limits.maxRatio} times its compressed size`));
-      }
-      for (let i = chunk.length - 1; i >= 0; i--) {
-        if (chunk[i] !== 0) {
-          counts.lastNonZero = start + i;
-          break;
-        }
       }
       done(null, chunk);
     },

@@ -16,9 +16,11 @@ const statusByReason = {
   special_file: 422,
   duplicate_entry: 422,
   huge_header: 422,
+  ambiguous_entry: 422,
   too_many_entries: 422,
   too_large_unpacked: 422,
   ratio: 422,
+  too_costly: 422,
   missing_field: 422,
   bad_field: 422,
   name_mismatch: 422,
@@ -29,6 +31,7 @@ const statusByReason = {
 } as const;
 
 export type BundleErrorReason = keyof typeof statusByReason;
+export const BUNDLE_ERROR_REASONS = Object.keys(statusByReason) as BundleErrorReason[];
 
 const codeByStatus: Record<number, ApiErrorCode> = {
   404: "not_found",

@@ -1,68 +1,78 @@
-import type { Header } from "tar-stream";
 import { BundleError } from "./bundle-error";
-import { normalizeEntryPath } from "./normalize-entry-path";
+import { entryPathParts, hasControlCharacter } from "./normalize-entry-path";
 import { bundleFieldNames, parseBundleFields, type BundleFieldName, type BundleFields } from "./parse-bundle-fields";
-import { resolveLinkTarget } from "./resolve-link-target";
+import { LinkResolver, staysInside } from "./resolve-link-target";
+import type { TarEntry } from "./tar-reader";
+import { TreeNode } from "./tree-node";
 
 export const maxFieldBytes = 4096;
 /** PATH_MAX: a longer link target cannot be unpacked anywhere. */
 const maxLinkTargetBytes = 4096;
 
-// Every name is remembered: directories and links to check BUNDLE_BUILD_DIR
-// and link chains at the end, the others to refuse a name given twice. A
-// header tree needs a few megabytes of them, so a budget keeps a hostile
-// archive from filling memory.
+// Every name is remembered, to refuse a name given twice and to follow link
+// chains at the end. A header tree needs a few megabytes of them, so a
+// budget keeps a hostile archive from filling memory.
 const maxRememberedBytes = 32 * 1024 ** 2;
 
 const fieldNames: ReadonlySet<string> = new Set(bundleFieldNames);
 
-/** What an archive's entries say about the tree they would unpack to, checked one header at a time. */
+export type TreeLimits = {
+  /** Bytes of entry names and link targets read, all entries together: the work of checking them. */
+  maxNameBytes: number;
+};
+
+/** One entry as the tree took it, for comparing with what an extractor made. */
+export type SeenEntry = { path: string; kind: TarEntry["kind"]; target: string };
+
+/** What an archive's entries say about the tree they would unpack to, checked one entry at a time. */
 export class BundleTree {
-  entries = 0;
-  /** Offset just past the last entry's data in the tar stream. */
-  dataEnd = 0;
-  private readonly dirs = new Set<string>();
-  private readonly links = new Map<string, string>();
-  /** Files, hard links, devices: every name that is not a directory or a symbolic link. */
-  private readonly others = new Set<string>();
+  private readonly root = new TreeNode(null, "", "directory");
+  private readonly links: TreeNode[] = [];
   private readonly fields = new Map<BundleFieldName, string>();
   private remembered = 0;
+  private nameBytes = 0;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(
+    private readonly limits: TreeLimits,
+    /** Told every entry accepted, as its canonical path. */
+    private readonly onSeen?: (entry: SeenEntry) => void,
+  ) {}
 
-  /** Checks one header; returns the BUNDLE_* field the entry holds, which the caller reads and passes to setField. */
-  add(header: Header, offset: number): BundleFieldName | null {
-    if (++this.entries > this.maxEntries) {
-      throw new BundleError("too_many_entries", `the archive has more than ${this.maxEntries} entries`);
+  /** Checks one entry; returns the BUNDLE_* field it holds, whose text the caller reads and passes to setField. */
+  add(entry: TarEntry): BundleFieldName | null {
+    this.nameBytes += entry.name.length + entry.linkname.length;
+    if (this.nameBytes > this.limits.maxNameBytes) {
+      throw new BundleError("too_costly", `the archive's entry names and link targets add up to more than ${this.limits.maxNameBytes} bytes`);
     }
-    const name = normalizeEntryPath(header.name);
-    this.refuseThroughLink(name);
-    const size = header.type === "directory" ? 0 : header.size;
-    this.dataEnd = offset + 512 + Math.ceil(size / 512) * 512;
-    this.refuseDuplicate(name, header.type === "directory");
-    this.rememberParents(name);
-    switch (header.type) {
-      case "directory":
-        this.remember(this.dirs, name);
-        return null;
+    const parts = entryPathParts(entry.name);
+    const parent = this.parentOf(parts);
+    const last = parts[parts.length - 1];
+    const name = parts.join("/");
+    this.onSeen?.({ path: name, kind: entry.kind, target: entry.kind === "symlink" || entry.kind === "link" ? entry.linkname : "" });
+    if (last === undefined) {
+      if (entry.kind !== "directory") throw new BundleError("unsafe_path", `a ${entry.kind === "file" ? "file" : "link"} entry has no name`);
+      return null;
+    }
+    const existing = parent.child(last);
+    if (entry.kind === "directory") {
+      if (existing === undefined) this.remember(parent, last, "directory");
+      else if (existing.kind !== "directory") throw twice(name);
+      return null;
+    }
+    if (existing !== undefined) {
+      if (fieldNames.has(name) && existing.kind !== "directory") throw new BundleError("bad_field", `${name} appears twice`);
+      throw twice(name);
+    }
+    switch (entry.kind) {
       case "file":
-      case "contiguous-file":
-        if (name === "") throw new BundleError("unsafe_path", "a file entry has no name");
-        this.remember(this.others, name);
-        return this.fieldOf(name, size);
+        this.remember(parent, last, "file");
+        return this.fieldOf(name, entry.size);
       case "symlink":
-        this.addSymlink(name, header.linkname ?? "");
+        this.addSymlink(parent, parts.length - 1, name, entry.linkname);
         return null;
       case "link":
-        this.checkHardLink(name, header.linkname ?? "");
-        this.remember(this.others, name);
+        this.addHardLink(parent, name, entry.linkname);
         return null;
-      case "character-device":
-      case "block-device":
-      case "fifo":
-        throw new BundleError("special_file", `the entry ${JSON.stringify(name)} is a ${header.type}, which a header tree never holds`);
-      default:
-        throw new BundleError("special_file", `the entry ${JSON.stringify(name)} has an unsupported type`);
     }
   }
 
@@ -72,18 +82,40 @@ export class BundleTree {
 
   /** After the last entry: link chains, the BUNDLE_* values and the build directory. */
   finish(): BundleFields {
-    for (const [name, target] of this.links) {
-      if (resolveLinkTarget(this.links, parentOf(name), target) === null) {
-        throw new BundleError("unsafe_link", `the link ${JSON.stringify(name)} -> ${JSON.stringify(target.slice(0, 200))} leads out of the archive`);
-      }
+    const resolver = new LinkResolver();
+    for (const link of this.links) {
+      if (resolver.resolveLink(link) === null) throw leadsOut(link.path(), link.target);
     }
     const fields = parseBundleFields(this.fields);
-    const dir = resolveLinkTarget(this.links, "", normalizeEntryPath(fields.buildDir, "BUNDLE_BUILD_DIR"));
-    if (dir === null) throw new BundleError("unsafe_link", `BUNDLE_BUILD_DIR ${JSON.stringify(fields.buildDir)} leads out of the archive`);
-    if (dir !== "" && !this.dirs.has(dir)) {
+    const landing = resolver.resolve(this.root, entryPathParts(fields.buildDir, "BUNDLE_BUILD_DIR").join("/"));
+    if (landing === null) throw new BundleError("unsafe_link", `BUNDLE_BUILD_DIR ${JSON.stringify(fields.buildDir)} leads out of the archive`);
+    if (landing.beyond > 0 || landing.node.kind !== "directory") {
       throw new BundleError("bad_field", `BUNDLE_BUILD_DIR ${JSON.stringify(fields.buildDir)} is not a directory in the archive`);
     }
     return fields;
+  }
+
+  /**
+   * The directory an entry goes in, made as extracting would make it. Writing
+   * a/b/x after a symlink a/b would write wherever a/b points; under a file
+   * it would replace the file.
+   */
+  private parentOf(parts: string[]): TreeNode {
+    let node = this.root;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const part = parts[i]!;
+      const next = node.child(part);
+      if (next === undefined) {
+        node = this.remember(node, part, "directory");
+      } else if (next.kind === "symlink") {
+        throw new BundleError("unsafe_path", `the entry ${JSON.stringify(parts.join("/").slice(0, 200))} is written through the link ${JSON.stringify(next.path())}`);
+      } else if (next.kind === "file") {
+        throw new BundleError("duplicate_entry", `the entry ${JSON.stringify(parts.join("/").slice(0, 200))} is inside ${JSON.stringify(next.path().slice(0, 200))}, which the archive also holds as a file`);
+      } else {
+        node = next;
+      }
+    }
+    return node;
   }
 
   private fieldOf(name: string, size: number): BundleFieldName | null {
@@ -94,87 +126,59 @@ export class BundleTree {
     return field;
   }
 
-  private addSymlink(name: string, target: string): void {
-    if (name === "") throw new BundleError("unsafe_path", "a link entry has no name");
+  private addSymlink(parent: TreeNode, depth: number, name: string, target: string): void {
     if (fieldNames.has(name)) throw new BundleError("bad_field", `${name} is a link, not a file`);
-    checkTargetLength(name, target);
+    checkTarget(name, target);
     // Cheap early answer for the common attacks; finish() follows chains.
-    if (target === "" || resolveLinkTarget(new Map(), parentOf(name), target) === null) {
-      throw new BundleError("unsafe_link", `the link ${JSON.stringify(name)} -> ${JSON.stringify(target.slice(0, 200))} leads out of the archive`);
-    }
-    this.remember(this.links, name, target);
+    if (!staysInside(depth, target)) throw leadsOut(name, target);
+    this.links.push(this.remember(parent, name.slice(name.lastIndexOf("/") + 1), "symlink", target));
   }
 
-  private checkHardLink(name: string, target: string): void {
-    if (name === "") throw new BundleError("unsafe_path", "a link entry has no name");
+  /**
+   * A hard link's target is a path from the archive root, and must be a file
+   * unpacked before it: GNU tar links whatever is there then, and a hard
+   * link to a symbolic link is that symbolic link again, read from another
+   * directory.
+   */
+  private addHardLink(parent: TreeNode, name: string, target: string): void {
     if (fieldNames.has(name)) throw new BundleError("bad_field", `${name} is a link, not a file`);
-    checkTargetLength(name, target);
-    // A hard link's target is a path from the archive root, like an entry name.
-    let resolved: string;
+    checkTarget(name, target);
+    let parts: string[];
     try {
-      resolved = normalizeEntryPath(target, "the hard link target");
+      parts = entryPathParts(target, "the hard link target");
     } catch (error) {
       if (error instanceof BundleError) throw new BundleError("unsafe_link", `the hard link ${JSON.stringify(name)}: ${error.detail}`);
       throw error;
     }
-    if (resolved === "") throw new BundleError("unsafe_link", `the hard link ${JSON.stringify(name)} points at the archive root`);
-  }
-
-  /**
-   * Two entries with one name unpack to whichever comes last, so what was
-   * checked (a BUNDLE_* value, a directory, a harmless file) may not be what
-   * the build reads. A directory named again as a directory changes nothing.
-   */
-  private refuseDuplicate(name: string, isDirectory: boolean): void {
-    if (name === "") return;
-    const seenAsDirectory = this.dirs.has(name);
-    if (!this.others.has(name) && !this.links.has(name) && (!seenAsDirectory || isDirectory)) return;
-    if (fieldNames.has(name) && !seenAsDirectory) throw new BundleError("bad_field", `${name} appears twice`);
-    throw new BundleError("duplicate_entry", `the entry ${JSON.stringify(name.slice(0, 200))} appears twice; unpacking would keep only the last one`);
-  }
-
-  /** Writing a/b/x after a symlink a/b would write wherever a/b points. */
-  private refuseThroughLink(name: string): void {
-    if (this.links.size === 0) return;
-    for (let i = name.indexOf("/"); i !== -1; i = name.indexOf("/", i + 1)) {
-      const parent = name.slice(0, i);
-      if (this.links.has(parent)) {
-        throw new BundleError("unsafe_path", `the entry ${JSON.stringify(name.slice(0, 200))} is written through the link ${JSON.stringify(parent)}`);
-      }
+    if (parts.length === 0) throw new BundleError("unsafe_link", `the hard link ${JSON.stringify(name)} points at the archive root`);
+    let node: TreeNode | undefined = this.root;
+    for (const part of parts) node = node?.kind === "directory" ? node.child(part) : undefined;
+    if (node?.kind !== "file" || target.endsWith("/")) {
+      throw new BundleError("unsafe_link", `the hard link ${JSON.stringify(name)} points at ${JSON.stringify(target.slice(0, 200))}, which is not a file earlier in the archive`);
     }
+    this.remember(parent, name.slice(name.lastIndexOf("/") + 1), "file");
   }
 
-  private rememberParents(name: string): void {
-    for (let i = name.lastIndexOf("/"); i > 0; i = name.lastIndexOf("/", i - 1)) {
-      const parent = name.slice(0, i);
-      if (this.dirs.has(parent)) return;
-      if (this.others.has(parent)) {
-        throw new BundleError("duplicate_entry", `the entry ${JSON.stringify(name.slice(0, 200))} is inside ${JSON.stringify(parent.slice(0, 200))}, which the archive also holds as a file`);
-      }
-      this.remember(this.dirs, parent);
-    }
-  }
-
-  private remember(into: Set<string>, name: string): void;
-  private remember(into: Map<string, string>, name: string, target: string): void;
-  private remember(into: Set<string> | Map<string, string>, name: string, target = ""): void {
-    if (name === "" || (into instanceof Set && into.has(name))) return;
+  private remember(parent: TreeNode, name: string, kind: TreeNode["kind"], target = ""): TreeNode {
     this.remembered += name.length + target.length;
     if (this.remembered > maxRememberedBytes) {
       throw new BundleError("too_many_entries", `the archive's entry names take more than ${maxRememberedBytes} bytes`);
     }
-    if (into instanceof Map) into.set(name, target);
-    else into.add(name);
+    return parent.add(name, kind, target);
   }
 }
 
-function checkTargetLength(name: string, target: string): void {
+function checkTarget(name: string, target: string): void {
   if (Buffer.byteLength(target) > maxLinkTargetBytes) {
     throw new BundleError("unsafe_link", `the link ${JSON.stringify(name.slice(0, 200))} has a target longer than ${maxLinkTargetBytes} bytes`);
   }
+  if (hasControlCharacter(target)) throw new BundleError("unsafe_link", `the link ${JSON.stringify(name.slice(0, 200))} has a control character in its target`);
 }
 
-function parentOf(name: string): string {
-  const slash = name.lastIndexOf("/");
-  return slash === -1 ? "" : name.slice(0, slash);
+function leadsOut(name: string, target: string): BundleError {
+  return new BundleError("unsafe_link", `the link ${JSON.stringify(name)} -> ${JSON.stringify(target.slice(0, 200))} leads out of the archive`);
+}
+
+function twice(name: string): BundleError {
+  return new BundleError("duplicate_entry", `the entry ${JSON.stringify(name.slice(0, 200))} appears twice; unpacking would keep only the last one`);
 }

@@ -12,7 +12,7 @@ import { withBundleLock } from "./bundle-lock";
 import { bundlePath } from "./bundle-path";
 import { sourceChunks, type BundleSource } from "./bundle-source";
 import type { BundleRow } from "./bundle-row";
-import { inspectBundle } from "./inspect-bundle";
+import { inspectInWorker } from "./inspect-in-worker";
 import { matchVersionPrefix } from "./match-version-prefix";
 import { parseBundleFileName } from "./parse-bundle-name";
 import { KernelTakenError, replaceStoredBundle } from "./replace-bundle";
@@ -36,7 +36,7 @@ export type StoredBundle = { bundle: BundleRow; duplicate: boolean; /** The row 
 type Upload = { size: number; hash: Hash; stopped: boolean };
 
 /**
- * Streams an upload once into a temporary file, a sha256 and inspectBundle,
+ * Streams an upload once into a temporary file, a sha256 and the inspection (on a worker thread),
  * then files it under bundles/ with its row. Same bytes as a stored bundle:
  * that bundle, duplicate. On any failure nothing is left on disk or in the
  * database.
@@ -61,7 +61,7 @@ async function store(input: StoreBundleInput): Promise<StoredBundle> {
   const chunks = tee(input.source, handle, upload, input.maxBytes);
   let closed = false;
   try {
-    const info = await inspectBundle(chunks, input.limits);
+    const info = await inspectInWorker(chunks, input.limits);
     if (!matchVersionPrefix(kernel, info.version, info.major)) {
       throw new BundleError("name_mismatch", `the kernel ${JSON.stringify(kernel)} does not start with ${info.version}.${info.major} (BUNDLE_VERSION.BUNDLE_MAJOR)`);
     }

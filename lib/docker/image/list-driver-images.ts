@@ -40,6 +40,8 @@ export type DriverImageListing = {
   images: DriverImageItem[];
   engineError: string | null;
   registries: Array<{ id: number; name: string; url: string; error: string | null; truncated: boolean }>;
+  /** Tagged local images not looked into, because the one asking may not create the container that looks (a viewer). */
+  unchecked: number;
 };
 
 const MAX_LOCAL_PROBES = 200;
@@ -60,17 +62,25 @@ const layerCounts = (layersHolder.kobuildImageLayers ??= new Map());
  * (driver-image-name.ts): its helper images, other installations' tags and
  * local images not named like a driver image are left out (the engine is
  * not even asked whether those hold /kernel-modules); `everything` keeps them.
+ * Looking into an image takes a container: without `probe` (a viewer asks)
+ * only images looked into before are listed.
  */
-export async function listDriverImages({ engine = getDefaultEngine(), withRegistries = true, everything = false }: { engine?: Docker; withRegistries?: boolean; everything?: boolean } = {}): Promise<DriverImageListing> {
+export async function listDriverImages({
+  engine = getDefaultEngine(),
+  withRegistries = true,
+  everything = false,
+  probe = true,
+}: { engine?: Docker; withRegistries?: boolean; everything?: boolean; probe?: boolean } = {}): Promise<DriverImageListing> {
   const byId = new Map<string, DriverImageItem>();
   const unknownIds: DriverImageItem[] = [];
   for (const item of readRecords()) byId.set(item.dockerId!, item);
   const instance = instanceId();
 
   let engineError: string | null = null;
+  const checks = { probe, unchecked: 0 };
   try {
     // Only images that may be kobuild's are asked whether they hold /kernel-modules (a container each).
-    await addLocalImages(engine, byId, everything ? () => true : (tags) => mayBeKobuilds(tags, instance));
+    await addLocalImages(engine, byId, everything ? () => true : (tags) => mayBeKobuilds(tags, instance), checks);
   } catch (error) {
     engineError = (error as { code?: string; message?: string }).code ?? (error as Error).message;
   }
@@ -91,7 +101,7 @@ export async function listDriverImages({ engine = getDefaultEngine(), withRegist
   const listed = [...byId.values(), ...unknownIds];
   const all = everything ? listed : listed.flatMap((item) => kobuildsPart(item, instance) ?? []);
   all.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0) || (b.recordId ?? 0) - (a.recordId ?? 0));
-  return { images: all, engineError, registries: registryStates };
+  return { images: all, engineError, registries: registryStates, unchecked: checks.unchecked };
 }
 
 function emptyItem(dockerId: string | null): DriverImageItem {
@@ -174,7 +184,12 @@ function readRecords(): DriverImageItem[] {
 }
 
 /** Tagged images of the engine: known ones get their local names; unknown ones are listed when they hold /kernel-modules. */
-async function addLocalImages(engine: Docker, byId: Map<string, DriverImageItem>, worthProbing: (tags: string[]) => boolean) {
+async function addLocalImages(
+  engine: Docker,
+  byId: Map<string, DriverImageItem>,
+  worthProbing: (tags: string[]) => boolean,
+  checks: { probe: boolean; unchecked: number },
+) {
   const local = await engine.listImages();
   let probes = 0;
   for (const image of local) {
@@ -183,6 +198,10 @@ async function addLocalImages(engine: Docker, byId: Map<string, DriverImageItem>
     if (!item) {
       if (tags.length === 0 || probes >= MAX_LOCAL_PROBES || !worthProbing(tags)) continue;
       if (!holdsDrivers.has(image.Id)) {
+        if (!checks.probe) {
+          checks.unchecked += 1;
+          continue;
+        }
         probes += 1;
         holdsDrivers.set(image.Id, await probeKernelModules(engine, image.Id));
       }
