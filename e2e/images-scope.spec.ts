@@ -15,7 +15,7 @@ const ours = `kobuild-e2e-${run}/collector-drivers:ours`;
 
 /** A tag another installation would give: `build-<id>-<its id>`, with an id that is neither this one's nor on the engine yet. */
 function foreignTag(): string {
-  // Written by the main instance when it starts, before any test runs.
+  // Made by the main instance the first time it needs it (the listing asked for below, at the latest).
   const instance = fs.readFileSync(path.join(runDir, "main", "instance-id"), "utf8").trim();
   for (;;) {
     const id = randomBytes(3).toString("hex");
@@ -42,6 +42,8 @@ test.afterAll(() => {
 
 test("the Images page leaves out kobuild's helper images and other installations' tags unless asked to show all", async ({ page, request }) => {
   test.setTimeout(180_000);
+  // The listing reads the installation's id, and makes it on a fresh data directory.
+  expect((await request.get("/api/images?source=all")).status()).toBe(200);
   foreign = foreignTag();
   // One image of this file's own, holding the empty cache's /kernel-modules, under a driver image's name and another installation's tag.
   execFileSync("/usr/bin/docker", ["build", "-q", "-t", ours, "-t", foreign, "-"], { input: `FROM kobuild/collector-drivers:empty\nLABEL kobuild.e2e="${run}"\n`, env: { ...process.env, DOCKER_BUILDKIT: "0" } });
