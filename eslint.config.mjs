@@ -58,7 +58,7 @@ const layers = [
             { group: ["@/app", "@/app/*"], message: "components/ are below app/." },
             {
               // Types are erased: a component may name what the server sends it.
-              regex: "^@/lib/(?!vocabulary$|bundles/bundle-schemas$|driver-images/layer-limit$)",
+              regex: "^@/lib/(?!vocabulary$|bundles/bundle-schemas$|driver-images/layer-limit$|driver-images/driver-image-name$)",
               allowTypeImports: true,
               message: "components/ hold no database or engine code: import types only, or the shared vocabulary (lib/vocabulary.ts).",
             },

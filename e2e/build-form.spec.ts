@@ -27,8 +27,9 @@ test("the plan preview follows the options as they change", async ({ page, reque
   const table = page.getByRole("table", { name: "Per module version" });
   for (const version of ["2.0.0", "2.1.0", "2.2.0"]) await expect(table.getByRole("rowheader", { name: new RegExp(`^${version.replace(/\./g, "\\.")}`) })).toBeVisible();
 
-  await page.getByLabel("Bundles whose kernel matches a filter").check();
-  await page.getByLabel("Kernel filter").fill("cloud");
+  await page.getByRole("radio", { name: "The bundles I choose" }).check();
+  await page.getByLabel("Search bundles").fill("cloud");
+  await page.getByRole("button", { name: /^Select all shown/ }).click();
   const { bundles } = (await (await request.get("/api/bundles?search=cloud")).json()) as { bundles: { id: number }[] };
   await expect(start).toHaveText(`Start build: ${await planned(request, { branch: "master", legacyProbes: true, bundleIds: bundles.map((b) => b.id) })} tasks`);
   await saveScreenshot(page, "build-new-plan");

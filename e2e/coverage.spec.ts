@@ -47,6 +47,15 @@ test("the grid shows built, failed and unavailable cells, and a failed cell's pa
   }
   const old = bundles.find((x) => x.version === 3)!.kernel;
   await expect(grid.getByRole("button", { name: `${old} 2.2.0 bpf: unavailable` })).toBeVisible();
+  // Coverage counts the cells that could have a driver: the unavailable eBPF cell is left out, the failed module counts.
+  const real = bundles.filter((x) => x.version >= 4).length;
+  expect(bundles.length).toBe(real + 1);
+  const columns = page.getByTestId("coverage-column");
+  await expect(columns.filter({ hasText: "2.2.0 module" })).toContainText(`${Math.floor((100 * real) / (real + 1))}% (${real} of ${real + 1} with a driver, 1 failed)`);
+  await expect(columns.filter({ hasText: "2.2.0 eBPF" })).toContainText(`100% (${real} of ${real} with a driver; 1 left out)`);
+  await expect(page.getByText("blocklisted, unavailable and not planned cells are left out of the total")).toBeVisible();
+  // The picker tells builds of one branch apart: when each ran and what it was given.
+  await expect(page.getByLabel("Show").locator("option", { hasText: `#${master} master · ` })).toHaveText(/^#\d+ master · \d{4}-\d\d-\d\d \d\d:\d\d UTC · every bundle \(succeeded\)$/);
   await saveScreenshot(page, "coverage-grid");
 
   await grid.getByRole("button", { name: `${old} 2.2.0 mod: failed` }).click();

@@ -24,10 +24,12 @@ const LIVE = new Set(["queued", "running"]);
 
 export default async function ImagesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePage();
-  const raw = (await searchParams).q;
+  const search = await searchParams;
+  const raw = search.q;
   const q = typeof raw === "string" ? raw.trim().slice(0, 200) : "";
+  const everything = search.show === "all";
   // A viewer's visit creates nothing: no container looks into images kobuild has not looked into yet.
-  const listing = await listDriverImages({ probe: hasRole(principal.role, "operator") });
+  const listing = await listDriverImages({ everything, probe: hasRole(principal.role, "operator") });
   const operations = listImageOperations();
   const names = listing.images.flatMap((i) => [...i.refs, ...i.registryRefs.map((r) => r.ref)]);
   const choices = driversRepoChoices(names);
@@ -39,7 +41,7 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
       <AutoRefresh active={live} />
       <PageHeader
         title="Images"
-        description="Driver images: build results, merges, squashes and full collector images, the engine's images that hold /kernel-modules, and the tags of the configured registries."
+        description="Driver images: build results, merges, squashes and full collector images, the engine's images named <repo>/collector-drivers:<tag> that hold /kernel-modules, and the tags of the configured registries."
       />
       {listing.engineError ? (
         <p role="alert" className="mb-4 rounded border border-amber-500 bg-amber-50 p-3 text-sm dark:bg-amber-950/40">
@@ -119,7 +121,26 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
             Driver images ({shown.length}
             {q ? ` of ${listing.images.length}` : ""})
           </h2>
+          <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="images-scope">
+            {everything ? (
+              <>
+                Every image of the engine that holds /kernel-modules, kobuild&apos;s helper images and other installations&apos; tags included.{" "}
+                <Link href={hrefWith({ q })} className="underline">
+                  Show only kobuild&apos;s
+                </Link>
+              </>
+            ) : (
+              <>
+                Not listed: kobuild&apos;s helper images (toolchain, drivers base, empty cache), other installations&apos; build-&lt;id&gt;-&lt;installation&gt; tags, and
+                images not named &lt;repo&gt;/collector-drivers:&lt;tag&gt;.{" "}
+                <Link href={hrefWith({ q, show: "all" })} className="underline">
+                  Show all
+                </Link>
+              </>
+            )}
+          </p>
           <form method="get" role="search" className="flex items-end gap-2 text-sm">
+            {everything ? <input type="hidden" name="show" value="all" /> : null}
             <label htmlFor="images-q" className="sr-only">
               Filter images by name or id
             </label>
@@ -128,7 +149,7 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
               Filter
             </button>
             {q ? (
-              <Link href="/images" className="px-1 py-1.5 underline">
+              <Link href={hrefWith({ show: everything ? "all" : undefined })} className="px-1 py-1.5 underline">
                 Clear
               </Link>
             ) : null}
@@ -156,4 +177,10 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
       </section>
     </>
   );
+}
+
+/** The page's URL with these parameters, the empty ones left out. */
+function hrefWith(params: { q?: string; show?: "all" }): string {
+  const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => Boolean(e[1])));
+  return query.size ? `/images?${query}` : "/images";
 }

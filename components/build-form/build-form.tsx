@@ -5,20 +5,25 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { Field, inputClass } from "@/components/form-parts";
 import type { BuildPlanPreview } from "@/lib/builds/plan/preview-build-plan";
+import type { BuildNetwork } from "@/lib/vocabulary";
 import { BranchField, fetchJson, useWorkspaceRefs, workspaceRefsQuery, type WorkspaceRefsView } from "./branch-field";
-import { bundlesMatching, toBuildBody, type BuildFormState, type BundleChoice } from "./build-form-state";
+import { BundlePicker } from "./bundle-picker";
+import type { BundleChoice } from "./bundle-selection";
+import { lostBundlesText, toBuildBody, type BuildFormState, type LostBundles } from "./build-form-state";
+import { CachePicker } from "./cache-picker";
 import { EnginesFieldset, type RegistryChoice } from "./engines-fieldset";
 import { Check, Fieldset, Radio } from "./form-controls";
+import { NetworkChoices } from "./network-choices";
 import { PlanPreview } from "./plan-preview";
 import { describeShardSplit } from "./sharding-choice";
 
 type Props = {
-  workspaces: { id: number; name: string }[];
+  workspaces: { id: number; name: string; network: BuildNetwork }[];
   initialRefs: WorkspaceRefsView;
   bundles: BundleChoice[];
   initial: BuildFormState;
-  /** The build this form repeats, when it does. */
-  from: { id: number; hadCredentials: boolean } | null;
+  /** The build this form repeats, when it does, and its bundles that are no longer stored. */
+  from: { id: number; hadCredentials: boolean; lostBundles: LostBundles } | null;
   /** Registries that can carry shards between engines, and the configured engines' names. */
   registries: RegistryChoice[];
   engines: string[];
@@ -50,21 +55,24 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, reg
     const chosen = await queryClient.fetchQuery(workspaceRefsQuery(workspaceId)).catch(() => null);
     setState((s) => (s.workspaceId === workspaceId && s.branch === "" ? { ...s, branch: chosen?.defaultBranch ?? "" } : s));
   };
-  const subset = state.kernels === "subset" ? bundlesMatching(bundles, state.kernelFilter) : [];
+  const workspace = workspaces.find((w) => w.id === state.workspaceId);
+  const noBundleChosen = state.kernels === "chosen" && state.chosenBundles.length === 0;
 
-  const previewBody = useSettled(JSON.stringify(toBuildBody(state, bundles, { withSecrets: false })), 300);
+  const previewBody = useSettled(JSON.stringify(toBuildBody(state, { withSecrets: false })), 300);
   const plan = useQuery({
     queryKey: ["build-plan", previewBody],
     queryFn: () => fetchJson<BuildPlanPreview>("/api/builds/plan", { method: "POST", headers: { "content-type": "application/json" }, body: previewBody }),
     retry: false,
     placeholderData: (previous) => previous,
+    // No bundle chosen is no build: the task master is not asked to plan one.
+    enabled: !noBundleChosen,
   });
 
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
     setSubmitError(null);
     startTransition(async () => {
-      const result = await startBuild(toBuildBody(state, bundles, { withSecrets: true }));
+      const result = await startBuild(toBuildBody(state, { withSecrets: true }));
       // Only a refusal comes back: success redirects to the build's page.
       if (result?.error) setSubmitError(result.error);
     });
@@ -77,6 +85,7 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, reg
           <p className="rounded border border-sky-400 bg-sky-50 p-3 text-sm dark:border-sky-700 dark:bg-sky-950/40">
             Options of build <a className="underline" href={`/builds/${from.id}`}>#{from.id}</a>.
             {from.hadCredentials ? " It used Red Hat credentials: kobuild does not keep them, type them again below." : ""}
+            {lostBundlesText(from.lostBundles)}
           </p>
         ) : null}
         <Fieldset legend="Source">
@@ -116,13 +125,18 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, reg
         </Fieldset>
 
         <Fieldset legend="Kernels">
-          <Radio name="kernels" value="all" current={state.kernels} onChange={(v) => set("kernels", v)} label={`Every stored bundle (${bundles.length})`} hint="The build context carries all of them." />
-          <Radio name="kernels" value="subset" current={state.kernels} onChange={(v) => set("kernels", v)} label="Bundles whose kernel matches a filter" hint="Only the matching bundles go into the build context." />
-          {state.kernels === "subset" ? (
-            <div className="ml-7">
-              <Field label="Kernel filter" hint={`${subset.length} of ${bundles.length} bundles match${subset.length ? `: ${subset.slice(0, 4).map((b) => b.kernel).join(", ")}${subset.length > 4 ? ", …" : ""}` : ""}`}>
-                {(id) => <input id={id} className={inputClass} value={state.kernelFilter} onChange={(e) => set("kernelFilter", e.target.value)} placeholder="e.g. 6.1.0 or cloud" spellCheck={false} />}
-              </Field>
+          <Radio name="kernels" value="all" current={state.kernels} onChange={(v) => set("kernels", v)} label={`Every stored bundle (${bundles.length})`} hint="The build context carries all of them, as stored when the build starts." />
+          <Radio
+            name="kernels"
+            value="chosen"
+            current={state.kernels}
+            onChange={(v) => set("kernels", v)}
+            label="The bundles I choose"
+            hint="Exactly the checked bundles go into the build context; run again keeps them."
+          />
+          {state.kernels === "chosen" ? (
+            <div className="sm:ml-7">
+              <BundlePicker bundles={bundles} chosen={state.chosenBundles} onChange={(v) => set("chosenBundles", v)} />
             </div>
           ) : null}
           <Radio
@@ -141,6 +155,9 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, reg
           <p className="text-sm text-slate-600 dark:text-slate-400">
             A driver image of an earlier build: tasks whose driver (or eBPF unavailability marker) it holds are skipped, and its drivers are carried into the result. Leave both empty to build everything.
           </p>
+          <CachePicker
+            onPick={({ repo, tag }) => setState((s) => ({ ...s, cacheRepo: repo, cacheTag: tag }))}
+          />
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Cache repository (CACHE_REPO)" hint="The image is <repository>/collector-drivers:<tag>.">
               {(id) => <input id={id} className={inputClass} value={state.cacheRepo} onChange={(e) => set("cacheRepo", e.target.value)} placeholder="127.0.0.1:5000/drivers" spellCheck={false} />}
@@ -165,6 +182,21 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, reg
                 </select>
               )}
             </Field>
+            <div className="space-y-3 sm:col-span-2">
+              <NetworkChoices value={state.network} workspace={workspace ?? null} onChange={(v) => set("network", v)} />
+              <Check
+                label="No cache (--no-cache)"
+                hint="Every step runs again instead of coming from the engine's build cache; drivers the CACHE_REPO image holds are still skipped."
+                checked={state.noCache}
+                onChange={(v) => set("noCache", v)}
+              />
+              <Check
+                label="Pull base images (--pull)"
+                hint="Base images are pulled from their registry even when the engine has them; a base image no registry serves makes the build fail."
+                checked={state.pull}
+                onChange={(v) => set("pull", v)}
+              />
+            </div>
             <div className="sm:col-span-2">
               <Field label="Result image tag" hint="Empty: kobuild/collector-drivers:build-<id>-<installation>.">
                 {(id) => <input id={id} className={inputClass} value={state.tag} onChange={(e) => set("tag", e.target.value)} placeholder="kobuild/collector-drivers:nightly" spellCheck={false} />}
@@ -189,18 +221,26 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, reg
       </div>
 
       <div className="space-y-4 xl:sticky xl:top-4 xl:self-start">
-        <PlanPreview plan={plan.data} loading={plan.isFetching} error={plan.error ? plan.error.message : null} shardSplit={describeShardSplit(state.sharding)} />
+        <PlanPreview
+          plan={noBundleChosen ? undefined : plan.data}
+          loading={plan.isFetching}
+          error={noBundleChosen ? "No bundle is chosen: check at least one, or send every stored bundle." : plan.error ? plan.error.message : null} shardSplit={describeShardSplit(state.sharding)} />
         {submitError ? (
           <p role="alert" className="rounded border border-amber-500 bg-amber-50 p-3 text-sm dark:bg-amber-950/40">
             ⚠ The build was not started: {submitError}
           </p>
         ) : null}
+        {noBundleChosen ? (
+          <p className="text-sm" data-testid="no-bundle-chosen">
+            Choose at least one bundle, or send every stored bundle.
+          </p>
+        ) : null}
         <button
           type="submit"
-          disabled={starting}
+          disabled={starting || noBundleChosen}
           className="w-full rounded-md bg-blue-700 px-4 py-2.5 font-semibold text-white hover:bg-blue-800 disabled:opacity-60 dark:bg-blue-600 dark:hover:bg-blue-500"
         >
-          {starting ? "Starting…" : plan.data ? `Start build: ${plan.data.toBuild.toLocaleString("en")} tasks` : "Start build"}
+          {starting ? "Starting…" : plan.data && !noBundleChosen ? `Start build: ${plan.data.toBuild.toLocaleString("en")} tasks` : "Start build"}
         </button>
       </div>
     </form>

@@ -6,6 +6,7 @@ import { useLogSnapshot, type LiveBuildLog } from "./live-build-log";
 import { failureSectionKey } from "./log-sections";
 import { LogSectionLink } from "./log-link";
 import { RESULT_SECTION } from "./log-store";
+import { stageLabel } from "./stage-label";
 import { StatusIcon } from "./status-badge";
 
 /** What went wrong, pinned above everything else, with the way to the log that says more. */
@@ -31,7 +32,7 @@ export function BuildFailure({ build, live }: { build: BuildViewJson; live: Live
         {!partial && key !== RESULT_SECTION ? (
           <>
             {" "}
-            in stage <span className="font-mono">{key}</span>
+            in stage <span className="font-mono">{stageLabel(key, build.stages)}</span>
           </>
         ) : null}
       </h2>

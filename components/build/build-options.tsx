@@ -14,11 +14,14 @@ export function BuildOptions({ build }: { build: BuildViewJson }) {
     ["CACHE_TAG", o.cacheTag ? <code key="ct">{o.cacheTag}</code> : "—"],
     ["CHECKOUT_BEFORE_PATCHING", flag(o.checkoutBeforePatching)],
     ["BUILD_JOBS", o.buildJobs ? String(o.buildJobs) : "one per CPU"],
-    ["Bundles", o.bundleIds ? `${o.bundleIds.length} selected` : "all"],
+    ["Bundles", o.bundleIds ? `${o.bundleIds.length} chosen` : "all"],
     ["Red Hat credentials", o.redhatCredentials ? "set (hidden)" : "not set"],
     ["Engines", build.parent ? `one: shard ${build.parent.shard ?? "?"} of build #${build.parent.id}` : shardingText(o.sharding)],
     ["Target", build.target ? <code key="t">{build.target}</code> : "final image"],
     ["Builder asked for", o.builder ?? "auto"],
+    ["--network", o.network ?? "—"],
+    ["--no-cache", flag(o.noCache)],
+    ["--pull", flag(o.pull)],
   ];
   return (
     <Card title="Options">

@@ -1,6 +1,8 @@
 // The build as `GET /api/builds/:id` and the events stream send it (JSON:
 // times are ISO strings). The server page sends the same shape.
 
+import type { BuildNetwork } from "@/lib/vocabulary";
+
 export type BuildStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled" | "interrupted";
 export type StageStatus = "waiting" | "running" | "cached" | "done" | "failed" | "cancelled" | "skipped";
 
@@ -31,6 +33,10 @@ export type BuildOptionsView = {
   buildJobs?: number;
   builder?: "auto" | "buildkit" | "classic";
   bundleIds?: number[] | null;
+  /** `docker build --network`, as the build resolved it (the workspace's when it named none). */
+  network?: BuildNetwork;
+  noCache?: boolean;
+  pull?: boolean;
   redhatCredentials?: boolean;
   /** A build split over engines: how many (or every one that answers), the registry between them, attempts per shard. */
   sharding?: { engines: number | "all"; registryId?: number | null; maxAttempts: number } | null;

@@ -12,9 +12,9 @@ export function followLogLink(event: MouseEvent<HTMLAnchorElement>) {
 }
 
 /** A link that opens a section of the log and scrolls to it. */
-export function LogSectionLink({ sectionKey, className, children }: { sectionKey: string; className?: string; children: ReactNode }) {
+export function LogSectionLink({ sectionKey, className, title, children }: { sectionKey: string; className?: string; title?: string; children: ReactNode }) {
   return (
-    <a href={sectionHash(sectionKey)} onClick={followLogLink} className={className}>
+    <a href={sectionHash(sectionKey)} onClick={followLogLink} className={className} title={title}>
       {children}
     </a>
   );

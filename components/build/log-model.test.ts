@@ -53,7 +53,9 @@ describe("LogStore", () => {
 describe("describeSections", () => {
   it("lists set-up, every stage in Dockerfile order with its status, and the result", () => {
     const sections = describeSections(storeOf(sample.events).sections, sample.state);
-    expect(sections.map((s) => s.label)).toEqual(["Set-up", ...sample.state.stages.map((s) => s.name), "Result"]);
+    // The Dockerfile's unnamed last stage is the final image; the others keep their AS names.
+    expect(sections.map((s) => s.label)).toEqual(["Set-up", ...sample.state.stages.slice(0, -1).map((s) => s.name), "final image", "Result"]);
+    expect(sample.state.stages.at(-1)!.name).toMatch(/^stage-\d+$/);
     const byKey = new Map(sections.map((s) => [s.key, s]));
     expect(byKey.get("rhel-8-base")!.status).toBe("cached");
     expect(byKey.get("rhel-8-base")!.lines).toHaveLength(0);

@@ -1,6 +1,7 @@
 import type { BuildStatus, StageStatus, StageView } from "./build-types";
 import { isEnded } from "./build-types";
 import { RESULT_SECTION, START_SECTION, type LogLine, type LogSectionLines } from "./log-store";
+import { stageLabel } from "./stage-label";
 import { stageSpan } from "./stage-span";
 
 export type LogSection = {
@@ -56,11 +57,11 @@ export function describeSections(
     // A stage that prints is running, even when the engine's step updates have not said so
     // (BuildKit can report a step's output before its start, or a shared step under another stage).
     const status = s.status === "waiting" && lines.length > 0 && !ended ? "running" : s.status;
-    out.push({ key: s.name, label: s.name, stage: s.name, status, durationMs, lines });
+    out.push({ key: s.name, label: stageLabel(s.name, build.stages), stage: s.name, status, durationMs, lines });
   }
   for (const section of held.values()) {
     if (section.stage === null || named.has(section.stage)) continue;
-    out.push({ key: section.key, label: section.stage, stage: section.stage, status: ended ? "done" : "running", durationMs: null, lines: section.lines });
+    out.push({ key: section.key, label: stageLabel(section.stage, build.stages), stage: section.stage, status: ended ? "done" : "running", durationMs: null, lines: section.lines });
   }
   const result = held.get(RESULT_SECTION);
   if (result) {

@@ -3,6 +3,7 @@ import { TaskBar } from "./build-progress";
 import type { ShardAttempt, ShardLane } from "./build-types";
 import { formatDuration } from "./format-time";
 import { attemptDuration, engineName, failedTasks, shardsSummary, taskProgressText } from "./shard-summary";
+import { stageLabel, stageLabelTitle } from "./stage-label";
 import { BuildStatusBadge, buildStatusLabel, StageStatusLabel } from "./status-badge";
 
 /**
@@ -66,7 +67,9 @@ function Lane({ lane, now }: { lane: ShardLane; now: number | null }) {
         <ul aria-label={`Stages of shard ${lane.index}`} className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
           {current.stages.map((stage) => (
             <li key={stage.name} data-stage={stage.name} className="inline-flex items-center gap-1.5 text-xs">
-              <span className="font-mono text-slate-700 dark:text-slate-300">{stage.name}</span>
+              <span className="font-mono text-slate-700 dark:text-slate-300" title={stageLabelTitle(stage.name, current.stages)}>
+                {stageLabel(stage.name, current.stages)}
+              </span>
               <StageStatusLabel status={stage.status} />
             </li>
           ))}

@@ -2,6 +2,7 @@ import { Fragment, type ReactNode } from "react";
 import type { BuildViewJson, StageStatus, StageView } from "./build-types";
 import { formatDuration } from "./format-time";
 import { LogSectionLink } from "./log-link";
+import { stageLabel, stageLabelTitle } from "./stage-label";
 import { stageSpan } from "./stage-span";
 import { StageStatusLabel } from "./status-badge";
 
@@ -59,7 +60,7 @@ export function StageTimeline({ build, now, inside }: { build: BuildViewJson; no
           <ol className="space-y-1">
             {build.stages.map((stage) => (
               <Fragment key={stage.name}>
-                <StageRow stage={stage} buildStartedAt={build.startedAt} span={span} now={end} />
+                <StageRow stage={stage} label={stageLabel(stage.name, build.stages)} title={stageLabelTitle(stage.name, build.stages)} buildStartedAt={build.startedAt} span={span} now={end} />
                 {inside?.stage === stage.name ? <li className="py-1 sm:ml-6">{inside.content}</li> : null}
               </Fragment>
             ))}
@@ -71,7 +72,7 @@ export function StageTimeline({ build, now, inside }: { build: BuildViewJson; no
   );
 }
 
-function StageRow({ stage, buildStartedAt, span, now }: { stage: StageView; buildStartedAt: string | null; span: number; now: number }) {
+function StageRow({ stage, label, title, buildStartedAt, span, now }: { stage: StageView; label: string; title: string | undefined; buildStartedAt: string | null; span: number; now: number }) {
   const place = stageSpan(stage, buildStartedAt, now);
   const left = place ? Math.min(Math.max((place.offsetMs / span) * 100, 0), 100) : 0;
   const width = place ? Math.min((place.durationMs / span) * 100, 100 - left) : 0;
@@ -83,8 +84,8 @@ function StageRow({ stage, buildStartedAt, span, now }: { stage: StageView; buil
       data-status={stage.status}
       className={`${GRID} gap-y-1 rounded py-0.5 hover:bg-slate-50 dark:hover:bg-slate-800/50`}
     >
-      <LogSectionLink sectionKey={stage.name} className="truncate font-mono text-sm text-blue-800 underline-offset-2 hover:underline dark:text-blue-300">
-        {stage.name}
+      <LogSectionLink sectionKey={stage.name} title={title} className="truncate font-mono text-sm text-blue-800 underline-offset-2 hover:underline dark:text-blue-300">
+        {label}
       </LogSectionLink>
       <StageStatusLabel status={stage.status} />
       <div className="relative order-last col-span-3 h-5 rounded bg-slate-100 sm:order-none sm:col-span-1 dark:bg-slate-800/70">
@@ -92,7 +93,7 @@ function StageRow({ stage, buildStartedAt, span, now }: { stage: StageView; buil
           <div
             className={`absolute top-0.5 bottom-0.5 rounded-sm transition-[width,left] duration-1000 ease-linear ${BAR[stage.status]}`}
             style={{ left: `min(${left}%, 100% - 3px)`, width: `max(${width}%, 3px)` }}
-            title={`${stage.name}: started at +${formatDuration(place.offsetMs)}, ${stage.status === "running" ? "running for" : "took"} ${formatDuration(duration)}`}
+            title={`${label}: started at +${formatDuration(place.offsetMs)}, ${stage.status === "running" ? "running for" : "took"} ${formatDuration(duration)}`}
           />
         ) : (
           <span className="absolute inset-0 flex items-center px-2 text-xs italic text-slate-500 dark:text-slate-400">

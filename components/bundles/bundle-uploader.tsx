@@ -27,10 +27,12 @@ export function BundleUploader({ maxBytes }: { maxBytes: number }) {
       const controller = new AbortController();
       controllers.current.set(item.id, controller);
       dispatch({ type: "start", id: item.id, now: performance.now() });
-      void uploadBundleFile(item.file, ({ loaded }) => dispatch({ type: "progress", id: item.id, loaded, now: performance.now() }), controller.signal).then((outcome) => {
+      const progress = ({ loaded }: { loaded: number }) => dispatch({ type: "progress", id: item.id, loaded, now: performance.now() });
+      void uploadBundleFile(item.file, progress, controller.signal, { replace: item.replace }).then((outcome) => {
+        controllers.current.delete(item.id);
         if (outcome === null) return;
         dispatch({ type: "finish", id: item.id, outcome });
-        if (outcome.status === "stored") startRefresh(() => router.refresh());
+        if (outcome.status === "stored" || outcome.status === "replaced") startRefresh(() => router.refresh());
       });
     }
   }, [items, router]);
@@ -122,7 +124,7 @@ export function BundleUploader({ maxBytes }: { maxBytes: number }) {
         </label>
         <p className="max-w-xl text-xs text-slate-600 dark:text-slate-400">
           Each file is checked (gzip, tar, <code className="font-mono">BUNDLE_*</code> files, safe paths) and stored on its own, three at a time, up to{" "}
-          {formatLimit(maxBytes)} each. A file with the same content as a stored bundle is reported as a duplicate and not stored twice.
+          {formatLimit(maxBytes)} each. A file with the same content as a stored bundle is reported as a duplicate and not stored twice; a file for a kernel stored with other content can replace that bundle, after you confirm.
         </p>
       </div>
 
@@ -145,7 +147,7 @@ export function BundleUploader({ maxBytes }: { maxBytes: number }) {
           </div>
           <ul aria-label="Uploads" className="divide-y divide-slate-200 dark:divide-slate-800">
             {items.map((item) => (
-              <UploadRow key={item.id} item={item} onCancel={() => cancel(item.id)} />
+              <UploadRow key={item.id} item={item} onCancel={() => cancel(item.id)} onReplace={() => dispatch({ type: "replace", id: item.id })} />
             ))}
           </ul>
         </div>

@@ -5,12 +5,12 @@ export type UploadProgress = { loaded: number; total: number };
 /**
  * Sends one file to POST /api/bundles in its own request. XMLHttpRequest, not
  * fetch: only it reports upload progress. `signal` cancels; the promise then
- * resolves to null.
+ * resolves to null. `replace` replaces the stored bundle of the same kernel.
  */
-export function uploadBundleFile(file: File, onProgress: (progress: UploadProgress) => void, signal: AbortSignal): Promise<UploadOutcome | null> {
+export function uploadBundleFile(file: File, onProgress: (progress: UploadProgress) => void, signal: AbortSignal, { replace = false }: { replace?: boolean } = {}): Promise<UploadOutcome | null> {
   return new Promise((resolve) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/bundles");
+    xhr.open("POST", replace ? "/api/bundles?replace=1" : "/api/bundles");
     xhr.responseType = "json";
     xhr.upload.onprogress = (event) => {
       // The request's size includes the multipart framing; show the file's share of it.

@@ -61,7 +61,7 @@ describe("the upload queue", () => {
         { type: "start", id: 1, now: 0 },
         { type: "finish", id: 1, outcome: { status: "stored", kernel: "a" } },
         { type: "start", id: 2, now: 0 },
-        { type: "finish", id: 2, outcome: { status: "duplicate", kernel: "x" } },
+        { type: "finish", id: 2, outcome: { status: "duplicate", kernel: "x", sha256: "ab".repeat(32) } },
         { type: "start", id: 3, now: 0 },
         { type: "finish", id: 3, outcome: { status: "rejected", reason: "bundle-c.tgz: the file is not gzip-compressed (not_gzip)" } },
         { type: "cancel", id: 4 },
@@ -70,5 +70,26 @@ describe("the upload queue", () => {
     );
     expect(uploadSummary(items)).toBe("1 in progress, 1 stored, 1 already stored, 1 rejected, 1 cancelled");
     expect(run([{ type: "clear" }], items).map((i) => i.id)).toEqual([5]);
+  });
+
+  it("sends a file refused for another bundle of its kernel again, as a replacement, only when asked", () => {
+    const conflict = { status: "conflict" as const, kernel: "a", sha256: "ab".repeat(32), storedSha256: "cd".repeat(32) };
+    const refused = run(
+      [
+        { type: "start", id: 1, now: 0 },
+        { type: "finish", id: 1, outcome: conflict },
+        { type: "start", id: 2, now: 0 },
+        { type: "finish", id: 2, outcome: { status: "rejected", reason: "bundle-b.tgz: the file is not gzip-compressed (not_gzip)" } },
+      ],
+      added,
+    );
+    expect(uploadSummary(refused)).toBe("3 in progress, 1 for a kernel stored with other content, 1 rejected");
+    expect(refused[0]).toMatchObject({ state: "done", replace: false, outcome: conflict });
+    // Only the conflict can be replaced; a plain refusal stays as it was.
+    const again = run([{ type: "replace", id: 1 }, { type: "replace", id: 2 }], refused);
+    expect(again[0]).toMatchObject({ state: "queued", replace: true, outcome: null, loaded: 0 });
+    expect(again[1]).toEqual(refused[1]);
+    const replaced = run([{ type: "start", id: 1, now: 5 }, { type: "finish", id: 1, outcome: { status: "replaced", kernel: "a", sha256: conflict.sha256, previousSha256: conflict.storedSha256 } }], again);
+    expect(uploadSummary(replaced)).toBe("3 in progress, 1 replaced, 1 rejected");
   });
 });

@@ -14,6 +14,8 @@ export type UploadItem = {
   /** When the last progress arrived; with startedAt it gives the speed. */
   lastAt: number | null;
   outcome: UploadOutcome | null;
+  /** Sent again to replace the stored bundle of its kernel, once the user confirmed. */
+  replace: boolean;
 };
 
 export type UploadAction =
@@ -22,6 +24,8 @@ export type UploadAction =
   | { type: "progress"; id: number; loaded: number; now: number }
   | { type: "finish"; id: number; outcome: UploadOutcome }
   | { type: "cancel"; id: number }
+  /** A file refused for another bundle of its kernel, queued again to replace it. */
+  | { type: "replace"; id: number }
   | { type: "clear" };
 
 /** Uploads that run at once: enough to keep the line busy, few enough for each to show steady progress. */
@@ -33,7 +37,7 @@ export function uploadQueue(items: UploadItem[], action: UploadAction): UploadIt
       return [
         ...items,
         ...action.files.map((file, i): UploadItem => {
-          const base = { id: action.firstId + i, file, loaded: 0, startedAt: null, lastAt: null };
+          const base = { id: action.firstId + i, file, loaded: 0, startedAt: null, lastAt: null, replace: false };
           // The server would refuse it only after reading the limit's worth of it.
           if (file.size > action.maxBytes) {
             return { ...base, state: "done", outcome: { status: "rejected", reason: `${file.name}: the file is larger than ${formatLimit(action.maxBytes)}, the most kobuild accepts (too_large)` } };
@@ -49,6 +53,10 @@ export function uploadQueue(items: UploadItem[], action: UploadAction): UploadIt
       );
     case "finish":
       return update(items, action.id, (item) => (item.state === "cancelled" ? item : { ...item, state: "done", loaded: action.outcome.status === "rejected" ? item.loaded : item.file.size, outcome: action.outcome }));
+    case "replace":
+      return update(items, action.id, (item) =>
+        item.outcome?.status === "conflict" ? { ...item, state: "queued", loaded: 0, startedAt: null, lastAt: null, outcome: null, replace: true } : item,
+      );
     case "cancel":
       return update(items, action.id, (item) => (item.state === "queued" || item.state === "uploading" ? { ...item, state: "cancelled" } : item));
     case "clear":
@@ -78,7 +86,9 @@ export function uploadSummary(items: UploadItem[]): string {
   const parts = [
     [count((i) => i.state === "queued" || i.state === "uploading" || i.state === "checking"), "in progress"],
     [count((i) => i.outcome?.status === "stored"), "stored"],
+    [count((i) => i.outcome?.status === "replaced"), "replaced"],
     [count((i) => i.outcome?.status === "duplicate"), "already stored"],
+    [count((i) => i.outcome?.status === "conflict"), "for a kernel stored with other content"],
     [count((i) => i.outcome?.status === "rejected"), "rejected"],
     [count((i) => i.state === "cancelled"), "cancelled"],
   ] as const;

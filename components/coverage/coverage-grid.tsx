@@ -8,6 +8,8 @@ import { CELL_LOOK } from "./cell-look";
 import { CellPanel } from "./cell-panel";
 import {
   cellAt,
+  COVERAGE_RULE,
+  coveragePercent,
   cellDetail,
   exportRows,
   filterFromParams,
@@ -172,20 +174,26 @@ export function CoverageGrid({ source, initial, imageId, live, failuresHref, exp
             </button>
           </span>
         </div>
-        <ul className="mt-3 grid gap-2 text-sm sm:grid-cols-2 lg:grid-cols-4">
+        <ul className="mt-3 grid gap-2 text-sm sm:grid-cols-2 lg:grid-cols-4" aria-describedby="coverage-rule">
           {summary.columns.map((c) => {
-            const pct = c.kernels ? Math.round((100 * c.withDriver) / c.kernels) : 0;
+            const pct = coveragePercent(c);
+            const left = c.kernels - c.counted;
             return (
-              <li key={`${c.moduleVersion}-${c.flavour}`}>
-                <span className="font-mono">{c.moduleVersion}</span> {c.flavour === "mod" ? "module" : "eBPF"}:{" "}
-                <strong>{pct}%</strong> ({c.withDriver.toLocaleString("en")} of {c.kernels.toLocaleString("en")} with a driver{c.counts.failed ? `, ${c.counts.failed} failed` : ""})
+              <li key={`${c.moduleVersion}-${c.flavour}`} data-testid="coverage-column">
+                <span className="font-mono">{c.moduleVersion}</span> {c.flavour === "mod" ? "module" : "eBPF"}: <strong>{pct === null ? "—" : `${pct}%`}</strong> ({c.withDriver.toLocaleString("en")} of{" "}
+                {c.counted.toLocaleString("en")} with a driver{c.counts.failed ? `, ${c.counts.failed.toLocaleString("en")} failed` : ""}
+                {c.counts.missing ? `, ${c.counts.missing.toLocaleString("en")} missing` : ""}
+                {left ? `; ${left.toLocaleString("en")} left out` : ""})
                 <span className="mt-1 block h-1.5 w-full overflow-hidden rounded bg-slate-200 dark:bg-slate-700" aria-hidden="true">
-                  <span className="block h-full bg-[#0072B2]" style={{ width: `${pct}%` }} />
+                  <span className="block h-full bg-[#0072B2]" style={{ width: `${pct ?? 0}%` }} />
                 </span>
               </li>
             );
           })}
         </ul>
+        <p id="coverage-rule" className="mt-3 text-xs text-slate-600 dark:text-slate-400">
+          {COVERAGE_RULE}
+        </p>
       </section>
 
       <Legend />

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import sample from "./__fixtures__/sample-coverage.json";
-import { cellDetail, EMPTY_FILTER, exportRows, filterFromParams, filterKernels, filterToParams, indexSideTables, summarize, toCsv, type GridData } from "./grid-model";
+import { cellDetail, coveragePercent, EMPTY_FILTER, exportRows, filterFromParams, filterKernels, filterToParams, indexSideTables, summarize, toCsv, type GridData } from "./grid-model";
 
 // A coverage as GET /api/builds/:id/coverage answered it for a sample build
 // with a BLOCKLIST rule and the first build's image as cache.
@@ -34,6 +34,19 @@ describe("summarize and the side tables", () => {
       ["mod", 2],
       ["bpf", 2],
     ]);
+  });
+
+  it("counts coverage out of the cells that could have a driver: blocklisted, unavailable and not planned ones are left out", () => {
+    const { columns } = summarize(data, filterKernels(data, EMPTY_FILTER), EMPTY_FILTER);
+    // mod: failed, cached, blocklisted, built: 2 drivers of 3 cells (the blocklisted one left out), not 2 of 4.
+    // bpf: unavailable, cached, blocklisted, built: 2 of 2.
+    expect(columns.map((c) => [c.flavour, c.counted, coveragePercent(c)])).toEqual([
+      ["mod", 3, 66],
+      ["bpf", 2, 100],
+    ]);
+    // Only blocklisted cells shown: nothing counts, so no percentage.
+    const blocked = summarize(data, filterKernels(data, { ...EMPTY_FILTER, search: "cloud" }), EMPTY_FILTER);
+    expect(blocked.columns.map(coveragePercent)).toEqual([null, null]);
   });
 
   it("gives a failed cell its failure id and a blocklisted cell its rule", () => {

@@ -73,7 +73,29 @@ function codeOf(data: Pick<GridData, "states">, state: CellState): string {
   return Object.entries(data.states).find(([, s]) => s === state)?.[0] ?? "";
 }
 
-export type ColumnSummary = { moduleVersion: string; flavour: Flavour; counts: Record<CellState, number>; withDriver: number; kernels: number };
+export type ColumnSummary = {
+  moduleVersion: string;
+  flavour: Flavour;
+  counts: Record<CellState, number>;
+  /** Built or taken from the cache. */
+  withDriver: number;
+  kernels: number;
+  /** The cells that could have a driver: the kernels less the blocklisted, unavailable and not planned ones. */
+  counted: number;
+};
+
+/**
+ * The coverage rule: drivers (built or cached) out of the cells that could
+ * have one. Blocklisted cells were left out on purpose, unavailable ones
+ * cannot have an eBPF probe (the marker says so) and not planned ones were
+ * never the build's work; failed and missing cells count against it. Null
+ * when no cell is counted.
+ */
+export function coveragePercent(column: Pick<ColumnSummary, "withDriver" | "counted">): number | null {
+  return column.counted > 0 ? Math.floor((100 * column.withDriver) / column.counted) : null;
+}
+
+export const COVERAGE_RULE = "Coverage is the cells with a driver (built or cached) out of the cells that could have one: blocklisted, unavailable and not planned cells are left out of the total; failed and missing ones count against it.";
 
 /** Counts per state of the shown cells, per module version and flavour, and in total. */
 export function summarize(data: GridData, kernels: readonly number[], filter: GridFilter) {
@@ -85,7 +107,14 @@ export function summarize(data: GridData, kernels: readonly number[], filter: Gr
       const counts = emptyCounts();
       for (const k of kernels) counts[data.states[data.cells[cellAt(data, k, m, f)]!]!]++;
       for (const s of STATE_ORDER) total[s] += counts[s];
-      columns.push({ moduleVersion: v, flavour: f === 0 ? "mod" : "bpf", counts, withDriver: counts.built + counts.cached, kernels: kernels.length });
+      columns.push({
+        moduleVersion: v,
+        flavour: f === 0 ? "mod" : "bpf",
+        counts,
+        withDriver: counts.built + counts.cached,
+        kernels: kernels.length,
+        counted: kernels.length - counts.blocklisted - counts.unavailable - counts.notPlanned,
+      });
     }
   }
   return { total, columns };

@@ -1,14 +1,14 @@
+import { driverImageName } from "@/lib/driver-images/driver-image-name";
+
 /** The drivers repositories (`<repo>/collector-drivers`) and their tags among image names, for the operation forms. */
 export type DriversRepoChoice = { repo: string; tags: string[] };
-
-const DRIVERS_IMAGE = /^(.+)\/collector-drivers:([A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/;
 
 export function driversRepoChoices(refs: Iterable<string>): DriversRepoChoice[] {
   const byRepo = new Map<string, Set<string>>();
   for (const ref of refs) {
-    const m = DRIVERS_IMAGE.exec(ref.replace(/^docker\.io\/(library\/)?/, ""));
-    if (!m) continue;
-    const [, repo, tag] = m as unknown as [string, string, string];
+    const name = driverImageName(ref);
+    if (!name) continue;
+    const { repo, tag } = name;
     // kobuild's own working names are no one's input.
     if (/^kobuild-(merge|tmp)-/.test(tag)) continue;
     (byRepo.get(repo) ?? byRepo.set(repo, new Set()).get(repo)!).add(tag);

@@ -45,7 +45,8 @@ export const createBuildBodySchema = z
       .max(1024)
       .refine((v) => v === "" || v.length >= 8, "must be at least 8 characters")
       .optional(),
-    bundleIds: z.array(z.number().int().positive()).max(100_000).nullish(),
+    /** Exactly these bundles; absent or null: every stored bundle. An empty list would build nothing. */
+    bundleIds: z.array(z.number().int().positive()).min(1, "must name at least one bundle (leave it out to send every stored bundle)").max(100_000).nullish(),
     target: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "must be a stage name").nullish(),
     tag: imageRef.nullish(),
     buildJobs: z.number().int().min(0).max(256).optional(),

@@ -8,6 +8,14 @@ export const listBundlesQuerySchema = z.object({
   order: z.enum(["asc", "desc"]).optional(),
 });
 
+/** POST /api/bundles: `replace=1` lets an upload replace the stored bundle of its kernel. */
+export const uploadBundlesQuerySchema = z.object({
+  replace: z
+    .enum(["0", "1"], { message: "must be 1 (replace the stored bundle of the same kernel) or 0" })
+    .default("0")
+    .transform((v) => v === "1"),
+});
+
 export const bundleIdParamsSchema = z.object({ id: z.string().regex(/^\d{1,12}$/, "must be a bundle id").transform(Number) });
 
 export type BundleListQuery = z.infer<typeof listBundlesQuerySchema>;

@@ -15,6 +15,7 @@ import type { BundleRow } from "./bundle-row";
 import { inspectInWorker } from "./inspect-in-worker";
 import { matchVersionPrefix } from "./match-version-prefix";
 import { parseBundleFileName } from "./parse-bundle-name";
+import { KernelTakenError, replaceStoredBundle } from "./replace-bundle";
 import { unameMatchesKernel } from "./uname-matches-kernel";
 
 export type StoreBundleInput = {
@@ -26,7 +27,11 @@ export type StoreBundleInput = {
   db?: Db;
   dataDir?: string;
   limits?: Partial<InspectLimits>;
+  /** A bundle for a kernel already stored with other content replaces it (replace-bundle.ts) instead of being refused. */
+  replace?: boolean;
 };
+
+export type StoredBundle = { bundle: BundleRow; duplicate: boolean; /** The row this upload replaced, as it was. */ replaced?: BundleRow };
 
 type Upload = { size: number; hash: Hash; stopped: boolean };
 
@@ -36,7 +41,7 @@ type Upload = { size: number; hash: Hash; stopped: boolean };
  * that bundle, duplicate. On any failure nothing is left on disk or in the
  * database.
  */
-export async function storeBundle(input: StoreBundleInput): Promise<{ bundle: BundleRow; duplicate: boolean }> {
+export async function storeBundle(input: StoreBundleInput): Promise<StoredBundle> {
   try {
     return await store(input);
   } catch (error) {
@@ -44,7 +49,7 @@ export async function storeBundle(input: StoreBundleInput): Promise<{ bundle: Bu
   }
 }
 
-async function store(input: StoreBundleInput): Promise<{ bundle: BundleRow; duplicate: boolean }> {
+async function store(input: StoreBundleInput): Promise<StoredBundle> {
   const kernel = parseBundleFileName(input.fileName);
   const db = input.db ?? getDb();
   const dataDir = input.dataDir ?? env().dataDir;
@@ -70,15 +75,22 @@ async function store(input: StoreBundleInput): Promise<{ bundle: BundleRow; dupl
     return await withBundleLock(async () => {
       const same = db.select().from(bundles).where(eq(bundles.sha256, sha256)).get();
       if (same) return { bundle: same, duplicate: true };
-      const other = db.select({ sha256: bundles.sha256 }).from(bundles).where(eq(bundles.kernel, kernel)).get();
-      if (other) throw new BundleError("duplicate_kernel", `the kernel ${kernel} is already stored with other content (sha256 ${other.sha256})`);
+      const fields = { uname: info.uname, distro: info.distro, version: info.version, major: info.major, minor: info.minor, buildDir: info.buildDir, checksum: info.checksum, sha256, size: upload.size };
       const finalPath = bundlePath(kernel, dataDir);
+      // The kernel is stored with other content: refused, or replaced when asked (replace-bundle.ts).
+      const other = db.select().from(bundles).where(eq(bundles.kernel, kernel)).get();
+      if (other && !input.replace) throw new KernelTakenError(kernel, other.sha256, sha256, input.fileName);
+      if (other) {
+        const bundle = await replaceStoredBundle({ db, dataDir, stored: other, newFile: partPath, fields });
+        await syncDirectory(path.dirname(finalPath));
+        return { bundle, duplicate: false, replaced: other };
+      }
       await onDisk(() => fs.rename(partPath, finalPath));
       await syncDirectory(path.dirname(finalPath));
       try {
         const row = db
           .insert(bundles)
-          .values({ kernel, uname: info.uname, distro: info.distro, version: info.version, major: info.major, minor: info.minor, buildDir: info.buildDir, checksum: info.checksum, sha256, size: upload.size })
+          .values({ kernel, ...fields })
           .returning()
           .get();
         return { bundle: row, duplicate: false };

@@ -4,11 +4,12 @@ import { getDb, type Db } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
 import { listImageViews } from "@/lib/driver-images/image-view";
 import type { CoverageSubjectRef } from "./load-coverage";
+import { buildSubjectLabel } from "./subject-label";
 
 /** What a coverage or failures page can show: recent driver builds and the images kobuild has read. */
 export function listCoverageSubjects(db: Db = getDb()) {
   const recent = db
-    .select({ id: builds.id, status: builds.status, branch: builds.branch, imageId: builds.imageId })
+    .select({ id: builds.id, status: builds.status, branch: builds.branch, imageId: builds.imageId, createdAt: builds.createdAt, options: builds.options })
     .from(builds)
     // A shard's drivers are its sharded build's: that build is the subject.
     .where(and(eq(builds.kind, "drivers"), isNull(builds.parentId), inArray(builds.status, ["succeeded", "partial", "failed", "cancelled", "interrupted", "running"])))
@@ -21,7 +22,7 @@ export function listCoverageSubjects(db: Db = getDb()) {
   if (newest) latest = { kind: "build", id: newest.id };
   else if (images[0]) latest = { kind: "image", id: images[0].id };
   return {
-    builds: recent.map((b) => ({ value: `build:${b.id}`, label: `#${b.id} ${b.branch ?? ""} (${b.status})` })),
+    builds: recent.map((b) => ({ value: `build:${b.id}`, label: buildSubjectLabel(b) })),
     images: images.map((i) => ({ value: `image:${i.id}`, label: `${i.ref ?? i.dockerId.slice(7, 19)} (image ${i.id})` })),
     /** The newest build with a result, the page's default. */
     latest,

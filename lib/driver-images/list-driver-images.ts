@@ -4,9 +4,11 @@ import { and, desc, inArray, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds, drivers, failures, images, registries } from "@/lib/db/schema";
 import { getDefaultEngine } from "@/lib/docker/engine";
+import { kobuildsPart, mayBeKobuilds } from "@/lib/driver-images/driver-image-name";
 import { layerState, type LayerState } from "@/lib/driver-images/layer-limit";
 import { listRegistryRepositories, listRegistryTags, readRegistryImageId } from "@/lib/registries/registry-http";
 import { registryAccess } from "@/lib/registries/registry-store";
+import { instanceId } from "@/lib/system/instance-id";
 import { READER_LABEL } from "@/lib/docker/image/read-driver-image";
 
 export type ModuleVersionCounts = { moduleVersion: string; modules: number; probes: number; markers: number; failures: number };
@@ -56,18 +58,29 @@ const layerCounts = (layersHolder.kobuildImageLayers ??= new Map());
  * The driver images kobuild knows: what it has read (build and operation
  * results, inputs, pulls), the engine's tagged images that hold
  * /kernel-modules, and the tags of the configured registries. One item per
- * image id, newest first. Looking into an image takes a container: without
- * `probe` (a viewer asks) only images looked into before are listed.
+ * image id, newest first. By default only kobuild's part of them
+ * (driver-image-name.ts): its helper images, other installations' tags and
+ * local images not named like a driver image are left out (the engine is
+ * not even asked whether those hold /kernel-modules); `everything` keeps them.
+ * Looking into an image takes a container: without `probe` (a viewer asks)
+ * only images looked into before are listed.
  */
-export async function listDriverImages({ engine = getDefaultEngine(), withRegistries = true, probe = true }: { engine?: Docker; withRegistries?: boolean; probe?: boolean } = {}): Promise<DriverImageListing> {
+export async function listDriverImages({
+  engine = getDefaultEngine(),
+  withRegistries = true,
+  everything = false,
+  probe = true,
+}: { engine?: Docker; withRegistries?: boolean; everything?: boolean; probe?: boolean } = {}): Promise<DriverImageListing> {
   const byId = new Map<string, DriverImageItem>();
   const unknownIds: DriverImageItem[] = [];
   for (const item of readRecords()) byId.set(item.dockerId!, item);
+  const instance = instanceId();
 
   let engineError: string | null = null;
   const checks = { probe, unchecked: 0 };
   try {
-    await addLocalImages(engine, byId, checks);
+    // Only images that may be kobuild's are asked whether they hold /kernel-modules (a container each).
+    await addLocalImages(engine, byId, everything ? () => true : (tags) => mayBeKobuilds(tags, instance), checks);
   } catch (error) {
     engineError = (error as { code?: string; message?: string }).code ?? (error as Error).message;
   }
@@ -85,7 +98,8 @@ export async function listDriverImages({ engine = getDefaultEngine(), withRegist
     }
   }
 
-  const all = [...byId.values(), ...unknownIds];
+  const listed = [...byId.values(), ...unknownIds];
+  const all = everything ? listed : listed.flatMap((item) => kobuildsPart(item, instance) ?? []);
   all.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0) || (b.recordId ?? 0) - (a.recordId ?? 0));
   return { images: all, engineError, registries: registryStates, unchecked: checks.unchecked };
 }
@@ -170,14 +184,19 @@ function readRecords(): DriverImageItem[] {
 }
 
 /** Tagged images of the engine: known ones get their local names; unknown ones are listed when they hold /kernel-modules. */
-async function addLocalImages(engine: Docker, byId: Map<string, DriverImageItem>, checks: { probe: boolean; unchecked: number }) {
+async function addLocalImages(
+  engine: Docker,
+  byId: Map<string, DriverImageItem>,
+  worthProbing: (tags: string[]) => boolean,
+  checks: { probe: boolean; unchecked: number },
+) {
   const local = await engine.listImages();
   let probes = 0;
   for (const image of local) {
     const tags = (image.RepoTags ?? []).filter((t) => t !== "<none>:<none>" && !t.startsWith("kobuild-tmp/"));
     let item = byId.get(image.Id);
     if (!item) {
-      if (tags.length === 0 || probes >= MAX_LOCAL_PROBES) continue;
+      if (tags.length === 0 || probes >= MAX_LOCAL_PROBES || !worthProbing(tags)) continue;
       if (!holdsDrivers.has(image.Id)) {
         if (!checks.probe) {
           checks.unchecked += 1;

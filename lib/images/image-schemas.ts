@@ -14,6 +14,8 @@ export const inspectImageBodySchema = z
 export const listImagesQuerySchema = z.object({
   /** read: the images kobuild has read; all: also local images with /kernel-modules and registry tags. */
   source: z.enum(["read", "all"]).default("read"),
+  /** With source=all: also kobuild's helper images, other installations' tags and local images not named like a driver image. */
+  show: z.enum(["all"]).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   perPage: z.coerce.number().int().min(1).max(200).default(50),
 });

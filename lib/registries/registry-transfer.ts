@@ -6,7 +6,7 @@ import { findRegistryForImage, registryAuthConfig, type RegistryRow } from "./re
 
 type AuthConfig = ReturnType<typeof registryAuthConfig>;
 
-/** Pulls an image with the given credentials (never logged); engine refusals become ApiErrors. */
+/** Pulls an image with the given credentials (never logged); engine refusals become DomainErrors. */
 export async function pullImage(engine: Docker, ref: string, opts: { authconfig?: AuthConfig; signal?: AbortSignal; onStatus?: (line: string) => void } = {}) {
   try {
     const stream = (await engine.pull(ref, { authconfig: opts.authconfig, abortSignal: opts.signal })) as NodeJS.ReadableStream;

@@ -32,6 +32,7 @@ describe("the HTTP API refuses bad input with a status and a reason", () => {
     ["an option of the wrong type", { workspaceId: 1, legacyProbes: "yes" }, 400, /legacyProbes/],
     ["a cache repository without a tag", { workspaceId: 1, cacheRepo: "kobuild" }, 400, /cacheRepo and cacheTag go together/],
     ["an image tag with a space", { workspaceId: 1, tag: "kobuild/drivers:a b" }, 400, /tag/],
+    ["an empty list of bundles (a build of nothing)", { workspaceId: 1, bundleIds: [] }, 400, /at least one bundle/],
   ])("%s", async (_what, body, status, reason) => {
     const response = await builds.POST(post(body), none);
     expect(response.status).toBe(status);

@@ -9,6 +9,6 @@ export const dynamic = "force-dynamic";
 export const GET = route({}, async ({ request, principal }) => {
   const query = listImagesQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   // A viewer's listing creates no container: local images not looked into before are counted in `unchecked`.
-  if (query.source === "all") return Response.json(await listDriverImages({ probe: hasRole(principal!.role, "operator") }));
+  if (query.source === "all") return Response.json(await listDriverImages({ everything: query.show === "all", probe: hasRole(principal!.role, "operator") }));
   return Response.json(listImageViews(query));
 });

@@ -5,6 +5,8 @@ import { defaultBuildFormState, stateFromBuildOptions } from "@/components/build
 import { EmptyState } from "@/components/empty-state";
 import { PageHeader } from "@/components/page-header";
 import { getBuildView } from "@/lib/builds/get-build";
+import { sentBundleKernels } from "@/lib/builds/sent-bundles";
+import { builderForKernel } from "@/lib/bundles/builder-for-kernel";
 import { listBundles } from "@/lib/bundles/list-bundles";
 import { listEngineRows } from "@/lib/engines/engine-store";
 import { DomainError } from "@/lib/domain-error";
@@ -44,11 +46,20 @@ export default async function NewBuildPage({ searchParams }: { searchParams: Pro
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
   }
-  const bundles = listBundles().map((b) => ({ id: b.id, kernel: b.kernel, uname: b.uname }));
+  const bundles = listBundles().map((b) => ({
+    id: b.id,
+    kernel: b.kernel,
+    uname: b.uname,
+    distro: b.distro,
+    version: b.version,
+    release: `${b.version}.${b.major}.${b.minor}`,
+    builder: builderForKernel(b.kernel),
+  }));
   const workspaceId = workspaces.find((w) => w.id === (from?.workspace?.id ?? query.workspace))?.id ?? workspaces[0]!.id;
   const refs = await describeWorkspaceRefs(workspaceId);
   const defaults = defaultBuildFormState(workspaceId, refs.defaultBranch ?? "");
-  const initial = from ? { ...defaults, ...stateFromBuildOptions(workspaceId, from.options, bundles) } : defaults;
+  const repeated = from ? stateFromBuildOptions(workspaceId, from.options, bundles, sentBundleKernels(from.id)) : null;
+  const initial = repeated ? { ...defaults, ...repeated.state } : defaults;
   return (
     <>
       {header}
@@ -58,7 +69,7 @@ export default async function NewBuildPage({ searchParams }: { searchParams: Pro
         </p>
       ) : null}
       <BuildForm
-        workspaces={workspaces.map((w) => ({ id: w.id, name: w.name }))}
+        workspaces={workspaces.map((w) => ({ id: w.id, name: w.name, network: w.network }))}
         initialRefs={{
           branches: refs.branches,
           tags: refs.tags,
@@ -70,7 +81,7 @@ export default async function NewBuildPage({ searchParams }: { searchParams: Pro
         }}
         bundles={bundles}
         initial={initial}
-        from={from ? { id: from.id, hadCredentials: from.options.redhatCredentials === true } : null}
+        from={from && repeated ? { id: from.id, hadCredentials: from.options.redhatCredentials === true, lostBundles: repeated.lostBundles } : null}
         registries={listRegistries().map((r) => ({ id: r.id, name: r.name, url: r.url }))}
         engines={listEngineRows().map((e) => e.name)}
         startBuild={startBuildAction}
