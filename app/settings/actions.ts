@@ -1,181 +1,125 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
 import { createApiTokenFor, revokeApiToken } from "@/lib/auth/api-tokens";
-import { recordAudit } from "@/lib/auth/audit";
 import { changePasswordSchema, createTokenBodySchema, createUserBodySchema } from "@/lib/auth/auth-schemas";
-import { requireAction } from "@/lib/auth/page-guard";
 import type { Principal } from "@/lib/auth/guard";
 import { changePassword, createUser, disableUser } from "@/lib/auth/users";
 import { addEngineBodySchema, engineIdParamsSchema, updateEngineBodySchema } from "@/lib/engines/engine-schemas";
 import { addEngine, removeEngine, updateEngine } from "@/lib/engines/manage-engines";
-import { actionError } from "@/lib/http/action-error";
-import { httpStatusOf } from "@/lib/http/api-error";
-import { DomainError } from "@/lib/domain-error";
+import { serverAction } from "@/lib/http/server-action";
 import { createRegistryBodySchema } from "@/lib/registries/registry-schemas";
 import { addRegistry, deleteRegistry } from "@/lib/registries/registry-store";
 import { removeWorkspace, updateWorkspace } from "@/lib/workspace/change-workspace";
 import { fetchWorkspace } from "@/lib/workspace/fetch-workspace";
 import { getWorkspace } from "@/lib/workspace/get-workspace";
 import { registerWorkspace } from "@/lib/workspace/register-workspace";
+import { z } from "zod";
 import { registerWorkspaceBodySchema, updateWorkspaceBodySchema, workspaceIdParamsSchema } from "@/lib/workspace/workspace-schemas";
 
-
-type Done = { error: string } | { ok: true };
+/** A row's id as the browser sends it: a string or a fraction must not reach a rule such as "not yourself". */
+const rowId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /**
- * A change an admin makes on Settings: the signed-in user must be an admin,
- * the change says what the audit log records, a refusal comes back in the
- * words the HTTP API would use, and the page is rendered again.
+ * A change made on Settings: `change` answers what the audit log records it
+ * was done to; the browser learns only that it was done, and the page is
+ * drawn again. Admins only, unless `role` says otherwise.
  */
-async function adminChange(change: (admin: Principal) => Promise<{ action: string; target: string }> | { action: string; target: string }): Promise<Done> {
-  try {
-    const admin = await requireAction("admin");
-    recordAudit({ actor: admin.name, ...(await change(admin)) });
-  } catch (error) {
-    return actionError(error);
-  }
-  revalidatePath("/settings");
-  return { ok: true };
+function settingsChange<A extends unknown[]>(action: string, change: (principal: Principal, ...args: A) => Promise<string> | string, role: "admin" | "operator" = "admin") {
+  return serverAction(
+    { role, audit: { action, target: (target: string) => target }, revalidate: "/settings", reply: () => ({ ok: true as const }) },
+    (principal: Principal, ...args: A) => change(principal, ...args),
+  );
 }
 
 /** Adds a registry once the engine has logged in with its credentials; the same as POST /api/registries. */
-export async function addRegistryAction(input: unknown): Promise<Done> {
-  return adminChange(async () => {
-    const body = createRegistryBodySchema.parse(input);
-    await addRegistry(body);
-    return { action: "add registry", target: body.url };
-  });
-}
+export const addRegistryAction = settingsChange("add registry", async (_admin, input: unknown) => {
+  const body = createRegistryBodySchema.parse(input);
+  await addRegistry(body);
+  return body.url;
+});
 
 /** Forgets a registry and its sealed password; the same as DELETE /api/registries/:id. */
-export async function removeRegistryAction(id: number): Promise<Done> {
-  return adminChange(() => {
-    deleteRegistry(id);
-    return { action: "remove registry", target: String(id) };
-  });
-}
+export const removeRegistryAction = settingsChange("remove registry", (_admin, id: number) => {
+  deleteRegistry(rowId.parse(id));
+  return String(id);
+});
 
 /** Adds an engine once it answers; the same as POST /api/engines. */
-export async function addEngineAction(input: unknown): Promise<Done> {
-  return adminChange(async () => {
-    const engine = await addEngine(addEngineBodySchema.parse(input));
-    return { action: "add engine", target: `${engine.name} (${engine.url})` };
-  });
-}
+export const addEngineAction = settingsChange("add engine", async (_admin, input: unknown) => {
+  const engine = await addEngine(addEngineBodySchema.parse(input));
+  return `${engine.name} (${engine.url})`;
+});
 
 /** Renames an engine or changes its builds at once; the same as PATCH /api/engines/:id. */
-export async function updateEngineAction(id: string, input: unknown): Promise<Done> {
-  return adminChange(async () => {
-    const { id: engineId } = engineIdParamsSchema.parse({ id });
-    const body = updateEngineBodySchema.parse(input);
-    const engine = await updateEngine(engineId, body);
-    return { action: "change engine", target: `${engine.name}: ${JSON.stringify(body)}` };
-  });
-}
+export const updateEngineAction = settingsChange("change engine", async (_admin, id: string, input: unknown) => {
+  const { id: engineId } = engineIdParamsSchema.parse({ id });
+  const body = updateEngineBodySchema.parse(input);
+  const engine = await updateEngine(engineId, body);
+  return `${engine.name}: ${JSON.stringify(body)}`;
+});
 
 /** Removes an engine that runs and queues nothing; the same as DELETE /api/engines/:id. */
-export async function removeEngineAction(id: string): Promise<Done> {
-  return adminChange(() => {
-    const engine = removeEngine(engineIdParamsSchema.parse({ id }).id);
-    return { action: "remove engine", target: `${engine.name} (${engine.url})` };
-  });
-}
+export const removeEngineAction = settingsChange("remove engine", (_admin, id: string) => {
+  const engine = removeEngine(engineIdParamsSchema.parse({ id }).id);
+  return `${engine.name} (${engine.url})`;
+});
 
 /** Registers a checkout or clones a remote; the same as POST /api/workspaces. */
-export async function addWorkspaceAction(input: unknown): Promise<Done> {
-  return adminChange(async () => {
-    const workspace = await registerWorkspace(registerWorkspaceBodySchema.parse(input));
-    return { action: "add workspace", target: `${workspace.name} (${workspace.url ?? workspace.path})` };
-  });
-}
+export const addWorkspaceAction = settingsChange("add workspace", async (_admin, input: unknown) => {
+  const workspace = await registerWorkspace(registerWorkspaceBodySchema.parse(input));
+  return `${workspace.name} (${workspace.url ?? workspace.path})`;
+});
 
 /** Changes a workspace's Dockerfile or network; the same as PATCH /api/workspaces/:id. */
-export async function updateWorkspaceAction(id: number, input: unknown): Promise<Done> {
-  return adminChange(async () => {
-    const body = updateWorkspaceBodySchema.parse(input);
-    const workspace = await updateWorkspace(workspaceIdParamsSchema.parse({ id: String(id) }).id, body);
-    return { action: "change workspace", target: `${workspace.name}: ${JSON.stringify(body)}` };
-  });
-}
+export const updateWorkspaceAction = settingsChange("change workspace", async (_admin, id: number, input: unknown) => {
+  const body = updateWorkspaceBodySchema.parse(input);
+  const workspace = await updateWorkspace(workspaceIdParamsSchema.parse({ id: String(id) }).id, body);
+  return `${workspace.name}: ${JSON.stringify(body)}`;
+});
 
 /** Removes a workspace with nothing queued or running; the same as DELETE /api/workspaces/:id. */
-export async function removeWorkspaceAction(id: number): Promise<Done> {
-  return adminChange(async () => {
-    const workspace = await removeWorkspace(workspaceIdParamsSchema.parse({ id: String(id) }).id);
-    return { action: "remove workspace", target: `${workspace.name} (${workspace.url ?? workspace.path})` };
-  });
-}
+export const removeWorkspaceAction = settingsChange("remove workspace", async (_admin, id: number) => {
+  const workspace = await removeWorkspace(workspaceIdParamsSchema.parse({ id: String(id) }).id);
+  return `${workspace.name} (${workspace.url ?? workspace.path})`;
+});
 
 /** Fetches a remote workspace now (operators may); the same as POST /api/workspaces/:id/fetch. */
-export async function fetchWorkspaceAction(id: number): Promise<Done> {
-  let operator: Principal;
-  try {
-    operator = await requireAction("operator");
-  } catch (error) {
-    return actionError(error);
-  }
-  let done: Done = { ok: true };
-  let status = 200;
-  try {
-    await fetchWorkspace(getWorkspace(workspaceIdParamsSchema.parse({ id: String(id) }).id));
-  } catch (error) {
-    done = actionError(error);
-    status = error instanceof DomainError ? httpStatusOf(error.code) : 400;
-  }
-  recordAudit({ actor: operator.name, action: "fetch workspace", target: String(id), status });
-  revalidatePath("/settings");
-  return done;
-}
+export const fetchWorkspaceAction = settingsChange(
+  "fetch workspace",
+  async (_operator, id: number) => {
+    const workspace = await fetchWorkspace(getWorkspace(workspaceIdParamsSchema.parse({ id: String(id) }).id));
+    return workspace.name;
+  },
+  "operator",
+);
 
 /** Adds a user with a role; the same as POST /api/users. */
-export async function addUserAction(input: unknown): Promise<Done> {
-  return adminChange(async () => {
-    const body = createUserBodySchema.parse(input);
-    await createUser(body);
-    return { action: "add user", target: `${body.name} (${body.role})` };
-  });
-}
+export const addUserAction = settingsChange("add user", async (_admin, input: unknown) => {
+  const body = createUserBodySchema.parse(input);
+  await createUser(body);
+  return `${body.name} (${body.role})`;
+});
 
 /** A new API token, shown in this answer only; the same as POST /api/tokens. */
-export async function createTokenAction(input: unknown): Promise<{ error: string } | { token: string; name: string }> {
-  try {
-    const admin = await requireAction("admin");
+export const createTokenAction = serverAction(
+  { role: "admin", audit: { action: "create API token", target: (created) => created.target }, revalidate: "/settings", reply: (created) => ({ token: created.token, name: created.name }) },
+  (admin: Principal, input: unknown) => {
     const body = createTokenBodySchema.parse(input);
     const created = createApiTokenFor(admin, body);
-    recordAudit({ actor: admin.name, action: "create API token", target: `${body.name} for ${body.user ?? admin.name}` });
-    revalidatePath("/settings");
-    return { token: created.token, name: created.name };
-  } catch (error) {
-    return actionError(error);
-  }
-}
+    return { token: created.token, name: created.name, target: `${body.name} for ${body.user ?? admin.name}` };
+  },
+);
 
-export async function revokeTokenAction(id: number): Promise<Done> {
-  return adminChange(() => {
-    revokeApiToken(id);
-    return { action: "revoke API token", target: String(id) };
-  });
-}
+export const revokeTokenAction = settingsChange("revoke API token", (_admin, id: number) => {
+  revokeApiToken(rowId.parse(id));
+  return String(id);
+});
 
-/** Disables a user; the same as DELETE /api/users/:id. */
-export async function disableUserAction(id: number): Promise<Done> {
-  return adminChange((admin) => {
-    if (admin.userId === id) throw new DomainError("conflict", "you cannot disable yourself");
-    return { action: "disable user", target: disableUser(id).name };
-  });
-}
+/** Disables a user; the same as DELETE /api/users/:id (nobody disables themselves). */
+export const disableUserAction = settingsChange("disable user", (admin, id: number) => disableUser(rowId.parse(id), { by: admin }).name);
 
-/** Changes the signed-in user's own password. */
-export async function changePasswordAction(input: unknown): Promise<Done> {
-  try {
-    const me = await requireAction("viewer");
-    const body = changePasswordSchema.parse(input);
-    // Every other session of the user ends; this browser stays signed in.
-    await changePassword(me.userId, body.current, body.next, { keepSession: me.via === "session" ? me.credential : undefined });
-    recordAudit({ actor: me.name, action: "change password" });
-  } catch (error) {
-    return actionError(error);
-  }
-  return { ok: true };
-}
+/** Changes the signed-in user's own password. Every other session of the user ends; this browser stays signed in. */
+export const changePasswordAction = serverAction({ role: "viewer", audit: { action: "change password" }, reply: () => ({ ok: true as const }) }, async (me: Principal, input: unknown) => {
+  const body = changePasswordSchema.parse(input);
+  await changePassword(me.userId, body.current, body.next, { keepSession: me.via === "session" ? me.credential : undefined });
+});

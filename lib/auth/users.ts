@@ -47,8 +47,12 @@ export function setUserRole(id: number, role: Role, db: Db = getDb()) {
   return row;
 }
 
-/** Disables a user: their sessions end, and their open streams close, at once. */
-export function disableUser(id: number, db: Db = getDb()) {
+/**
+ * Disables a user: their sessions end, and their open streams close, at once.
+ * `by` is who asks: nobody disables themselves (the last admin could lock everyone out).
+ */
+export function disableUser(id: number, { by }: { by: { userId: number } }, db: Db = getDb()) {
+  if (by.userId === id) throw new DomainError("conflict", "you cannot disable yourself");
   const row = db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, id)).returning().get();
   if (!row) throw new DomainError("not_found", `no user with id ${id}`);
   endSessionsOf(id, {}, db);

@@ -2,8 +2,10 @@ import "server-only";
 import { z } from "zod";
 import { DomainError } from "@/lib/domain-error";
 
+export type ActionRefusal = { error: string; field?: string };
+
 /** What a server action tells the form when it refuses: the same words the HTTP API would answer. */
-export function actionError(error: unknown): { error: string; field?: string } {
+export function actionError(error: unknown): ActionRefusal {
   if (error instanceof DomainError) return { error: error.message };
   if (error instanceof z.ZodError) {
     const issue = error.issues[0];

@@ -68,13 +68,13 @@ export function listServerActions(): ServerAction[] {
   });
 }
 
-/** `file#name` of every async function exported by a "use server" module under app/, components/ and lib/. */
+/** `file#name` of every action a "use server" module under app/, components/ and lib/ exports (an async function, or one made by serverAction()). */
 export function listUseServerExports(): string[] {
   const roots = ["app", "components", "lib"].map((d) => path.join(repoRoot, d));
   return roots
     .flatMap(walkSources)
     .filter((file) => /^\s*(["'])use server\1/.test(fs.readFileSync(path.join(repoRoot, file), "utf8")))
-    .flatMap((file) => [...fs.readFileSync(path.join(repoRoot, file), "utf8").matchAll(/export\s+async\s+function\s+(\w+)/g)].map((m) => `${file}#${m[1]}`))
+    .flatMap((file) => [...fs.readFileSync(path.join(repoRoot, file), "utf8").matchAll(/export\s+(?:async\s+function\s+(\w+)|const\s+(\w+)\s*=\s*serverAction\()/g)].map((m) => `${file}#${m[1] ?? m[2]}`))
     .sort();
 }
 

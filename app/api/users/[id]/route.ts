@@ -1,13 +1,11 @@
 import { idParamsSchema } from "@/lib/auth/auth-schemas";
 import { disableUser } from "@/lib/auth/users";
-import { DomainError } from "@/lib/domain-error";
 import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
 
 /** Disables a user: their sessions and API tokens stop working at once; the audit log keeps their name. */
 export const DELETE = route({ params: idParamsSchema, role: "admin" }, ({ params, principal }) => {
-  if (principal!.userId === params.id) throw new DomainError("conflict", "you cannot disable yourself");
-  const user = disableUser(params.id);
+  const user = disableUser(params.id, { by: principal! });
   return Response.json({ id: user.id, name: user.name, disabledAt: user.disabledAt });
 });
