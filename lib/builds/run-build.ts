@@ -15,6 +15,7 @@ import { driverBuildRecipe } from "./driver-build-recipe";
 import { forgetEngineWork } from "./engine-work";
 import { LogWriter } from "./log-writer";
 import { isShardedBuild } from "./shards/sharding-options";
+import { digestFinishedBuild } from "@/lib/trends/digest-build";
 import { shardedBuildRecipe } from "./shards/sharded-build-recipe";
 import { createSecretMasker } from "./secret-masker";
 import { TaskProgressTracker } from "./task-progress";
@@ -79,6 +80,7 @@ export async function runBuild(buildId: number, signal: AbortSignal) {
     .where(eq(builds.id, buildId))
     .run();
   signalBuildChanged(buildId);
+  if (build.kind === "drivers") digestFinishedBuild(buildId);
 }
 
 /**
