@@ -1,6 +1,6 @@
 // Runs once when the server starts: open the database (applying migrations)
-// before the first request, settle builds a previous process left behind, and
-// make sure someone can sign in.
+// before the first request, settle builds a previous process left behind,
+// clean up unfinished uploads and deletes, and make sure someone can sign in.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { watchEventLoop } = await import("@/lib/system/watch-event-loop");
@@ -10,6 +10,11 @@ export async function register() {
     const { recoverBuilds } = await import("@/lib/builds/build-queue");
     const interrupted = recoverBuilds();
     if (interrupted > 0) console.log(`kobuild: ${interrupted} build(s) left running by a previous start marked interrupted`);
+    const { cleanBundleLeftovers } = await import("@/lib/bundles/clean-bundle-leftovers");
+    const left = cleanBundleLeftovers();
+    if (left.parts + left.restored + left.trashed > 0) {
+      console.log(`kobuild: cleaned what a previous start left: ${left.parts} unfinished upload(s) removed, ${left.restored} bundle(s) whose delete did not finish put back, ${left.trashed} deleted bundle file(s) removed`);
+    }
     const { provisionAccess } = await import("@/lib/auth/first-start");
     await provisionAccess();
   }

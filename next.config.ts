@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 import { loadEnvOrExit } from "./lib/env";
+import { API_CONTENT_SECURITY_POLICY, COMMON_SECURITY_HEADERS } from "./lib/http/security-headers";
 
 // Validate the configuration before anything else runs: a bad value stops
 // `next build` and `next start` with one line that names the variable.
@@ -12,6 +13,13 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   // forbidden() in page guards: a signed-in user whose role is too small gets a 403 page that says so, not an error page.
   experimental: { authInterrupts: true },
+  async headers() {
+    return [
+      { source: "/:path*", headers: COMMON_SECURITY_HEADERS },
+      // Pages get theirs, with a nonce, from proxy.ts.
+      { source: "/api/:path*", headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }] },
+    ];
+  },
 };
 
 export default nextConfig;

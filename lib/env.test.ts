@@ -43,3 +43,22 @@ describe("KOBUILD_SECRET_KEY", () => {
     expect(() => parseEnv({ KOBUILD_SECRET_KEY: short })).not.toThrow(new RegExp(short));
   });
 });
+
+describe("KOBUILD_GIT_TIMEOUT_SECONDS", () => {
+  it("bounds a fetch from a workspace's remote, five minutes unless set", () => {
+    expect(parseEnv({}).gitTimeoutSeconds).toBe(300);
+    expect(parseEnv({ KOBUILD_GIT_TIMEOUT_SECONDS: "20" }).gitTimeoutSeconds).toBe(20);
+    expect(() => parseEnv({ KOBUILD_GIT_TIMEOUT_SECONDS: "0" })).toThrow(/^KOBUILD_GIT_TIMEOUT_SECONDS must be between 1 and 3600/);
+    expect(() => parseEnv({ KOBUILD_GIT_TIMEOUT_SECONDS: "1m" })).toThrow(/^KOBUILD_GIT_TIMEOUT_SECONDS must be a whole number of seconds/);
+  });
+});
+
+describe("the limits", () => {
+  it("default to the documented values and take whole numbers in range", () => {
+    expect(parseEnv({})).toMatchObject({ maxJsonBytes: 1024 ** 2, maxLogBytes: 1024 ** 3, sessionIdleMs: 12 * 3_600_000, maxEventStreams: 512, maxEventStreamsPerBuild: 128 });
+    expect(parseEnv({ KOBUILD_SESSION_IDLE_MINUTES: "30", KOBUILD_MAX_LOG_BYTES: "65536" })).toMatchObject({ sessionIdleMs: 1_800_000, maxLogBytes: 65536 });
+    expect(() => parseEnv({ KOBUILD_MAX_JSON_BYTES: "1k" })).toThrow(/^KOBUILD_MAX_JSON_BYTES must be a whole number of bytes \(got "1k"\)$/);
+    expect(() => parseEnv({ KOBUILD_SESSION_IDLE_MINUTES: "0" })).toThrow(/^KOBUILD_SESSION_IDLE_MINUTES must be between 1 and 10080/);
+    expect(() => parseEnv({ KOBUILD_MAX_EVENT_STREAMS_PER_BUILD: "-1" })).toThrow(/^KOBUILD_MAX_EVENT_STREAMS_PER_BUILD must be a whole number/);
+  });
+});

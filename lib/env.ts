@@ -24,6 +24,14 @@ export const dockerHostSchema = z
     "must look like unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host",
   );
 
+/** A whole number between `min` and `max`, written in decimal. */
+const wholeNumber = (min: number, max: number, unit = "") =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number${unit ? ` of ${unit}` : ""}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
+
 const flag = z.enum(["0", "1", "true", "false", ""]).transform((v) => v === "1" || v === "true");
 
 const schema = z.object({
@@ -51,6 +59,17 @@ const schema = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= 64, "must be between 1 and 64")
     .default(1),
+  // Every git command that talks to a workspace's remote (ls-remote, clone, fetch) is ended after this long.
+  KOBUILD_GIT_TIMEOUT_SECONDS: wholeNumber(1, 3600, "seconds").default(300),
+  // Largest JSON body a route reads; a bigger one is refused (413) without being buffered.
+  KOBUILD_MAX_JSON_BYTES: wholeNumber(1024, 64 * 1024 ** 2, "bytes").default(1024 ** 2),
+  // Largest log kept per build; later lines are counted but not stored, and the build says so.
+  KOBUILD_MAX_LOG_BYTES: wholeNumber(64 * 1024, 64 * 1024 ** 3, "bytes").default(1024 ** 3),
+  // A session unused this long ends (every signed-in request counts as use); sessions end after 7 days regardless.
+  KOBUILD_SESSION_IDLE_MINUTES: wholeNumber(1, 7 * 24 * 60, "minutes").default(12 * 60),
+  // Live event streams (GET /api/builds/:id/events) open at once, in all and per build.
+  KOBUILD_MAX_EVENT_STREAMS: wholeNumber(1, 100_000).default(512),
+  KOBUILD_MAX_EVENT_STREAMS_PER_BUILD: wholeNumber(1, 100_000).default(128),
   // 32 bytes, as 64 hex digits or base64: encrypts stored registry passwords.
   KOBUILD_SECRET_KEY: z
     .string()
@@ -81,6 +100,13 @@ export type Env = {
   sshConfig: string | undefined;
   buildsPerEngine: number;
   maxBundleBytes: number;
+  /** Seconds a fetch from a workspace's remote may take. */
+  gitTimeoutSeconds: number;
+  maxJsonBytes: number;
+  maxLogBytes: number;
+  sessionIdleMs: number;
+  maxEventStreams: number;
+  maxEventStreamsPerBuild: number;
   /** Never logged; null means kobuild keeps its own key file in the data directory. */
   secretKey: Buffer | null;
   /** Never logged nor shown. */
@@ -117,6 +143,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     sshConfig: e.KOBUILD_SSH_CONFIG,
     buildsPerEngine: e.KOBUILD_BUILDS_PER_ENGINE,
     maxBundleBytes: e.KOBUILD_MAX_BUNDLE_BYTES,
+    gitTimeoutSeconds: e.KOBUILD_GIT_TIMEOUT_SECONDS,
+    maxJsonBytes: e.KOBUILD_MAX_JSON_BYTES,
+    maxLogBytes: e.KOBUILD_MAX_LOG_BYTES,
+    sessionIdleMs: e.KOBUILD_SESSION_IDLE_MINUTES * 60_000,
+    maxEventStreams: e.KOBUILD_MAX_EVENT_STREAMS,
+    maxEventStreamsPerBuild: e.KOBUILD_MAX_EVENT_STREAMS_PER_BUILD,
     secretKey: e.KOBUILD_SECRET_KEY ? decodeSecretKey(e.KOBUILD_SECRET_KEY) : null,
     adminToken: e.KOBUILD_ADMIN_TOKEN ?? null,
   };

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { CommitText } from "@/components/build/commit-text";
 import { CoverageGrid } from "@/components/coverage/coverage-grid";
 import { SubjectPicker } from "@/components/coverage/subject-picker";
 import { EmptyState } from "@/components/empty-state";
@@ -55,7 +56,13 @@ export default async function CoveragePage({ searchParams }: { searchParams: Pro
         <Link className="underline" href={`/builds/${subject.id}`}>
           build #{subject.id}
         </Link>{" "}
-        of <span className="font-mono">{subject.branch}</span> ({subject.status}){subject.image ? <>, image <span className="font-mono">{subject.image.ref ?? subject.image.dockerId.slice(7, 19)}</span></> : ", no image yet"}
+        of <span className="font-mono">{subject.branch}</span>
+        {subject.commit ? (
+          <>
+            {" "}at <CommitText commit={subject.commit} dirty={subject.commitDirty} />
+          </>
+        ) : null}{" "}
+        ({subject.status}){subject.image ? <>, image <span className="font-mono">{subject.image.ref ?? subject.image.dockerId.slice(7, 19)}</span></> : ", no image yet"}
       </>
     ) : (
       <>

@@ -15,6 +15,7 @@ import { listDriverImages } from "@/lib/docker/image/list-driver-images";
 import { listImageOperations } from "@/lib/images/list-image-operations";
 import { startMergeAction, startSquashAction, startCollectorAction, pushImageAction } from "./actions";
 import { requirePage } from "@/lib/auth/page-guard";
+import { hasRole } from "@/lib/auth/roles";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Images" };
@@ -22,10 +23,11 @@ export const metadata = { title: "Images" };
 const LIVE = new Set(["queued", "running"]);
 
 export default async function ImagesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  await requirePage();
+  const principal = await requirePage();
   const raw = (await searchParams).q;
   const q = typeof raw === "string" ? raw.trim().slice(0, 200) : "";
-  const listing = await listDriverImages();
+  // A viewer's visit creates nothing: no container looks into images kobuild has not looked into yet.
+  const listing = await listDriverImages({ probe: hasRole(principal.role, "operator") });
   const operations = listImageOperations();
   const names = listing.images.flatMap((i) => [...i.refs, ...i.registryRefs.map((r) => r.ref)]);
   const choices = driversRepoChoices(names);
@@ -42,6 +44,11 @@ export default async function ImagesPage({ searchParams }: { searchParams: Promi
       {listing.engineError ? (
         <p role="alert" className="mb-4 rounded border border-amber-500 bg-amber-50 p-3 text-sm dark:bg-amber-950/40">
           ⚠ The Docker engine could not be asked for its images ({listing.engineError}); showing what kobuild has read.
+        </p>
+      ) : null}
+      {listing.unchecked > 0 ? (
+        <p className="mb-4 rounded border border-slate-300 p-3 text-sm dark:border-slate-700">
+          {listing.unchecked} tagged image{listing.unchecked === 1 ? "" : "s"} of the engine {listing.unchecked === 1 ? "was" : "were"} not looked into: that takes a container, which viewers do not create. They show here once an operator opens this page.
         </p>
       ) : null}
       {listing.registries

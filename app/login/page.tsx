@@ -1,5 +1,4 @@
-import { SignInForm } from "@/components/sign-in-form";
-import { signInAction } from "./actions";
+import { PasswordSignInForm } from "@/components/sign-in-form";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in" };
@@ -10,7 +9,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     <div className="mx-auto mt-10 max-w-sm rounded-lg border border-slate-200 bg-white p-6 dark:border-slate-800 dark:bg-slate-900">
       <h1 className="mb-1 text-xl font-bold">Sign in to kobuild</h1>
       <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">Whoever can start a build can run code next to a Docker engine: every action is checked and recorded.</p>
-      <SignInForm action={signInAction} submitLabel="Sign in" hidden={typeof next === "string" ? { next } : {}} />
+      <PasswordSignInForm next={typeof next === "string" ? next : undefined} />
     </div>
   );
 }

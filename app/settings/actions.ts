@@ -13,6 +13,11 @@ import { actionError } from "@/lib/http/action-error";
 import { ApiError } from "@/lib/http/api-error";
 import { createRegistryBodySchema } from "@/lib/registries/registry-schemas";
 import { addRegistry, deleteRegistry } from "@/lib/registries/registry-store";
+import { removeWorkspace, updateWorkspace } from "@/lib/workspace/change-workspace";
+import { fetchWorkspace } from "@/lib/workspace/fetch-workspace";
+import { getWorkspace } from "@/lib/workspace/get-workspace";
+import { registerWorkspace } from "@/lib/workspace/register-workspace";
+import { registerWorkspaceBodySchema, updateWorkspaceBodySchema, workspaceIdParamsSchema } from "@/lib/workspace/workspace-schemas";
 
 
 type Done = { error: string } | { ok: true };
@@ -76,6 +81,52 @@ export async function removeEngineAction(id: string): Promise<Done> {
   });
 }
 
+/** Registers a checkout or clones a remote; the same as POST /api/workspaces. */
+export async function addWorkspaceAction(input: unknown): Promise<Done> {
+  return adminChange(async () => {
+    const workspace = await registerWorkspace(registerWorkspaceBodySchema.parse(input));
+    return { action: "add workspace", target: `${workspace.name} (${workspace.url ?? workspace.path})` };
+  });
+}
+
+/** Changes a workspace's Dockerfile or network; the same as PATCH /api/workspaces/:id. */
+export async function updateWorkspaceAction(id: number, input: unknown): Promise<Done> {
+  return adminChange(async () => {
+    const body = updateWorkspaceBodySchema.parse(input);
+    const workspace = await updateWorkspace(workspaceIdParamsSchema.parse({ id: String(id) }).id, body);
+    return { action: "change workspace", target: `${workspace.name}: ${JSON.stringify(body)}` };
+  });
+}
+
+/** Removes a workspace with nothing queued or running; the same as DELETE /api/workspaces/:id. */
+export async function removeWorkspaceAction(id: number): Promise<Done> {
+  return adminChange(async () => {
+    const workspace = await removeWorkspace(workspaceIdParamsSchema.parse({ id: String(id) }).id);
+    return { action: "remove workspace", target: `${workspace.name} (${workspace.url ?? workspace.path})` };
+  });
+}
+
+/** Fetches a remote workspace now (operators may); the same as POST /api/workspaces/:id/fetch. */
+export async function fetchWorkspaceAction(id: number): Promise<Done> {
+  let operator: Principal;
+  try {
+    operator = await requireAction("operator");
+  } catch (error) {
+    return actionError(error);
+  }
+  let done: Done = { ok: true };
+  let status = 200;
+  try {
+    await fetchWorkspace(getWorkspace(workspaceIdParamsSchema.parse({ id: String(id) }).id));
+  } catch (error) {
+    done = actionError(error);
+    status = error instanceof ApiError ? error.status : 400;
+  }
+  recordAudit({ actor: operator.name, action: "fetch workspace", target: String(id), status });
+  revalidatePath("/settings");
+  return done;
+}
+
 /** Adds a user with a role; the same as POST /api/users. */
 export async function addUserAction(input: unknown): Promise<Done> {
   return adminChange(async () => {
@@ -119,7 +170,8 @@ export async function changePasswordAction(input: unknown): Promise<Done> {
   try {
     const me = await requireAction("viewer");
     const body = changePasswordSchema.parse(input);
-    await changePassword(me.userId, body.current, body.next);
+    // Every other session of the user ends; this browser stays signed in.
+    await changePassword(me.userId, body.current, body.next, { keepSession: me.via === "session" ? me.credential : undefined });
     recordAudit({ actor: me.name, action: "change password" });
   } catch (error) {
     return actionError(error);

@@ -9,8 +9,25 @@ import { listApiTokens } from "@/lib/auth/api-tokens";
 import { listAudit } from "@/lib/auth/audit";
 import { hasRole } from "@/lib/auth/roles";
 import { listUsers } from "@/lib/auth/users";
-import { addEngineAction, addRegistryAction, addUserAction, changePasswordAction, createTokenAction, disableUserAction, removeEngineAction, removeRegistryAction, revokeTokenAction, updateEngineAction } from "./actions";
+import {
+  addEngineAction,
+  addRegistryAction,
+  addUserAction,
+  addWorkspaceAction,
+  changePasswordAction,
+  createTokenAction,
+  disableUserAction,
+  fetchWorkspaceAction,
+  removeEngineAction,
+  removeRegistryAction,
+  removeWorkspaceAction,
+  revokeTokenAction,
+  updateEngineAction,
+  updateWorkspaceAction,
+} from "./actions";
 import { describeConfig } from "@/lib/system/describe-config";
+import { WorkspacesSection } from "@/components/workspaces/workspaces-section";
+import { describeWorkspaces } from "@/lib/workspace/describe-workspace";
 import { requirePage } from "@/lib/auth/page-guard";
 
 export const dynamic = "force-dynamic";
@@ -22,7 +39,7 @@ export default async function SettingsPage() {
   const isAdmin = hasRole(principal.role, "admin");
   return (
     <>
-      <PageHeader title="Settings" description="The configuration this dashboard started with (change it through the environment and restart), the Docker engines builds run on, and the registries builds and image operations use." />
+      <PageHeader title="Settings" description="The configuration this dashboard started with (change it through the environment and restart), the workspaces builds are made of, the Docker engines builds run on, and the registries builds and image operations use." />
       <table className="w-full max-w-4xl text-left text-sm">
         <caption className="sr-only">Configuration</caption>
         <thead>
@@ -42,6 +59,15 @@ export default async function SettingsPage() {
           ))}
         </tbody>
       </table>
+      <WorkspacesSection
+        initial={await describeWorkspaces()}
+        actions={{
+          add: isAdmin ? addWorkspaceAction : null,
+          update: isAdmin ? updateWorkspaceAction : null,
+          remove: isAdmin ? removeWorkspaceAction : null,
+          fetch: hasRole(principal.role, "operator") ? fetchWorkspaceAction : null,
+        }}
+      />
       <EnginesSection initial={await describeEngines()} actions={isAdmin ? { add: addEngineAction, update: updateEngineAction, remove: removeEngineAction } : null} />
       {principal.via === "session" ? <PasswordSection change={changePasswordAction} /> : null}
       {isAdmin ? (
@@ -50,7 +76,7 @@ export default async function SettingsPage() {
           <AccessSections users={listUsers()} tokens={listApiTokens()} audit={listAudit()} addUser={addUserAction} createToken={createTokenAction} revokeToken={revokeTokenAction} disableUser={disableUserAction} me={principal.userId} />
         </>
       ) : (
-        <p className="mt-8 text-sm text-slate-600 dark:text-slate-400">Changing engines, registries, users, API tokens and the audit log are for admins; you are signed in as {principal.name} ({principal.role}).</p>
+        <p className="mt-8 text-sm text-slate-600 dark:text-slate-400">Changing workspaces, engines, registries, users, API tokens and the audit log are for admins; you are signed in as {principal.name} ({principal.role}).</p>
       )}
     </>
   );

@@ -35,7 +35,7 @@ export function PasswordSection({ change }: { change: (input: unknown) => Promis
         </Field>
         <div className="space-y-3 sm:col-span-2">
           <FormError error={error} />
-          {done ? <p role="status" className="text-sm">✓ Password changed.</p> : null}
+          {done ? <p role="status" className="text-sm">✓ Password changed; your other sessions were signed out.</p> : null}
           <button type="submit" className={submitClass} disabled={pending}>Change password</button>
         </div>
       </form>

@@ -1,11 +1,11 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { Field, inputClass } from "@/components/form-parts";
 import type { BuildPlanPreview } from "@/lib/builds/plan/preview-build-plan";
-import { BranchField, fetchJson, useWorkspaceRefs, type WorkspaceRefsView } from "./branch-field";
+import { BranchField, fetchJson, useWorkspaceRefs, workspaceRefsQuery, type WorkspaceRefsView } from "./branch-field";
 import { bundlesMatching, toBuildBody, type BuildFormState, type BundleChoice } from "./build-form-state";
 import { EnginesFieldset, type RegistryChoice } from "./engines-fieldset";
 import { Check, Fieldset, Radio } from "./form-controls";
@@ -42,7 +42,14 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, reg
   const [starting, startTransition] = useTransition();
   const set = <K extends keyof BuildFormState>(key: K, value: BuildFormState[K]) => setState((s) => ({ ...s, [key]: value }));
 
+  const queryClient = useQueryClient();
   const refs = useWorkspaceRefs(state.workspaceId, { workspaceId: initial.workspaceId, refs: initialRefs });
+  /** Another workspace: its default branch replaces the branch once its refs are read (unless the user typed one meanwhile). */
+  const chooseWorkspace = async (workspaceId: number) => {
+    setState((s) => ({ ...s, workspaceId, branch: "" }));
+    const chosen = await queryClient.fetchQuery(workspaceRefsQuery(workspaceId)).catch(() => null);
+    setState((s) => (s.workspaceId === workspaceId && s.branch === "" ? { ...s, branch: chosen?.defaultBranch ?? "" } : s));
+  };
   const subset = state.kernels === "subset" ? bundlesMatching(bundles, state.kernelFilter) : [];
 
   const previewBody = useSettled(JSON.stringify(toBuildBody(state, bundles, { withSecrets: false })), 300);
@@ -81,7 +88,7 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, reg
                 value={state.workspaceId}
                 onChange={(e) => {
                   const workspaceId = Number(e.target.value);
-                  set("workspaceId", workspaceId);
+                  void chooseWorkspace(workspaceId);
                   router.replace(`/builds/new?workspace=${workspaceId}`, { scroll: false });
                 }}
               >

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { BuildViewJson } from "./build-types";
 import { isEnded } from "./build-types";
 import { BuildLineage } from "./build-lineage";
+import { CommitText } from "./commit-text";
 import { CancelBuildButton } from "./cancel-build-button";
 import { formatDateTime, formatDuration } from "./format-time";
 import { canRerun, RerunButton, type RerunChoices } from "./rerun-button";
@@ -52,11 +53,16 @@ export function BuildHeader({ build, now, rerun }: { build: BuildViewJson; now: 
           ) : null}
         </div>
       </div>
-      <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-4 xl:grid-cols-7">
+      <dl className="mt-4 grid grid-cols-2 gap-x-6 gap-y-3 text-sm sm:grid-cols-4 xl:grid-cols-8">
         <Fact label="Workspace">{build.workspace?.name ?? "—"}</Fact>
         <Fact label="Branch or tag">
           <span className="font-mono">{build.branch ?? "—"}</span>
         </Fact>
+        {build.kind === "drivers" ? (
+          <Fact label="Commit">
+            <CommitText commit={build.commit} dirty={build.commitDirty} pending={build.status === "queued" ? "when it starts" : undefined} />
+          </Fact>
+        ) : null}
         <Fact label="Started by">{build.startedBy ?? <span title="Started through the HTTP API, without a user">API</span>}</Fact>
         <Fact label="Created">{formatDateTime(build.createdAt)}</Fact>
         <Fact label="Started">{build.startedAt ? formatDateTime(build.startedAt) : build.status === "queued" ? "waiting in the queue" : "never"}</Fact>

@@ -63,8 +63,12 @@ export type BuildViewJson = {
   id: number;
   kind: string;
   status: BuildStatus;
-  workspace: { id: number; name: string } | null;
+  /** A removed workspace keeps its name, without an id. */
+  workspace: { id: number | null; name: string } | null;
   branch: string | null;
+  /** The commit built (null until the build starts), and whether the sources built had changes not in it. */
+  commit: string | null;
+  commitDirty: boolean | null;
   options: BuildOptionsView;
   target: string | null;
   tag: string | null;
@@ -92,7 +96,7 @@ export type BuildViewJson = {
 export type LogLineEvent = { seq: number; stage: string | null; step: string | null; stream: number; ts: number; text: string };
 
 /** A `state` event: what changes while a build runs. */
-export type BuildStateEvent = Pick<BuildViewJson, "status" | "stages" | "plan" | "error" | "failedStep" | "warnings" | "shards">;
+export type BuildStateEvent = Pick<BuildViewJson, "status" | "commit" | "commitDirty" | "stages" | "plan" | "error" | "failedStep" | "warnings" | "shards">;
 
 /** The `end` event. */
 export type BuildEndEvent = Pick<BuildViewJson, "status" | "error" | "image">;

@@ -1,8 +1,9 @@
 import "server-only";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull, ne } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { apiTokens, users } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
+import { recheckStreams } from "@/lib/http/stream-slots";
 import { hashSecretToken, looksLikeToken, newSecretToken } from "./secret-token";
 
 /** A new API token of a user; the token itself is returned this once and never stored. */
@@ -26,16 +27,25 @@ export function createApiTokenFor(askedBy: { userId: number }, body: { name: str
   return createApiToken(userId, body.name, db);
 }
 
-/** Stores a token chosen elsewhere (KOBUILD_ADMIN_TOKEN), once. */
-export function adoptApiToken(userId: number, name: string, token: string, db: Db = getDb()) {
-  const tokenHash = hashSecretToken(token);
-  if (db.select({ id: apiTokens.id }).from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash)).get()) return false;
+/**
+ * Makes a token chosen elsewhere (KOBUILD_ADMIN_TOKEN) the only live token of
+ * that name and user: stored once, and every earlier value revoked, so that
+ * changing or removing the variable locks the old value out. `token` null
+ * revokes them all. A value revoked on Settings stays revoked.
+ */
+export function adoptApiToken(userId: number, name: string, token: string | null, db: Db = getDb()) {
+  const tokenHash = token ? hashSecretToken(token) : null;
+  const earlier = and(eq(apiTokens.userId, userId), eq(apiTokens.name, name), isNull(apiTokens.revokedAt), ...(tokenHash ? [ne(apiTokens.tokenHash, tokenHash)] : []));
+  const revoked = db.update(apiTokens).set({ revokedAt: new Date() }).where(earlier).run().changes;
+  if (!tokenHash) return { adopted: false, revoked, refused: false };
+  const known = db.select({ revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.tokenHash, tokenHash)).get();
+  if (known) return { adopted: false, revoked, refused: known.revokedAt !== null };
   db.insert(apiTokens).values({ userId, name, tokenHash }).run();
-  return true;
+  return { adopted: true, revoked, refused: false };
 }
 
-/** The user a bearer token belongs to, unless the token was revoked or the user disabled. */
-export function userOfApiToken(token: string, db: Db = getDb()) {
+/** The user a bearer token belongs to, unless the token was revoked or the user disabled; `touch` notes its use. */
+export function userOfApiToken(token: string, { touch = true }: { touch?: boolean } = {}, db: Db = getDb()) {
   // kobuild's own tokens, or one chosen by automation (KOBUILD_ADMIN_TOKEN's grammar).
   if (!looksLikeToken("api", token) && !/^[A-Za-z0-9_.~+/=-]{32,200}$/.test(token)) return null;
   const row = db
@@ -45,7 +55,7 @@ export function userOfApiToken(token: string, db: Db = getDb()) {
     .where(and(eq(apiTokens.tokenHash, hashSecretToken(token)), isNull(apiTokens.revokedAt)))
     .get();
   if (!row || row.disabledAt) return null;
-  db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId)).run();
+  if (touch) db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId)).run();
   return row;
 }
 
@@ -61,5 +71,7 @@ export function listApiTokens(db: Db = getDb()) {
 export function revokeApiToken(id: number, db: Db = getDb()) {
   const row = db.update(apiTokens).set({ revokedAt: new Date() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning().get();
   if (!row) throw new ApiError("not_found", `no active API token with id ${id}`);
+  // Streams it opened close now, not at their next check.
+  recheckStreams(row.userId);
   return { id: row.id, name: row.name, revokedAt: row.revokedAt };
 }

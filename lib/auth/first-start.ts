@@ -13,6 +13,7 @@ import { createUser } from "./users";
 const LINK_HOURS = 24;
 export const FIRST_ADMIN_LINK_FILE = "first-admin-link";
 const AUTOMATION_USER = "automation";
+const ADMIN_TOKEN_NAME = "KOBUILD_ADMIN_TOKEN";
 
 /**
  * What a fresh install needs to be entered: KOBUILD_ADMIN_TOKEN becomes an
@@ -22,9 +23,13 @@ const AUTOMATION_USER = "automation";
  */
 export async function provisionAccess(db: Db = getDb()): Promise<string | null> {
   const { adminToken, dataDir, host, port } = env();
-  if (adminToken) {
-    const automation = db.select().from(users).where(eq(users.name, AUTOMATION_USER)).get() ?? (await createUser({ name: AUTOMATION_USER, role: "admin" }, db));
-    if (adoptApiToken(automation.id, "KOBUILD_ADMIN_TOKEN", adminToken, db)) console.log("kobuild: KOBUILD_ADMIN_TOKEN is an admin's API token");
+  const automation = db.select().from(users).where(eq(users.name, AUTOMATION_USER)).get() ?? (adminToken ? await createUser({ name: AUTOMATION_USER, role: "admin" }, db) : null);
+  if (automation) {
+    // The variable is the only live token of its name: an earlier value (changed or removed since) stops working now.
+    const { adopted, revoked, refused } = adoptApiToken(automation.id, ADMIN_TOKEN_NAME, adminToken, db);
+    if (revoked > 0) console.log(`kobuild: the previous KOBUILD_ADMIN_TOKEN was ${adminToken ? "changed" : "removed"}: its old value no longer works`);
+    if (adopted) console.log("kobuild: KOBUILD_ADMIN_TOKEN is an admin's API token");
+    if (refused) console.log("kobuild: KOBUILD_ADMIN_TOKEN was revoked on Settings and stays revoked: choose a new value");
   }
   const file = path.join(dataDir, FIRST_ADMIN_LINK_FILE);
   if (db.select({ id: users.id }).from(users).where(and(isNotNull(users.passwordHash), isNull(users.disabledAt))).get()) {
@@ -40,15 +45,29 @@ export async function provisionAccess(db: Db = getDb()): Promise<string | null> 
   return link;
 }
 
-/** Creates the first admin from a one-time link; the link works once, and only while no one can sign in. */
+/**
+ * Creates the first admin from a one-time link; the link works once, and only
+ * while no one can sign in. The link is claimed in one statement before the
+ * password is hashed, so two requests racing with the same link cannot both
+ * create an admin; a refusal afterwards (a taken name) hands it back.
+ */
 export async function redeemFirstAdminLink(token: string, name: string, password: string, db: Db = getDb()) {
-  const link = db
-    .select()
-    .from(signinLinks)
-    .where(and(eq(signinLinks.tokenHash, hashSecretToken(token)), isNull(signinLinks.usedAt), gt(signinLinks.expiresAt, new Date())))
+  const tokenHash = hashSecretToken(token);
+  const claimed = db
+    .update(signinLinks)
+    .set({ usedAt: new Date() })
+    .where(and(eq(signinLinks.tokenHash, tokenHash), isNull(signinLinks.usedAt), gt(signinLinks.expiresAt, new Date())))
+    .returning()
     .get();
-  if (!link) throw new ApiError("forbidden", "this sign-in link is not valid: it was used, it expired, or it was never made; restart kobuild for a new one");
-  const user = await createUser({ name, role: link.role, password }, db);
+  if (!claimed) throw new ApiError("forbidden", "this sign-in link is not valid: it was used, it expired, or it was never made; restart kobuild for a new one");
+  let user;
+  try {
+    user = await createUser({ name, role: claimed.role, password }, db);
+  } catch (error) {
+    db.update(signinLinks).set({ usedAt: null }).where(eq(signinLinks.tokenHash, tokenHash)).run();
+    throw error;
+  }
+  // Any other link still open is of no use now that someone can sign in.
   db.update(signinLinks).set({ usedAt: new Date() }).where(isNull(signinLinks.usedAt)).run();
   fs.rmSync(path.join(env().dataDir, FIRST_ADMIN_LINK_FILE), { force: true });
   return user;

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { withHashSlot } from "./hash-slots";
 
 // Passwords are hashed with scrypt (memory-hard, from Node's own crypto).
 // N=2^15, r=8 takes 32 MiB per hash: slow for an attacker's GPUs, a few tens
@@ -10,7 +11,7 @@ const KEY_LENGTH = 32;
 
 function derive(password: string, salt: Buffer, { N, r, p }: { N: number; r: number; p: number }): Promise<Buffer> {
   const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r };
-  return new Promise((resolve, reject) => scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key))));
+  return withHashSlot(() => new Promise<Buffer>((resolve, reject) => scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key)))));
 }
 
 /** `scrypt$N$r$p$salt$hash`, salt and hash in base64url. */

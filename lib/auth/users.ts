@@ -3,8 +3,10 @@ import { asc, count, eq } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
+import { recheckStreams } from "@/lib/http/stream-slots";
 import { hashPassword, verifyPassword } from "./password";
 import type { Role } from "./roles";
+import { endSessionsOf } from "./sessions";
 
 export type User = typeof users.$inferSelect;
 
@@ -45,15 +47,25 @@ export function setUserRole(id: number, role: Role, db: Db = getDb()) {
   return row;
 }
 
+/** Disables a user: their sessions end, and their open streams close, at once. */
 export function disableUser(id: number, db: Db = getDb()) {
   const row = db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, id)).returning().get();
   if (!row) throw new ApiError("not_found", `no user with id ${id}`);
+  endSessionsOf(id, {}, db);
+  recheckStreams(id);
   return row;
 }
 
-/** A user's new password, once the current one is confirmed. */
-export async function changePassword(id: number, current: string, next: string, db: Db = getDb()) {
+/**
+ * A user's new password, once the current one is confirmed. Every other
+ * session of the user ends (whoever knew the old password is signed out) and
+ * the streams riding them close; `keepSession` (the cookie of the browser that
+ * changed it) stays signed in.
+ */
+export async function changePassword(id: number, current: string, next: string, { keepSession }: { keepSession?: string } = {}, db: Db = getDb()) {
   const user = activeUser(id, db);
   if (!user || !user.passwordHash || !(await verifyPassword(current, user.passwordHash))) throw new ApiError("forbidden", "the current password is not right");
   db.update(users).set({ passwordHash: await hashPassword(next) }).where(eq(users.id, id)).run();
+  endSessionsOf(id, { keep: keepSession }, db);
+  recheckStreams(id);
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { setImmediate as yieldToEventLoop, setTimeout as sleep } from "node:timers/promises";
 import { formatSse, sseBytes, sseComment } from "@/lib/http/sse";
 import { waitForBuildChange } from "./build-signals";
 import { getBuildView } from "./get-build";
@@ -6,6 +7,8 @@ import { readLogLines } from "./read-log-lines";
 
 const PAGE = 500;
 const HEARTBEAT_MS = 10_000;
+/** States come at most this often: a build whose state changes all the time must not keep a reader busy. */
+const STATE_EVERY_MS = 100;
 const ENDED = new Set(["succeeded", "partial", "failed", "cancelled", "interrupted"]);
 
 /**
@@ -13,19 +16,42 @@ const ENDED = new Set(["succeeded", "partial", "failed", "cancelled", "interrupt
  * id, so a client that reconnects with Last-Event-ID gets exactly what it
  * missed), a `state` event whenever stages, progress or status change, and
  * `end` with the result. Pull-based: nothing is read from the database until
- * the client has taken what it was sent.
+ * the client has taken what it was sent. `signal` ends it at once (the
+ * client left, or may no longer read); `onClose` runs once when it ends in any way.
  */
-export function streamBuildEvents(buildId: number, { afterSeq = 0, signal }: { afterSeq?: number; signal?: AbortSignal } = {}) {
+export function streamBuildEvents(buildId: number, { afterSeq = 0, signal, onClose }: { afterSeq?: number; signal?: AbortSignal; onClose?: () => void } = {}) {
   let lastSeq = afterSeq;
   let lastState = "";
+  let lastStateAt = 0;
+  let closed = false;
+  const close = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    if (closed) return;
+    closed = true;
+    onClose?.();
+    try {
+      controller.close();
+    } catch {
+      // the reader already went away
+    }
+  };
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
         controller.enqueue(sseBytes("retry: 2000\n\n"));
+        if (signal?.aborted) close(controller);
+        else signal?.addEventListener("abort", () => close(controller), { once: true });
+      },
+      cancel() {
+        closed = true;
+        onClose?.();
       },
       async pull(controller) {
+        // A reader that takes every frame at once would otherwise pull again in the same turn of the
+        // event loop, and again: one turn is left to the other requests between two frames.
+        await yieldToEventLoop();
         for (;;) {
-          if (signal?.aborted) return controller.close();
+          if (closed) return;
+          if (signal?.aborted) return close(controller);
           const lines = readLogLines(buildId, { afterSeq: lastSeq, limit: PAGE });
           if (lines.length > 0) {
             lastSeq = lines[lines.length - 1]!.seq;
@@ -33,17 +59,24 @@ export function streamBuildEvents(buildId: number, { afterSeq = 0, signal }: { a
             return;
           }
           const view = getBuildView(buildId);
-          const state = JSON.stringify({ status: view.status, stages: view.stages, plan: view.plan, error: view.error, failedStep: view.failedStep, warnings: view.warnings, shards: view.shards });
+          const state = JSON.stringify({ status: view.status, commit: view.commit, commitDirty: view.commitDirty, stages: view.stages, plan: view.plan, error: view.error, failedStep: view.failedStep, warnings: view.warnings, shards: view.shards });
           if (state !== lastState) {
+            const early = STATE_EVERY_MS - (Date.now() - lastStateAt);
+            if (early > 0) {
+              await sleep(early, undefined, { signal }).catch(() => undefined);
+              continue; // the top of the loop ends the stream if the wait was aborted
+            }
             lastState = state;
+            lastStateAt = Date.now();
             controller.enqueue(sseBytes(`event: state\ndata: ${state}\n\n`));
             return;
           }
           if (ENDED.has(view.status)) {
             controller.enqueue(sseBytes(formatSse({ event: "end", data: { status: view.status, error: view.error, image: view.image } })));
-            return controller.close();
+            return close(controller);
           }
           const why = await waitForBuildChange(buildId, HEARTBEAT_MS, signal);
+          if (closed || signal?.aborted) return close(controller);
           if (why === "timeout") {
             controller.enqueue(sseComment("ping"));
             return;

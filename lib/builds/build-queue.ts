@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
-import { closeEngineClient, createEngineClient, getDefaultEngine } from "@/lib/docker/engine";
+import { addressWithoutPassword, closeEngineClient, createEngineClient, getDefaultEngine } from "@/lib/docker/engine";
 import { clientForEngine } from "@/lib/engines/engine-clients";
 import { DEFAULT_ENGINE_ID, listEngineRows } from "@/lib/engines/engine-store";
 import { env } from "@/lib/env";
@@ -129,7 +129,7 @@ export async function stopLeftoverEngineWork() {
       logs.flush();
     } catch (error) {
       // Kept for the next start; the engine may be back by then.
-      console.error(`kobuild: could not stop what build ${buildId} left on the engine ${work.dockerHost}: ${(error as Error).message}`);
+      console.error(`kobuild: could not stop what build ${buildId} left on the engine ${addressWithoutPassword(work.dockerHost)}: ${(error as Error).message}`);
     } finally {
       if (once) closeEngineClient(once);
     }

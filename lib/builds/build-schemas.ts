@@ -31,14 +31,20 @@ const refName = z.string().min(1).max(255).refine(isValidRefName, "must be a git
 export const createBuildBodySchema = z
   .object({
     workspaceId: z.number().int().positive(),
-    branch: refName.default("master"),
+    /** BRANCH; absent: the workspace's default branch (a remote's HEAD, a checkout's current branch). */
+    branch: refName.optional(),
     legacyProbes: z.boolean().default(false),
     useKernelsFile: z.boolean().default(false),
     cacheRepo: repository.nullish(),
     cacheTag: tag.nullish(),
     checkoutBeforePatching: z.boolean().default(true),
     redhatUsername: z.string().max(256).optional(),
-    redhatPassword: z.string().max(1024).optional(),
+    // Masked wherever it appears in the log, so never a short word that plain output could hold too.
+    redhatPassword: z
+      .string()
+      .max(1024)
+      .refine((v) => v === "" || v.length >= 8, "must be at least 8 characters")
+      .optional(),
     bundleIds: z.array(z.number().int().positive()).max(100_000).nullish(),
     target: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/, "must be a stage name").nullish(),
     tag: imageRef.nullish(),

@@ -5,7 +5,7 @@ import { builds, bundles, workspaces } from "@/lib/db/schema";
 import { ApiError } from "@/lib/http/api-error";
 import { getRegistryRow } from "@/lib/registries/registry-store";
 import { instanceId } from "@/lib/system/instance-id";
-import { resolveCommit } from "@/lib/workspace/git";
+import { resolveBuildBranch } from "@/lib/workspace/resolve-build-branch";
 import { keepBuildSecrets } from "./build-secrets";
 import type { CreateBuildBody } from "./build-schemas";
 import { pumpBuildQueue } from "./build-queue";
@@ -17,9 +17,7 @@ export async function createBuild(body: CreateBuildBody, { startedBy = null }: {
   const db = getDb();
   const workspace = db.select().from(workspaces).where(eq(workspaces.id, body.workspaceId)).get();
   if (!workspace) throw new ApiError("not_found", `no workspace with id ${body.workspaceId}`);
-  if (!(await resolveCommit(workspace.path, body.branch))) {
-    throw new ApiError("not_found", `the workspace ${workspace.name} has no branch or tag ${body.branch}`);
-  }
+  const branch = await resolveBuildBranch(workspace, body.branch);
   if (body.bundleIds) {
     const wanted = [...new Set(body.bundleIds)];
     const found = db.select({ id: bundles.id }).from(bundles).where(inArray(bundles.id, wanted)).all();
@@ -35,7 +33,7 @@ export async function createBuild(body: CreateBuildBody, { startedBy = null }: {
   }
   if (body.sharding?.registryId) getRegistryRow(body.sharding.registryId);
   const options: StoredBuildOptions = {
-    branch: body.branch,
+    branch,
     legacyProbes: body.legacyProbes,
     useKernelsFile: body.useKernelsFile,
     cacheRepo: body.cacheRepo ?? null,
@@ -55,7 +53,7 @@ export async function createBuild(body: CreateBuildBody, { startedBy = null }: {
     .values({
       kind: "drivers",
       workspaceId: workspace.id,
-      branch: body.branch,
+      branch,
       options,
       target: body.target ?? null,
       tag: body.tag ?? null,

@@ -20,6 +20,7 @@ import { readKernelsFile } from "./plan/plan-inputs";
 import { planReaderFor } from "./plan/plan-reader";
 import { imageResults } from "./plan/image-results";
 import { storeDriverImage } from "./store-driver-image";
+import { withWorkspaceSource } from "./workspace-source";
 import type { RerunOf, ShardingOptions, ShardPush } from "./shards/sharding-options";
 
 export type StoredBuildOptions = DriverBuildOptions & {
@@ -28,6 +29,8 @@ export type StoredBuildOptions = DriverBuildOptions & {
   sharding?: ShardingOptions | null;
   rerunOf?: RerunOf | null;
   push?: ShardPush;
+  /** A shard: the commit its sharded build chose, which every shard builds. */
+  commit?: string | null;
 };
 
 const TASK_MASTER = "task-master";
@@ -40,13 +43,13 @@ const DONE = new Set(["done", "cached"]);
  * settles how each task ended.
  */
 export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
-  return async (session) => {
+  return withWorkspaceSource(async (session, source) => {
     const { db, build } = session;
     const workspace = db.select().from(workspaces).where(eq(workspaces.id, build.workspaceId!)).get();
     if (!workspace) throw new Error("the build's workspace no longer exists");
     const options = build.options as unknown as StoredBuildOptions;
 
-    const dockerfileText = await fs.promises.readFile(path.join(workspace.path, workspace.dockerfile), "utf8");
+    const dockerfileText = await fs.promises.readFile(path.join(source.dir, workspace.dockerfile), "utf8");
     const declared = parseDockerfileStages(dockerfileText);
     session.declareStages(declared);
     const buildargs = toBuildArgs(options, secrets);
@@ -64,13 +67,13 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
     );
 
     const network = options.network ?? "none";
-    const kernels = options.useKernelsFile ? ((await readKernelsFile(workspace.path)) ?? []) : bundleRows.map((b) => b.kernel);
+    const kernels = options.useKernelsFile ? ((await readKernelsFile(source.dir)) ?? []) : bundleRows.map((b) => b.kernel);
     session.tasks.followKernels(kernels, options.buildJobs && options.buildJobs > 0 ? options.buildJobs : 1);
     const fingerprint: ContextFingerprint = { value: "" };
     const plan = planReaderFor(
       session,
       {
-        sourceDir: workspace.path,
+        sourceDir: source.dir,
         dockerfilePath: workspace.dockerfile,
         dockerfileText,
         bundleFiles,
@@ -99,7 +102,7 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
     let imageId: string;
     try {
       imageId = await session.runOnEngine({
-        context: streamBuildContext({ workspacePath: workspace.path, bundleFiles, fingerprint }),
+        context: streamBuildContext({ workspacePath: source.dir, bundleFiles, fingerprint }),
         dockerfile: `collector/${workspace.dockerfile}`,
         stages: declared,
         tag: build.tag,
@@ -135,7 +138,7 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
     session.tasks.settle(imageResults(db, stored.imageId));
     session.note(`${stored.drivers} driver file(s) and marker(s), ${stored.failures} failure log(s)`);
     return { imageRecordId: stored.imageId };
-  };
+  });
 }
 
 /** A cache in a configured registry is pulled with its credentials first; the engine then finds it locally. */

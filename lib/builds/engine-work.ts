@@ -46,6 +46,9 @@ export function leftoverEngineWork(running: ReadonlySet<number>, dataDir = env()
   const found = new Map<number, EngineWork>();
   const names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
   for (const name of names) {
+    // Half a note that a crash cut short (it is written aside and renamed): nothing to stop from it.
+    const part = /^(\d+)\.json\.part$/.exec(name);
+    if (part && !running.has(Number(part[1]))) fs.rmSync(path.join(dir, name), { force: true });
     const match = /^(\d+)\.json$/.exec(name);
     if (!match || running.has(Number(match[1]))) continue;
     try {

@@ -30,8 +30,12 @@ export function getBuildView(id: number) {
     id: b.id,
     kind: b.kind,
     status: b.status,
-    workspace: row.workspace,
+    /** A removed workspace keeps its name here, without an id. */
+    workspace: row.workspace?.id ? row.workspace : b.workspaceName ? { id: null, name: b.workspaceName } : null,
     branch: b.branch,
+    /** The commit built (null until the build starts), and whether the sources built had changes not in it. */
+    commit: b.commit,
+    commitDirty: b.commitDirty,
     options: b.options,
     target: b.target,
     tag: b.tag,

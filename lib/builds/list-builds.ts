@@ -67,8 +67,11 @@ export function listBuildViews(filter: Filter) {
       id: b.id,
       kind: b.kind,
       status: b.status,
-      workspace,
+      // A removed workspace's builds keep its name.
+      workspace: workspace ?? b.workspaceName,
       branch: b.branch,
+      commit: b.commit,
+      commitDirty: b.commitDirty,
       options: summarizeOptions(b.options),
       tag: b.tag,
       target: b.target,

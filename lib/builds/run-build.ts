@@ -7,13 +7,14 @@ import { getDefaultEngine } from "@/lib/docker/engine";
 import { clientForEngine } from "@/lib/engines/engine-clients";
 import { DEFAULT_ENGINE_ID, findEngineRow } from "@/lib/engines/engine-store";
 import { probeEngine, probeEnginePatiently } from "@/lib/docker/probe-engine";
+import { env } from "@/lib/env";
 import { imageOperationRecipe } from "@/lib/images/image-operation-recipe";
 import { takeBuildSecrets } from "./build-secrets";
 import { BuildSession, EngineBuildFailed, type BuildRecipe } from "./build-session";
 import { signalBuildChanged } from "./build-signals";
 import { driverBuildRecipe } from "./driver-build-recipe";
 import { forgetEngineWork } from "./engine-work";
-import { LogWriter } from "./log-writer";
+import { isDiskFull, LogWriter } from "./log-writer";
 import { isShardedBuild } from "./shards/sharding-options";
 import { digestFinishedBuild } from "@/lib/trends/digest-build";
 import { shardedBuildRecipe } from "./shards/sharded-build-recipe";
@@ -38,12 +39,19 @@ export async function runBuild(buildId: number, signal: AbortSignal) {
   const engineRow = findEngineRow(build.engineId ?? DEFAULT_ENGINE_ID);
   const engine: Docker = engineRow ? clientForEngine(engineRow) : getDefaultEngine();
   const secrets = takeBuildSecrets(buildId);
-  const mask = createSecretMasker([secrets.redhatUsername, secrets.redhatPassword]);
-  const logs = new LogWriter(db, buildId);
+  const mask = createSecretMasker({ names: [secrets.redhatUsername], passwords: [secrets.redhatPassword] });
+  let session: BuildSession | null = null;
+  // A full disk stops the build (nothing of it could be kept); it fails saying so rather than staying "running".
+  const diskFull = new AbortController();
+  const buildSignal = AbortSignal.any([signal, diskFull.signal]);
+  const logs = new LogWriter(db, buildId, {
+    maxBytes: env().maxLogBytes,
+    onLimit: (message) => session?.warn(message),
+    onDiskFull: () => diskFull.abort(),
+  });
   db.update(builds).set({ status: "running", startedAt: new Date() }).where(eq(builds.id, buildId)).run();
   signalBuildChanged(buildId);
 
-  let session: BuildSession | null = null;
   let outcome: Outcome;
   try {
     const options = build.options as { builder?: "auto" | "buildkit" | "classic" };
@@ -54,7 +62,7 @@ export async function runBuild(buildId: number, signal: AbortSignal) {
     const useBuildKit = options.builder === "classic" ? false : engineState.buildkit;
     db.update(builds).set({ builder: useBuildKit ? "buildkit" : "classic" }).where(eq(builds.id, buildId)).run();
 
-    session = new BuildSession(db, engine, build, signal, logs, new TaskProgressTracker(db, buildId), mask, useBuildKit, engineState.version);
+    session = new BuildSession(db, engine, build, buildSignal, logs, new TaskProgressTracker(db, buildId), mask, useBuildKit, engineState.version);
     session.engineAddress = engineRow.url;
     const recipe: BuildRecipe =
       build.kind !== "drivers" ? imageOperationRecipe(build.kind) : isShardedBuild(build.options) ? shardedBuildRecipe(secrets) : driverBuildRecipe(secrets);
@@ -63,6 +71,7 @@ export async function runBuild(buildId: number, signal: AbortSignal) {
     outcome = result.partial ? { status: "partial", error: mask(result.partial) } : { status: "succeeded" };
   } catch (error) {
     if (signal.aborted) outcome = { status: "cancelled" };
+    else if (logs.diskFull || isDiskFull(error)) outcome = { status: "failed", error: logs.diskFull ?? `the disk is full: the build's records could not be stored (${(error as { code?: string }).code})` };
     else {
       const step = session?.tracker?.failedStep();
       const lost = session ? await engineLost(engine) : null;
@@ -74,11 +83,23 @@ export async function runBuild(buildId: number, signal: AbortSignal) {
   if (outcome.status === "cancelled") logs.note("kobuild: the build was cancelled");
   else if (outcome.error) logs.note(`kobuild: ${outcome.error}`);
   logs.flush();
-  session?.tracker?.finish(outcome.status === "partial" ? "succeeded" : outcome.status);
-  db.update(builds)
-    .set({ status: outcome.status, error: outcome.error ?? null, failedStep: outcome.failedStep ?? null, warnings: session?.warnings ?? [], finishedAt: new Date() })
-    .where(eq(builds.id, buildId))
-    .run();
+  const ended = () =>
+    db.update(builds)
+      .set({ status: outcome.status, error: outcome.error ?? null, failedStep: outcome.failedStep ?? null, warnings: session?.warnings ?? [], finishedAt: new Date() })
+      .where(eq(builds.id, buildId))
+      .run();
+  try {
+    session?.tracker?.finish(outcome.status === "partial" ? "succeeded" : outcome.status);
+    ended();
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    // The stages could not be written; the outcome must be, or the build would stay "running".
+    // A failed write leaves its space in the write-ahead log free for this small one.
+    if (outcome.status !== "failed" || !outcome.error?.startsWith("the disk is full")) {
+      outcome = { status: "failed", error: `the disk is full: the build's records could not be stored (${(error as { code?: string }).code})` };
+    }
+    ended();
+  }
   signalBuildChanged(buildId);
   if (build.kind === "drivers") digestFinishedBuild(buildId);
 }

@@ -256,6 +256,12 @@ const hostile: Hostile[] = [
   { what: "an absolute BUILD_DIR", reason: "unsafe_path", source: () => gzipStream(validEntries({ BUILD_DIR: "/usr/src/linux" })) },
   { what: "a BUILD_DIR that does not exist", reason: "bad_field", source: () => gzipStream(validEntries({ BUILD_DIR: "./usr/src/linux-headers-5.4.0" })) },
   { what: "a BUILD_DIR that is a file", reason: "bad_field", source: () => gzipStream(validEntries({ BUILD_DIR: "./Makefile" })) },
+  {
+    what: "data after the end-of-archive marker, which GNU tar would never read",
+    reason: "ambiguous_entry",
+    source: async () => gzipOf(Buffer.concat([await bytesOf(tarStream(validEntries())), Buffer.from("#!/bin/sh\necho hidden\n".padEnd(512, " "))])),
+  },
+  { what: "names past the inspection's name budget", reason: "too_costly", limits: { maxNameBytes: 100 }, source: () => gzipStream(validEntries()) },
 ];
 
 describe("storeBundle refuses hostile uploads and leaves nothing behind", () => {

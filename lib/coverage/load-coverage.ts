@@ -15,7 +15,10 @@ export type BuildSubject = {
   id: number;
   status: (typeof builds.$inferSelect)["status"];
   branch: string | null;
-  workspace: { id: number; name: string } | null;
+  /** The commit the build built, and whether its sources had changes not in it. */
+  commit: string | null;
+  commitDirty: boolean | null;
+  workspace: { id: number | null; name: string } | null;
   image: { id: number; ref: string | null; dockerId: string } | null;
   createdAt: Date;
   finishedAt: Date | null;
@@ -48,7 +51,9 @@ export function loadBuildSubject(id: number, db: Db = getDb()): BuildSubject {
     id: b.id,
     status: b.status,
     branch: b.branch,
-    workspace: row.workspace?.id ? row.workspace : null,
+    commit: b.commit,
+    commitDirty: b.commitDirty,
+    workspace: row.workspace?.id ? row.workspace : b.workspaceName ? { id: null, name: b.workspaceName } : null,
     image: row.image?.id ? row.image : null,
     createdAt: b.createdAt,
     finishedAt: b.finishedAt,

@@ -5,15 +5,21 @@ import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { env } from "@/lib/env";
+import { makePrivateDir, makePrivateFiles } from "@/lib/system/private-files";
 import * as schema from "./schema";
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 /** Opens (creating if needed) the database in a data directory and applies every pending migration. */
 export function openDb(dataDir: string): Db {
-  fs.mkdirSync(dataDir, { recursive: true });
-  const sqlite = new Database(path.join(dataDir, "kobuild.db"));
+  makePrivateDir(dataDir);
+  const file = path.join(dataDir, "kobuild.db");
+  // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database's mode.
+  fs.closeSync(fs.openSync(file, "a", 0o600));
+  makePrivateFiles([file]);
+  const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
+  makePrivateFiles([`${file}-wal`, `${file}-shm`]);
   sqlite.pragma("foreign_keys = ON");
   // Writers (the build runner's log batches) and readers share the file.
   sqlite.pragma("busy_timeout = 5000");

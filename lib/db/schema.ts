@@ -22,10 +22,23 @@ export const engines = sqliteTable("engines", {
   createdAt: createdAt(),
 });
 
+/**
+ * A driver repository: a checkout on the dashboard's host (`path`), or a git
+ * remote (`remote`) that kobuild clones into its data directory (`path` is
+ * then that clone) and fetches before each build.
+ */
 export const workspaces = sqliteTable("workspaces", {
   id: integer("id").primaryKey({ autoIncrement: true }),
   name: text("name").notNull().unique(),
+  kind: text("kind", { enum: ["path", "remote"] }).notNull().default("path"),
   path: text("path").notNull().unique(),
+  /** For a remote: its URL, never with a password. */
+  url: text("url").unique(),
+  /** For a remote: the branch its HEAD names, as of the last fetch. */
+  defaultBranch: text("default_branch"),
+  /** For a remote: when kobuild last fetched it, and why that fetch failed (null when it worked). */
+  lastFetchAt: integer("last_fetch_at", { mode: "timestamp_ms" }),
+  lastFetchError: text("last_fetch_error"),
   /** Path of the dockerized Dockerfile inside the checkout. */
   dockerfile: text("dockerfile").notNull().default("kernel-modules/dockerized/Dockerfile"),
   /** The network of its builds' RUN steps unless a build chooses another (lib/vocabulary BUILD_NETWORKS). */
@@ -92,6 +105,11 @@ export const builds = sqliteTable(
     shard: integer("shard"),
     attempt: integer("attempt"),
     branch: text("branch"),
+    /** The commit the build built (set when it starts), and whether its sources had changes not in that commit. */
+    commit: text("commit"),
+    commitDirty: integer("commit_dirty", { mode: "boolean" }),
+    /** The workspace's name, kept here when the workspace is removed so that the build's history still names it. */
+    workspaceName: text("workspace_name"),
     /** The build's options as JSON, never with secret values. */
     options: text("options", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
     target: text("target"),
@@ -303,6 +321,8 @@ export const sessions = sqliteTable("sessions", {
     .references(() => users.id, { onDelete: "cascade" }),
   createdAt: createdAt(),
   expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  /** The last request signed with it (within a minute): a session unused for KOBUILD_SESSION_IDLE_MINUTES ends. */
+  lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }),
 });
 
 /** API tokens for CI: shown once, kept as their sha256. */

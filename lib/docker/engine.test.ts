@@ -7,6 +7,12 @@ describe("addressWithoutPassword", () => {
     expect(addressWithoutPassword("ssh://builder:hunter2@build-1.example.com:2222")).toBe("ssh://builder@build-1.example.com:2222");
   });
 
+  it("drops passwords that hold @, / or :, and those of tcp:// addresses", () => {
+    expect(addressWithoutPassword("ssh://builder:p@ss/w:rd@build-1.example.com")).toBe("ssh://builder@build-1.example.com");
+    expect(addressWithoutPassword("tcp://ci:s3cret@10.0.0.5:2376")).toBe("tcp://ci@10.0.0.5:2376");
+    expect(addressWithoutPassword("ssh://:only-a-password@host")).toBe("ssh://@host");
+  });
+
   it("leaves addresses without a password as they are", () => {
     for (const url of ["unix:///var/run/docker.sock", "tcp://10.0.0.5:2376", "ssh://builder@host", "ssh://host"]) expect(addressWithoutPassword(url)).toBe(url);
   });

@@ -54,7 +54,14 @@ export function createEngineClient(address: EngineAddress): Docker {
 
 /** An address fit to show: DOCKER_HOST may carry a password (ssh://user:secret@host); added engines cannot. */
 export function addressWithoutPassword(url: string): string {
-  return url.replace(/^([a-z]+:\/\/[^:@/]+):[^@/]*@/, "$1@");
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0];
+  if (!scheme || /^unix:/i.test(scheme)) return url;
+  // The host never holds "@", so the last one ends the user part, whatever the password holds ("@", "/", ":").
+  const at = url.lastIndexOf("@");
+  if (at < scheme.length) return url;
+  const user = url.slice(scheme.length, at);
+  const colon = user.indexOf(":");
+  return colon === -1 ? url : `${scheme}${user.slice(0, colon)}@${url.slice(at + 1)}`;
 }
 
 /** Closes the connections a client keeps open (an ssh engine's ssh processes); the client is not used again. */

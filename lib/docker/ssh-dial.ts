@@ -6,6 +6,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Duplex } from "node:stream";
+import { childEnv } from "@/lib/system/child-env";
 
 /** An ssh:// engine: its host, and what OpenSSH needs beyond the user's own configuration. */
 export type SshTarget = { host: string; port?: number; user?: string; configFile?: string };
@@ -53,7 +54,8 @@ export function sshHttpAgent(target: SshTarget): http.Agent {
 
 /** ssh running dial-stdio with the given stdin and stdout; `onFailure` gets its exit as a sentence. */
 function spawnDial(target: SshTarget, stdio: ["pipe" | net.Socket, "pipe" | net.Socket], onFailure: (error: Error) => void) {
-  const child = spawn("ssh", sshDialArgs(target), { stdio: [...stdio, "pipe"] });
+  // The agent's socket is all ssh needs beyond the basics: none of kobuild's secrets.
+  const child = spawn("ssh", sshDialArgs(target), { stdio: [...stdio, "pipe"], env: childEnv(["SSH_AUTH_SOCK"]) });
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (text: string) => {
     if (stderr.length < 4096) stderr += text;

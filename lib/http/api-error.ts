@@ -8,7 +8,11 @@ const statusByCode = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  /** A body that is not JSON where JSON is read (or JSON where it is not). */
+  unsupported_media_type: 415,
   unprocessable: 422,
+  /** Too many attempts or streams: the answer says when to try again (Retry-After). */
+  too_many_requests: 429,
   engine_unavailable: 503,
   internal: 500,
   /** A registry or other server kobuild talks to failed or did not answer. */
@@ -21,6 +25,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
+    /** Seconds after which the same request may succeed (429): sent as Retry-After. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = "ApiError";
@@ -33,7 +39,8 @@ export class ApiError extends Error {
 
 export function handleApiError(error: unknown): Response {
   if (error instanceof ApiError) {
-    return Response.json({ error: error.message, code: error.code }, { status: error.status });
+    const headers = error.retryAfterSeconds !== undefined ? { "Retry-After": String(Math.max(1, Math.ceil(error.retryAfterSeconds))) } : undefined;
+    return Response.json({ error: error.message, code: error.code }, { status: error.status, headers });
   }
   if (error instanceof z.ZodError) {
     const issue = error.issues[0];

@@ -11,7 +11,8 @@ export function describeConfig() {
     { name: "KOBUILD_PORT", value: String(e.port), meaning: "port the dashboard listens on" },
     { name: "DOCKER_HOST", value: addressWithoutPassword(e.dockerHost), meaning: "the Docker engine builds run on" },
     { name: "DOCKER_TLS_VERIFY", value: e.dockerTlsVerify ? "1" : "0", meaning: "verify the engine's TLS certificate" },
-    { name: "KOBUILD_SSH_CONFIG", value: e.sshConfig ?? "", meaning: "ssh_config for ssh:// engines (empty: ~/.ssh/config)" },
+    { name: "KOBUILD_SSH_CONFIG", value: e.sshConfig ?? "", meaning: "ssh_config for ssh:// engines and workspace remotes (empty: ~/.ssh/config)" },
+    { name: "KOBUILD_GIT_TIMEOUT_SECONDS", value: String(e.gitTimeoutSeconds), meaning: "longest a clone or fetch of a workspace's remote may take" },
     { name: "KOBUILD_MAX_BUNDLE_BYTES", value: String(e.maxBundleBytes), meaning: "largest bundle upload accepted, compressed" },
     { name: "KOBUILD_BUILDS_PER_ENGINE", value: String(e.buildsPerEngine), meaning: "builds that run at once on the engine" },
   ];

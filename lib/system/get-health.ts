@@ -2,7 +2,7 @@ import "server-only";
 import fs from "node:fs/promises";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { getDefaultEngine } from "@/lib/docker/engine";
+import { addressWithoutPassword, getDefaultEngine } from "@/lib/docker/engine";
 import { probeEngine, type EngineState } from "@/lib/docker/probe-engine";
 import { env } from "@/lib/env";
 
@@ -32,7 +32,8 @@ export async function getHealth(): Promise<Health> {
   const database = checkDatabase();
   return {
     status: docker.reachable && database.ok ? "ok" : "degraded",
-    docker: { ...docker, host: dockerHost },
+    // Anyone may ask (no sign-in): DOCKER_HOST may carry a password.
+    docker: { ...docker, host: addressWithoutPassword(dockerHost) },
     database,
     dataDir: { path: dataDir, ...space },
   };

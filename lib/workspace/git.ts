@@ -1,5 +1,6 @@
 import "server-only";
 import { execFile } from "node:child_process";
+import { childEnv } from "@/lib/system/child-env";
 
 // Every git call of kobuild goes through here: execFile with an argument
 // array (never a shell), `-C <repo>`, a timeout, and no prompt that could
@@ -30,11 +31,35 @@ export type GitOptions = {
   env?: Record<string, string>;
 };
 
-function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // Inherited from a hook or a wrapper, these would override `-C`.
-  for (const name of ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_NAMESPACE"]) delete env[name];
-  return { ...env, GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", ...extra };
+// What git gets besides the base environment: the user's git configuration,
+// the ssh agent, proxies and certificates for remotes. Never kobuild's own
+// secrets, nor a GIT_DIR or GIT_WORK_TREE inherited from a hook, which would override `-C`.
+const GIT_PASSED_ENV = [
+  "XDG_CONFIG_HOME",
+  "GIT_CONFIG_GLOBAL",
+  "GIT_CONFIG_NOSYSTEM",
+  "SSH_AUTH_SOCK",
+  "GIT_SSL_CAINFO",
+  "GIT_SSL_CAPATH",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "all_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "ALL_PROXY",
+];
+
+/**
+ * git's environment: never a prompt (no terminal, and an empty GIT_ASKPASS
+ * outranks core.askPass and SSH_ASKPASS), no lock files for reads, plain C
+ * messages (they are matched), and `extra`.
+ */
+export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return childEnv(GIT_PASSED_ENV, { GIT_TERMINAL_PROMPT: "0", GIT_ASKPASS: "", SSH_ASKPASS: "", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C", ...extra });
 }
 
 /** Runs git in `repo`; resolves with stdout as bytes, rejects with a GitError. */

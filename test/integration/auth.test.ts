@@ -12,7 +12,8 @@ const { createUser } = await import("@/lib/auth/users");
 const { createApiToken } = await import("@/lib/auth/api-tokens");
 const { createSession } = await import("@/lib/auth/sessions");
 const { getDb } = await import("@/lib/db/client");
-const { auditLog } = await import("@/lib/db/schema");
+const { auditLog, signinLinks, users } = await import("@/lib/db/schema");
+const { hashSecretToken, newSecretToken } = await import("@/lib/auth/secret-token");
 const buildsRoute = await import("@/app/api/builds/route");
 const tokensRoute = await import("@/app/api/tokens/route");
 const tokenRoute = await import("@/app/api/tokens/[id]/route");
@@ -43,6 +44,17 @@ describe("a fresh install", () => {
     expect(fs.existsSync(file)).toBe(false);
     // Someone can sign in now: no new link at the next start.
     expect(await provisionAccess()).toBeNull();
+  });
+
+  it("redeems a link once even when two requests race with it", async () => {
+    const token = newSecretToken("signin");
+    getDb().insert(signinLinks).values({ tokenHash: hashSecretToken(token), role: "admin", expiresAt: new Date(Date.now() + 60_000) }).run();
+    // Both start before either has hashed its password (the slow part, where the old check-then-update let both through).
+    const results = await Promise.allSettled([redeemFirstAdminLink(token, "racer-one", "a long enough password"), redeemFirstAdminLink(token, "racer-two", "a long enough password")]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(results.find((r) => r.status === "rejected")?.reason).toMatchObject({ message: expect.stringMatching(/not valid/) });
+    const racers = getDb().select().from(users).all().filter((u) => u.name.startsWith("racer-"));
+    expect(racers).toHaveLength(1);
   });
 
   it("makes KOBUILD_ADMIN_TOKEN an admin's API token", async () => {

@@ -127,7 +127,7 @@ describe("Red Hat credentials", () => {
   });
 
   it.each(["buildkit", "classic"] as const)("printed by a careless Dockerfile, are masked in every line and error (%s)", async (builder) => {
-    // Out, err, inside a line far longer than one engine message, and in the failing step's error.
+    // Out, err, inside a line far longer than one engine message, at the end of a line cut at 64 KiB, and in the failing step's error.
     const checkout = path.join(dataDir, `careless-${builder}`);
     fs.mkdirSync(checkout, { recursive: true });
     fs.writeFileSync(
@@ -137,7 +137,9 @@ describe("Red Hat credentials", () => {
         "ARG REDHAT_USERNAME",
         "ARG REDHAT_PASSWORD",
         `RUN echo "logging in as $REDHAT_USERNAME with $REDHAT_PASSWORD (${builder} ${process.pid})" && echo "password: $REDHAT_PASSWORD" >&2`,
-        `RUN printf 'x%.0s' $(seq 1 70000) && echo " $REDHAT_PASSWORD"`,
+        `RUN printf 'x%.0s' $(seq 1 40000) && echo " $REDHAT_PASSWORD"`,
+        // The cut falls 5 characters into the password: those 5 must not show either.
+        `RUN printf 'y%.0s' $(seq 1 65530) && echo " $REDHAT_PASSWORD"`,
         'RUN echo "subscription-manager: invalid password $REDHAT_PASSWORD for $REDHAT_USERNAME" >&2 && exit 7',
         "",
       ].join("\n"),
@@ -155,7 +157,8 @@ describe("Red Hat credentials", () => {
     // The lines are there, with the values masked.
     expect(log).toContain("logging in as *** with *** (");
     expect(log).toContain("password: ***");
-    expect(log).toMatch(/x{70000} \*\*\*/);
+    expect(log).toMatch(/x{40000} \*\*\*/);
+    expect(log).toMatch(/\] y{65530} \*\*\* … \[kobuild: line cut at 64 KiB\]\n/);
     expect(log).toContain("subscription-manager: invalid password *** for ***");
     served.push(...answers);
     for (const [i, answer] of answers.entries()) expectNoSecretIn(`API answer ${i}`, answer);

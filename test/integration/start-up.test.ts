@@ -24,6 +24,8 @@ describe("start-up configuration", () => {
     ["KOBUILD_PORT", "70000", /^kobuild: invalid configuration: KOBUILD_PORT must be between 1 and 65535/],
     ["DOCKER_HOST", "docker.sock", /^kobuild: invalid configuration: DOCKER_HOST must look like/],
     ["KOBUILD_HOST", "a host", /^kobuild: invalid configuration: KOBUILD_HOST must be a host name/],
+    ["KOBUILD_MAX_LOG_BYTES", "lots", /^kobuild: invalid configuration: KOBUILD_MAX_LOG_BYTES must be a whole number of bytes \(got "lots"\)$/],
+    ["KOBUILD_SESSION_IDLE_MINUTES", "0", /^kobuild: invalid configuration: KOBUILD_SESSION_IDLE_MINUTES must be between 1 and 10080/],
   ])("a bad %s (%s) stops start-up with one line naming it", (name, value, message) => {
     const result = start({ [name]: value });
     expect(result.status).toBe(1);

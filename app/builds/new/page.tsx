@@ -47,7 +47,7 @@ export default async function NewBuildPage({ searchParams }: { searchParams: Pro
   const bundles = listBundles().map((b) => ({ id: b.id, kernel: b.kernel, uname: b.uname }));
   const workspaceId = workspaces.find((w) => w.id === (from?.workspace?.id ?? query.workspace))?.id ?? workspaces[0]!.id;
   const refs = await describeWorkspaceRefs(workspaceId);
-  const defaults = defaultBuildFormState(workspaceId, refs.head ?? refs.branches[0]?.name ?? "master");
+  const defaults = defaultBuildFormState(workspaceId, refs.defaultBranch ?? "");
   const initial = from ? { ...defaults, ...stateFromBuildOptions(workspaceId, from.options, bundles) } : defaults;
   return (
     <>
@@ -63,6 +63,7 @@ export default async function NewBuildPage({ searchParams }: { searchParams: Pro
           branches: refs.branches,
           tags: refs.tags,
           head: refs.head,
+          defaultBranch: refs.defaultBranch,
           moduleVersion: refs.moduleVersion,
           releasedModuleVersions: refs.releasedModuleVersions,
           kernelVersions: refs.kernelVersions,

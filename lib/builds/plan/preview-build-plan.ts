@@ -11,6 +11,7 @@ import { probeEngine } from "@/lib/docker/probe-engine";
 import { ApiError } from "@/lib/http/api-error";
 import { getWorkspace } from "@/lib/workspace/get-workspace";
 import { resolveCommit } from "@/lib/workspace/git";
+import { defaultBranchOf } from "@/lib/workspace/resolve-build-branch";
 import { toBuildArgs } from "../build-args";
 import type { CreateBuildBody } from "../build-schemas";
 import { summarizePlan } from "./explain-plan";
@@ -32,9 +33,10 @@ const LISTED = 500;
  * would use, and kobuild reads the /build-tasks it writes. Nothing is
  * started that stays; problems that would stop the build are listed, not thrown.
  */
-export async function previewBuildPlan(options: PlanOptions & { branch: string }, signal?: AbortSignal) {
+export async function previewBuildPlan(body: PlanOptions, signal?: AbortSignal) {
   const started = Date.now();
-  const workspace = getWorkspace(options.workspaceId);
+  const workspace = getWorkspace(body.workspaceId);
+  const options = { ...body, branch: body.branch ?? (await defaultBranchOf(workspace)) };
   const problems: string[] = [];
   const commit = await resolveCommit(workspace.path, options.branch);
   if (options.checkoutBeforePatching && !commit) throw new ApiError("not_found", `the workspace ${workspace.name} has no branch or tag ${options.branch}`);

@@ -3,7 +3,10 @@ import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { builds, engines, stages } from "@/lib/db/schema";
 
-const duration = (from: Date | null, to: Date | null) => (from ? (to ?? new Date()).getTime() - from.getTime() : null);
+// Only what has ended has a duration here: a lane's state must not change with the clock, or every
+// reader of the build's live events would be sent a new state at once, without end (the page counts
+// a running attempt's time itself, from its start).
+const duration = (from: Date | null, to: Date | null) => (from && to ? to.getTime() - from.getTime() : null);
 
 /**
  * The shards of a sharded build as its page shows them: one lane per shard,

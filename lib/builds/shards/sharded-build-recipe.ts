@@ -24,6 +24,8 @@ import { parseDockerfileStages } from "../dockerfile-stages";
 import { selectBundles, type StoredBuildOptions } from "../driver-build-recipe";
 import { storeDriverImage } from "../store-driver-image";
 import { imageResults } from "../plan/image-results";
+import { withWorkspaceSource } from "../workspace-source";
+import type { WorkspaceSource } from "@/lib/workspace/prepare-workspace-source";
 import type { ShardingOptions } from "./sharding-options";
 import { runShards, type DoneShard, type ShardPlan, type ShardResult } from "./shard-runner";
 import { shardTransfers } from "./shard-transfers";
@@ -45,25 +47,26 @@ type ShardedOptions = StoredBuildOptions & { sharding: ShardingOptions };
  * tag. Shards that cannot finish leave the result partial, never wrong.
  */
 export function shardedBuildRecipe(secrets: BuildSecrets): BuildRecipe {
-  return async (session) => {
+  // One commit for the whole build: the plan's, which every shard checks out.
+  return withWorkspaceSource(async (session, source) => {
     const rerunOf = (session.build.options as unknown as ShardedOptions).rerunOf;
     // Named only while the re-run runs, so that a re-run cancelled in the queue leaves no tag behind.
     if (rerunOf) await session.engine.getImage(rerunOf.dockerId).tag(splitImageRef(rerunOf.imageRef));
     try {
-      return await runSharded(session, secrets);
+      return await runSharded(session, secrets, source);
     } finally {
       // A re-run named the image it completes for the task master; that name has done its work.
       if (rerunOf) await removeTag(session, rerunOf.imageRef);
     }
-  };
+  });
 }
 
-async function runSharded(session: BuildSession, secrets: BuildSecrets) {
+async function runSharded(session: BuildSession, secrets: BuildSecrets, source: WorkspaceSource) {
   const { db, build } = session;
   const options = build.options as unknown as ShardedOptions;
   const workspace = db.select().from(workspaces).where(eq(workspaces.id, build.workspaceId!)).get();
   if (!workspace) throw new Error("the build's workspace no longer exists");
-  const dockerfileText = await fs.promises.readFile(path.join(workspace.path, workspace.dockerfile), "utf8");
+  const dockerfileText = await fs.promises.readFile(path.join(source.dir, workspace.dockerfile), "utf8");
   session.declareStages(["plan", "shards", "merge", "squash"]);
 
   // The plan: the real task master, with every bundle, as CI's planning job ran it.
@@ -79,7 +82,7 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets) {
   const bundleFiles = bundleRows.map((b) => bundlePath(b.kernel));
   const planImage = await session.runOnEngine(
     {
-      context: streamBuildContext({ workspacePath: workspace.path, bundleFiles, extraFiles: planBuild.extraFiles }),
+      context: streamBuildContext({ workspacePath: source.dir, bundleFiles, extraFiles: planBuild.extraFiles }),
       dockerfile: planBuild.dockerfile,
       stages: parseDockerfileStages(dockerfileText),
       target: planBuild.target,
@@ -92,7 +95,7 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets) {
   );
   session.tasks.flush();
   const plan = await explainPlanImage(session.engine, planImage, {
-    sourceDir: workspace.path,
+    sourceDir: source.dir,
     useKernelsFile: options.useKernelsFile,
     bundleKernels: bundleRows.map((b) => b.kernel),
     cacheImage: cacheRef ?? EMPTY_CACHE.image,
@@ -147,6 +150,7 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets) {
               rerunOf: null,
               useKernelsFile: false,
               bundleIds: shard.bundleIds,
+              commit: source.commit,
               // Every shard's image goes to the registry (where CI kept them too): one built elsewhere pushes its own,
               // the coordinator pushes those of its engine beside the merge.
               push: registry && engineId !== DEFAULT_ENGINE_ID ? { registryId: registry.id } : null,

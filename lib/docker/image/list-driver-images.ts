@@ -38,6 +38,8 @@ export type DriverImageListing = {
   images: DriverImageItem[];
   engineError: string | null;
   registries: Array<{ id: number; name: string; url: string; error: string | null; truncated: boolean }>;
+  /** Tagged local images not looked into, because the one asking may not create the container that looks (a viewer). */
+  unchecked: number;
 };
 
 const MAX_LOCAL_PROBES = 200;
@@ -54,16 +56,18 @@ const layerCounts = (layersHolder.kobuildImageLayers ??= new Map());
  * The driver images kobuild knows: what it has read (build and operation
  * results, inputs, pulls), the engine's tagged images that hold
  * /kernel-modules, and the tags of the configured registries. One item per
- * image id, newest first.
+ * image id, newest first. Looking into an image takes a container: without
+ * `probe` (a viewer asks) only images looked into before are listed.
  */
-export async function listDriverImages({ engine = getDefaultEngine(), withRegistries = true }: { engine?: Docker; withRegistries?: boolean } = {}): Promise<DriverImageListing> {
+export async function listDriverImages({ engine = getDefaultEngine(), withRegistries = true, probe = true }: { engine?: Docker; withRegistries?: boolean; probe?: boolean } = {}): Promise<DriverImageListing> {
   const byId = new Map<string, DriverImageItem>();
   const unknownIds: DriverImageItem[] = [];
   for (const item of readRecords()) byId.set(item.dockerId!, item);
 
   let engineError: string | null = null;
+  const checks = { probe, unchecked: 0 };
   try {
-    await addLocalImages(engine, byId);
+    await addLocalImages(engine, byId, checks);
   } catch (error) {
     engineError = (error as { code?: string; message?: string }).code ?? (error as Error).message;
   }
@@ -83,7 +87,7 @@ export async function listDriverImages({ engine = getDefaultEngine(), withRegist
 
   const all = [...byId.values(), ...unknownIds];
   all.sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0) || (b.recordId ?? 0) - (a.recordId ?? 0));
-  return { images: all, engineError, registries: registryStates };
+  return { images: all, engineError, registries: registryStates, unchecked: checks.unchecked };
 }
 
 function emptyItem(dockerId: string | null): DriverImageItem {
@@ -166,7 +170,7 @@ function readRecords(): DriverImageItem[] {
 }
 
 /** Tagged images of the engine: known ones get their local names; unknown ones are listed when they hold /kernel-modules. */
-async function addLocalImages(engine: Docker, byId: Map<string, DriverImageItem>) {
+async function addLocalImages(engine: Docker, byId: Map<string, DriverImageItem>, checks: { probe: boolean; unchecked: number }) {
   const local = await engine.listImages();
   let probes = 0;
   for (const image of local) {
@@ -175,6 +179,10 @@ async function addLocalImages(engine: Docker, byId: Map<string, DriverImageItem>
     if (!item) {
       if (tags.length === 0 || probes >= MAX_LOCAL_PROBES) continue;
       if (!holdsDrivers.has(image.Id)) {
+        if (!checks.probe) {
+          checks.unchecked += 1;
+          continue;
+        }
         probes += 1;
         holdsDrivers.set(image.Id, await probeKernelModules(engine, image.Id));
       }

@@ -12,6 +12,7 @@
 import { BUILD_LOG_KEY, type BuildDecoder, type BuildEvent, type StepEvent, type StepStatus } from "./events";
 import { errorText, isErrorMessage, isObject } from "./engine-message";
 import { createLineAssembler, type AssembledLine } from "./line-assembler";
+import { LINE_CUT_MARKER, MAX_LINE_BYTES } from "./line-cut";
 
 export type ClassicDecoderOptions = {
   /** The classic builder sends no times: steps and lines are stamped when they arrive. */
@@ -36,6 +37,7 @@ export function createClassicDecoder(options: ClassicDecoderOptions = {}): Build
   const now = options.now ?? Date.now;
   const output = createLineAssembler<LineMeta>(); // the running container's stdout ("1") and stderr ("2")
   let builderLine = ""; // an unfinished line of the builder's own text ("Step ..." waits for its "\n")
+  let builderLineCut = false; // it passed MAX_LINE_BYTES: the rest, up to its newline, is dropped
   let step: Step | undefined;
   let froms = 0;
   let inContainer = false;
@@ -70,15 +72,26 @@ export function createClassicDecoder(options: ClassicDecoderOptions = {}): Build
 
   const outputLogs = (lines: AssembledLine<LineMeta>[]) => lines.map(({ text, meta }) => stepLog(text, meta.stream, meta.ts));
 
+  /** Adds to the builder's unfinished line, up to MAX_LINE_BYTES characters (close enough to bytes for a cap). */
+  const appendBuilderText = (piece: string) => {
+    if (builderLineCut) return;
+    const room = MAX_LINE_BYTES - builderLine.length;
+    builderLine += piece.length > room ? piece.slice(0, room) : piece;
+    if (piece.length > room) builderLineCut = true;
+  };
+
   const builderLines = (text: string): BuildEvent[] => {
     const events: BuildEvent[] = [];
-    builderLine += text;
-    let nl: number;
-    while ((nl = builderLine.indexOf("\n")) !== -1) {
-      const line = builderLine.slice(0, nl).replace(/\r$/, "");
-      builderLine = builderLine.slice(nl + 1);
+    let start = 0;
+    for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
+      appendBuilderText(text.slice(start, nl));
+      start = nl + 1;
+      const line = builderLine.replace(/\r$/, "") + (builderLineCut ? LINE_CUT_MARKER : "");
+      builderLine = "";
+      builderLineCut = false;
       events.push(...builderLineEvents(line));
     }
+    appendBuilderText(text.slice(start));
     return events;
   };
 

@@ -9,8 +9,12 @@ import { imageIdParamsSchema } from "@/lib/images/image-schemas";
 
 export const dynamic = "force-dynamic";
 
-/** The driver file itself (`.ko.gz` or `.o.gz`), streamed out of the image on the engine. */
-export const GET = route({ params: imageIdParamsSchema }, async ({ request, params }) => {
+/**
+ * The driver file itself (`.ko.gz` or `.o.gz`), streamed out of the image on
+ * the engine. Operators only: reading a file out of an image takes a
+ * container, and viewers create nothing.
+ */
+export const GET = route({ params: imageIdParamsSchema, role: "operator" }, async ({ request, params }) => {
   const cell = driverCellQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const { image, driver } = findDriverFile(params.id, cell);
   if (driver.kind !== "driver") throw new ApiError("not_found", "an unavailability marker has nothing to download");
