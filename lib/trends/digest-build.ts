@@ -37,6 +37,8 @@ export function digestBuild(buildId: number, db: Db = getDb()): boolean {
   const failed = failuresOfGrid(db, build.imageId, coverage);
   db.transaction((tx) => {
     tx.insert(buildDigests).values({ buildId, hasImage: true, kernels: coverage.kernels.length }).run();
+    // Counts left by an earlier digest that was removed (the digest is remade whole).
+    tx.delete(buildCoverageCounts).where(eq(buildCoverageCounts.buildId, buildId)).run();
     for (const column of perModuleVersion) {
       for (const flavour of ["mod", "bpf"] as const) {
         tx.insert(buildCoverageCounts).values({ buildId, moduleVersion: column.moduleVersion, flavour, ...column[flavour] }).run();
