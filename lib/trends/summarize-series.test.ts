@@ -42,9 +42,11 @@ describe("summarizeSeries", () => {
   });
 
   it("does not call a module version the latest build no longer builds lagging", () => {
-    const dropped = [...points, point(5, 9, [["2.2.0", "mod", 3900, 0], ["2.2.0", "bpf", 3000, 900]])];
+    const dropped = [...points, point(5, 9, [["2.2.0", "mod", 3900, 0], ["2.2.0", "bpf", 3000, 900], ["2.3.0", "bpf", 3900, 0]])];
     const summaries = summarizeSeries(dropped, null);
     expect(summaries.find((s) => s.moduleVersion === "2.1.0")).toMatchObject({ latestBuildId: 4, lags: false });
-    expect(summaries.find((s) => s.flavour === "bpf")).toMatchObject({ lags: true });
+    expect(summaries.find((s) => s.moduleVersion === "2.2.0" && s.flavour === "bpf")).toMatchObject({ lags: true });
+    // The kernel modules' only module version does not lag the eBPF probes.
+    expect(summaries.find((s) => s.moduleVersion === "2.2.0" && s.flavour === "mod")).toMatchObject({ lags: false });
   });
 });

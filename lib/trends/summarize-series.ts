@@ -22,7 +22,7 @@ export type SeriesSummary = {
   change: number | null;
   /** The latest build whose coverage fell below the build before it. */
   lastDrop: SeriesDrop | null;
-  /** The lowest latest coverage of the latest build's series, when another series does better. */
+  /** The lowest latest coverage of the latest build's module versions of this flavour, when another does better. */
   lags: boolean;
 };
 
@@ -69,9 +69,11 @@ export function summarizeSeries(points: readonly TrendPoint[], reference: TrendP
       lags: false,
     });
   }
-  // The lagging series is among those of the latest build: a module version it no longer builds does not lag.
-  const current = summaries.filter((s) => latestPoint !== null && s.latestBuildId === latestPoint.build.id && s.latest !== null);
-  if (current.length > 1) {
+  // The lagging module version is among those of the latest build (one it no longer builds does not lag), and lags the
+  // other module versions of its own flavour: eBPF probes and kernel modules are not held to each other.
+  for (const flavour of ["mod", "bpf"] as const) {
+    const current = summaries.filter((s) => s.flavour === flavour && latestPoint !== null && s.latestBuildId === latestPoint.build.id && s.latest !== null);
+    if (current.length < 2) continue;
     const lowest = current.reduce((a, b) => (b.latest! < a.latest! ? b : a));
     if (current.some((s) => s.latest! > lowest.latest! + DROP_EPSILON)) lowest.lags = true;
   }

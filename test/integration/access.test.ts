@@ -115,6 +115,7 @@ const PAGES: Record<string, Door> = {
   "/failures": "viewer",
   "/images": "viewer",
   "/settings": "viewer",
+  "/trends": "viewer",
 };
 
 const UNLISTED = "a new door must say who may call it: add it to the table in test/integration/access.test.ts";
