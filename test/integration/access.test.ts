@@ -113,6 +113,7 @@ const PAGES: Record<string, Door> = {
   "/coverage": "viewer",
   "/coverage/compare": "viewer",
   "/failures": "viewer",
+  "/failures/groups/[id]": "viewer",
   "/images": "viewer",
   "/settings": "viewer",
   "/trends": "viewer",
