@@ -100,6 +100,10 @@ const ACTIONS: Record<string, { door: Door; args: () => unknown[] }> = {
   "app/settings/actions.ts#createTokenAction": { door: "admin", args: () => [{}] },
   "app/settings/actions.ts#revokeTokenAction": { door: "admin", args: () => [999999] },
   "app/settings/actions.ts#disableUserAction": { door: "admin", args: () => [999999] },
+  "app/settings/actions.ts#addWorkspaceAction": { door: "admin", args: () => [{}] },
+  "app/settings/actions.ts#updateWorkspaceAction": { door: "admin", args: () => [999999, {}] },
+  "app/settings/actions.ts#removeWorkspaceAction": { door: "admin", args: () => [999999] },
+  "app/settings/actions.ts#fetchWorkspaceAction": { door: "operator", args: () => [999999] },
 };
 
 const PAGES: Record<string, Door> = {
