@@ -44,13 +44,13 @@ export function summarizeSeries(points: readonly TrendPoint[], reference: TrendP
   for (const p of points) for (const c of p.columns) keys.set(`${c.moduleVersion} ${c.flavour}`, { moduleVersion: c.moduleVersion, flavour: c.flavour });
   const latestPoint = points.at(-1) ?? null;
   const summaries: SeriesSummary[] = [];
-  for (const [key, { moduleVersion, flavour }] of keys) {
+  for (const { moduleVersion, flavour } of keys.values()) {
     let latest: number | null = null;
     let latestBuildId: number | null = null;
     let previous: number | null = null;
     let lastDrop: SeriesDrop | null = null;
     for (const p of points) {
-      const value = p.columns.find((c) => `${c.moduleVersion} ${c.flavour}` === key)?.coverage ?? null;
+      const value = p.columns.find((c) => c.moduleVersion === moduleVersion && c.flavour === flavour)?.coverage ?? null;
       if (value === null) continue;
       if (previous !== null && value < previous - DROP_EPSILON) lastDrop = { buildId: p.build.id, at: whenOf(p.build), from: previous, to: value };
       previous = value;
