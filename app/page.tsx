@@ -4,11 +4,13 @@ import { Card, Stat } from "@/components/card";
 import { formatBytes } from "@/components/format";
 import { OtherEngines } from "@/components/engines/other-engines";
 import { PageHeader } from "@/components/page-header";
+import { DriversCard } from "@/components/trends/drivers-card";
 import { listBuildViews } from "@/lib/builds/list-builds";
 import { describeEngines } from "@/lib/engines/manage-engines";
 import { countRecords } from "@/lib/system/count-records";
 import { getHealth } from "@/lib/system/get-health";
 import { requirePage } from "@/lib/auth/page-guard";
+import { describeDriversOverview } from "@/lib/trends/drivers-overview";
 
 export const dynamic = "force-dynamic";
 
@@ -18,10 +20,14 @@ export default async function OverviewPage() {
   const totals = countRecords();
   const { docker } = health;
   const engines = await describeEngines();
+  const drivers = await describeDriversOverview();
   return (
     <>
       <PageHeader title="Overview" description="Dockerized kernel driver builds: header bundles and a driver repository in, drivers and failures out." />
       <div className="grid gap-4 lg:grid-cols-2">
+        <div className="lg:col-span-2">
+          <DriversCard workspaces={drivers} />
+        </div>
         <div className="lg:col-span-2">
           <Card title="Builds">
             <ActiveBuilds initial={listBuildViews({ perPage: 30 })} />

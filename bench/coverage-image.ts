@@ -142,7 +142,7 @@ function* imageFiles(kernels: string[]): Generator<Entry> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The first answer (cold: nothing compiled or cached yet) and the median of the next `runs`. */
-async function timeRoute(get: () => Promise<Response>, runs = 7) {
+export async function timeRoute(get: () => Promise<Response>, runs = 7) {
   const times: number[] = [];
   let body = "";
   for (let i = 0; i <= runs; i++) {

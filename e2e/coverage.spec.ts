@@ -1,5 +1,6 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { readSampleRecord } from "../test/sample-record";
+import { sampleBuild } from "./sample-build";
 import { saveScreenshot } from "./screenshot";
 
 // Coverage, failures and compare after real sample builds: master builds
@@ -7,18 +8,6 @@ import { saveScreenshot } from "./screenshot";
 // lacks headers); bpf-ringbuf's probe fails on the 6.1 kernels.
 
 type Wire = { kernels: { name: string }[]; moduleVersions: string[]; cells: string; states: Record<string, string> };
-
-async function sampleBuild(request: APIRequestContext, branch: string) {
-  const { workspaces } = (await (await request.get("/api/workspaces")).json()) as { workspaces: { id: number; name: string }[] };
-  const created = await request.post("/api/builds", { data: { workspaceId: workspaces.find((w) => w.name === "sample")!.id, branch } });
-  expect(created.status()).toBe(201);
-  const { id } = (await created.json()) as { id: number };
-  await expect
-    .poll(async () => ((await (await request.get(`/api/builds/${id}`)).json()) as { status: string }).status, { timeout: 240_000, intervals: [1000] })
-    .toMatch(/succeeded|failed|cancelled|interrupted/);
-  expect(((await (await request.get(`/api/builds/${id}`)).json()) as { status: string }).status).toBe("succeeded");
-  return id;
-}
 
 const cellsOf = (wire: Wire) => {
   const out = new Map<string, string>();

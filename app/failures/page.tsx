@@ -2,11 +2,14 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { SubjectPicker } from "@/components/coverage/subject-picker";
 import { EmptyState } from "@/components/empty-state";
+import { GroupStateBadge } from "@/components/failure-groups/group-state-badge";
 import { FailureLog } from "@/components/failures/failure-log";
 import { PageHeader } from "@/components/page-header";
 import { failuresQuerySchema } from "@/lib/coverage/coverage-schemas";
 import { KERNEL_FAMILIES } from "@/lib/coverage/kernel-family";
 import { getFailureView, listFailuresView } from "@/lib/coverage/list-failures";
+import { GROUP_STATES } from "@/lib/failure-groups/group-state";
+import { groupsOfBuild } from "@/lib/failure-groups/groups-of-build";
 import { listCoverageSubjects, subjectFromSearch } from "@/lib/coverage/list-subjects";
 import { DomainError } from "@/lib/domain-error";
 import { requirePage } from "@/lib/auth/page-guard";
@@ -47,6 +50,14 @@ export default async function FailuresPage({ searchParams }: { searchParams: Pro
       </>
     );
   }
+  // A build's groups as its workspace has seen them: new ones (first seen in the latest build) come first.
+  const history = ref.kind === "build" ? await groupsOfBuild(ref.id) : null;
+  const recordOf = (signature: string | null) => history?.bySignature.get(signature) ?? null;
+  const rank = (signature: string | null) => {
+    const state = recordOf(signature)?.state;
+    return state ? GROUP_STATES.indexOf(state) : GROUP_STATES.length;
+  };
+  view.groups.sort((a, b) => rank(a.signature) - rank(b.signature));
   const key = `${ref.kind}:${ref.id}`;
   const subjectParam = `${ref.kind}=${ref.id}`;
   const cellHref = (f: { kernel: string; moduleVersion: string; flavour: string }) => `/coverage?${subjectParam}&cell=${encodeURIComponent(`${f.kernel}/${f.moduleVersion}/${f.flavour}`)}`;
@@ -110,10 +121,17 @@ export default async function FailuresPage({ searchParams }: { searchParams: Pro
         <>
           <p className="mb-3 text-sm" data-testid="failures-summary">
             <strong>{view.total}</strong> failure{view.total === 1 ? "" : "s"} in <strong>{view.groups.length}</strong> group{view.groups.length === 1 ? "" : "s"}
+            {history ? (
+              <>
+                {" "}· workspace {history.workspace.name} has <strong>{history.counts.new}</strong> new, {history.counts.ongoing} ongoing and {history.counts.fixed} fixed failure group
+                {history.counts.new + history.counts.ongoing + history.counts.fixed === 1 ? "" : "s"}; new ones first
+              </>
+            ) : null}
           </p>
           <ol className="space-y-4">
             {view.groups.map((g, i) => {
               const example = examples.get(g.exampleFailureId);
+              const record = recordOf(g.signature);
               return (
                 <li key={g.signature ?? "(empty)"} className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
                   <section aria-labelledby={`group-${i}`}>
@@ -121,6 +139,15 @@ export default async function FailuresPage({ searchParams }: { searchParams: Pro
                       <h2 id={`group-${i}`} className="min-w-0 break-words font-mono text-sm font-semibold">
                         {g.signature ?? "(an empty log: the builder printed nothing)"}
                       </h2>
+                      {record ? (
+                        <span className="flex shrink-0 items-center gap-2">
+                          <GroupStateBadge state={record.state} />
+                          <Link className="text-sm text-blue-700 underline dark:text-blue-300" href={`/failures/groups/${record.id}`}>
+                            history: {record.builds} build{record.builds === 1 ? "" : "s"} since #{record.firstSeen.buildId}
+                            {record.acknowledgement ? `, owned by ${record.acknowledgement.owner}` : ""}
+                          </Link>
+                        </span>
+                      ) : null}
                       <span className="shrink-0 rounded-full bg-orange-100 px-2.5 py-0.5 text-sm font-semibold text-orange-900 dark:bg-orange-950 dark:text-orange-100">
                         ✕ {g.count} failure{g.count === 1 ? "" : "s"}
                       </span>

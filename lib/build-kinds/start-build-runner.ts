@@ -5,6 +5,7 @@ import { runBuild, type RecipeFor } from "@/lib/builds/run-build";
 import { isShardedBuild } from "@/lib/builds/shards/sharding-options";
 import { shardedBuildRecipe } from "@/lib/builds/shards/sharded-build-recipe";
 import { imageOperationRecipe } from "@/lib/images/image-operation-recipe";
+import { digestFinishedBuild } from "@/lib/build-digests/digest-build";
 
 // The table of build kinds lives above lib/builds and lib/images: the queue and
 // the runner know a build's common life (engine, log, stages, outcome), the
@@ -18,5 +19,9 @@ const recipeFor: RecipeFor = (build, secrets) => {
 
 /** Gives the queue the runner, with every kind known; the next pump starts what waits. Called once at start-up (and by tests that run builds in their own process). */
 export function startBuildRunner() {
-  setBuildRunner((buildId, signal) => runBuild(buildId, signal, recipeFor));
+  setBuildRunner(async (buildId, signal) => {
+    await runBuild(buildId, signal, recipeFor);
+    // Trends and failure history count a driver build once, when it has ended (other kinds are left alone).
+    digestFinishedBuild(buildId);
+  });
 }

@@ -13,7 +13,7 @@ import { bundleDistros, loadImageSubject, loadSubject, type CoverageSubjectRef }
  * Signs the failures of an image stored without a signature (read before
  * kobuild signed them), once: the signature is kept.
  */
-function signMissing(db: Db, imageId: number) {
+export function signMissing(db: Db, imageId: number) {
   const unsigned = db
     .select({ id: failures.id, kernel: failures.kernel, moduleVersion: failures.moduleVersion, log: failures.log })
     .from(failures)

@@ -360,3 +360,114 @@ export const auditLog = sqliteTable(
   },
   (t) => [index("audit_log_at").on(t.at)],
 );
+
+// Trends and failure history. What a finished driver build counted is kept
+// when it ends (lib/trends), so that coverage over hundreds of builds is read
+// from a few rows per build instead of tens of thousands of cells.
+
+/** A finished top-level driver build whose coverage and failures were counted (null counts: it made no image). */
+export const buildDigests = sqliteTable("build_digests", {
+  buildId: integer("build_id")
+    .primaryKey()
+    .references(() => builds.id, { onDelete: "cascade" }),
+  hasImage: integer("has_image", { mode: "boolean" }).notNull(),
+  /** Kernels of its grid (rows). */
+  kernels: integer("kernels").notNull(),
+  digestedAt: createdAt(),
+});
+
+/** A digested build's cells per state, per module version and flavour. */
+export const buildCoverageCounts = sqliteTable(
+  "build_coverage_counts",
+  {
+    buildId: integer("build_id")
+      .notNull()
+      .references(() => builds.id, { onDelete: "cascade" }),
+    moduleVersion: text("module_version").notNull(),
+    flavour: text("flavour", { enum: flavour }).notNull(),
+    built: integer("built").notNull(),
+    cached: integer("cached").notNull(),
+    failed: integer("failed").notNull(),
+    unavailable: integer("unavailable").notNull(),
+    blocklisted: integer("blocklisted").notNull(),
+    missing: integer("missing").notNull(),
+    notPlanned: integer("not_planned").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.buildId, t.moduleVersion, t.flavour] })],
+);
+
+/**
+ * A failure signature of a workspace, over its builds: when it was first and
+ * last seen, the latest build that planned its tasks and had none of them
+ * fail (it is fixed when that is later than the last sighting), and counts.
+ * `signature` is '' for failures whose log was empty.
+ */
+export const failureGroups = sqliteTable(
+  "failure_groups",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    workspaceId: integer("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    signature: text("signature").notNull(),
+    firstBuildId: integer("first_build_id").notNull(),
+    firstSeenAt: integer("first_seen_at", { mode: "timestamp_ms" }).notNull(),
+    lastBuildId: integer("last_build_id").notNull(),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+    lastClearBuildId: integer("last_clear_build_id"),
+    lastClearAt: integer("last_clear_at", { mode: "timestamp_ms" }),
+    /** Builds it hit, and distinct kernels it ever hit. */
+    builds: integer("builds").notNull().default(0),
+    kernels: integer("kernels").notNull().default(0),
+  },
+  (t) => [uniqueIndex("failure_groups_signature").on(t.workspaceId, t.signature), index("failure_groups_first_seen").on(t.workspaceId, t.firstSeenAt)],
+);
+
+/** A build a failure group hit: how many of its failures and kernels, and one failure to show. */
+export const failureGroupHits = sqliteTable(
+  "failure_group_hits",
+  {
+    groupId: integer("group_id")
+      .notNull()
+      .references(() => failureGroups.id, { onDelete: "cascade" }),
+    buildId: integer("build_id")
+      .notNull()
+      .references(() => builds.id, { onDelete: "cascade" }),
+    failures: integer("failures").notNull(),
+    kernels: integer("kernels").notNull(),
+    exampleFailureId: integer("example_failure_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.buildId] }), index("failure_group_hits_build").on(t.buildId)],
+);
+
+/** Every task (kernel, module version, flavour) a failure group ever hit, with the first and last build it failed in. */
+export const failureGroupCells = sqliteTable(
+  "failure_group_cells",
+  {
+    groupId: integer("group_id")
+      .notNull()
+      .references(() => failureGroups.id, { onDelete: "cascade" }),
+    kernel: text("kernel").notNull(),
+    moduleVersion: text("module_version").notNull(),
+    flavour: text("flavour", { enum: flavour }).notNull(),
+    firstBuildId: integer("first_build_id").notNull(),
+    lastBuildId: integer("last_build_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.kernel, t.moduleVersion, t.flavour] })],
+);
+
+/** On-call's hand-off: who acknowledged a failure group, who owns it now, and what they found. */
+export const failureGroupNotes = sqliteTable(
+  "failure_group_notes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    groupId: integer("group_id")
+      .notNull()
+      .references(() => failureGroups.id, { onDelete: "cascade" }),
+    author: text("author").notNull(),
+    owner: text("owner").notNull(),
+    note: text("note").notNull(),
+    at: createdAt(),
+  },
+  (t) => [index("failure_group_notes_group").on(t.groupId, t.id)],
+);

@@ -41,6 +41,9 @@ const ROUTES: Record<string, Door> = {
   "GET /api/engines/[id]": "viewer",
   "PATCH /api/engines/[id]": "admin",
   "DELETE /api/engines/[id]": "admin",
+  "GET /api/failure-groups": "viewer",
+  "GET /api/failure-groups/[id]": "viewer",
+  "POST /api/failure-groups/[id]/acknowledgements": "operator",
   "GET /api/failures/[id]": "viewer",
   "GET /api/images": "viewer",
   "GET /api/images/[id]": "viewer",
@@ -66,6 +69,7 @@ const ROUTES: Record<string, Door> = {
   "DELETE /api/users/[id]": "admin",
   "GET /api/workspaces": "viewer",
   "POST /api/workspaces": "admin",
+  "GET /api/trends": "viewer",
   "GET /api/workspaces/[id]": "viewer",
   "PATCH /api/workspaces/[id]": "admin",
   "DELETE /api/workspaces/[id]": "admin",
@@ -113,8 +117,10 @@ const PAGES: Record<string, Door> = {
   "/coverage": "viewer",
   "/coverage/compare": "viewer",
   "/failures": "viewer",
+  "/failures/groups/[id]": "viewer",
   "/images": "viewer",
   "/settings": "viewer",
+  "/trends": "viewer",
 };
 
 const UNLISTED = "a new door must say who may call it: add it to the table in test/integration/access.test.ts";
