@@ -40,7 +40,7 @@ const layers = [
           patterns: [
             ...upward,
             {
-              regex: "^@/lib/(?!docker/|env$|domain-error$|host/child-env$)",
+              regex: "^@/lib/(?!docker/|env$|domain-error$|vocabulary$|host/child-env$)",
               message: "lib/docker is the bottom layer: it talks to engines and knows nothing of the database, records, registries or pages.",
             },
           ],

@@ -1,5 +1,27 @@
-// The words server and client share: what a build's network may be, and the
-// like. Plain values and types only, so pages and lib/ import the same ones.
+// The words server and client share: flavours, what a build and a stage may
+// be, a build's network, and the like. Plain values and types only, so the
+// schema, lib/ and pages import the same ones.
+
+/** A driver's flavour: the kernel module or the eBPF probe. */
+export const FLAVOURS = ["mod", "bpf"] as const;
+export type Flavour = (typeof FLAVOURS)[number];
+
+/** What a build is: the dockerized driver build, or an image operation. */
+export const BUILD_KINDS = ["drivers", "merge", "squash", "collector"] as const;
+export type BuildKind = (typeof BUILD_KINDS)[number];
+
+/** Where a build is; partial: a sharded build whose result lacks the kernels of shards that could not finish. */
+export const BUILD_STATUSES = ["queued", "running", "succeeded", "partial", "failed", "cancelled", "interrupted"] as const;
+export type BuildStatus = (typeof BUILD_STATUSES)[number];
+/** A build waiting for or holding an engine. */
+export const ACTIVE_BUILD_STATUSES = ["queued", "running"] as const satisfies readonly BuildStatus[];
+/** A build that will not change again. */
+export const ENDED_BUILD_STATUSES = ["succeeded", "partial", "failed", "cancelled", "interrupted"] as const satisfies readonly BuildStatus[];
+export const isEndedStatus = (status: string): boolean => (ENDED_BUILD_STATUSES as readonly string[]).includes(status);
+
+/** Where one stage of a build is. */
+export const STAGE_STATUSES = ["waiting", "running", "cached", "done", "failed", "cancelled", "skipped"] as const;
+export type StageStatus = (typeof STAGE_STATUSES)[number];
 
 /** The network of a build's RUN steps: `default` is the engine's own default; `none` and `host` as `docker build --network`. */
 export const BUILD_NETWORKS = ["default", "none", "host"] as const;

@@ -16,11 +16,12 @@ import { listImageOperations } from "@/lib/images/list-image-operations";
 import { startMergeAction, startSquashAction, startCollectorAction, pushImageAction } from "./actions";
 import { requirePage } from "@/lib/auth/page-guard";
 import { hasRole } from "@/lib/auth/roles";
+import { ACTIVE_BUILD_STATUSES } from "@/lib/vocabulary";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Images" };
 
-const LIVE = new Set(["queued", "running"]);
+const LIVE = new Set<string>(ACTIVE_BUILD_STATUSES);
 
 export default async function ImagesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const principal = await requirePage();

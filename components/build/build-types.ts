@@ -1,13 +1,10 @@
 // The build as `GET /api/builds/:id` and the events stream send it (JSON:
 // times are ISO strings). The server page sends the same shape.
 
-import type { BuildNetwork } from "@/lib/vocabulary";
+import { isEndedStatus, type BuildNetwork, type BuildStatus, type StageStatus } from "@/lib/vocabulary";
 
-export type BuildStatus = "queued" | "running" | "succeeded" | "partial" | "failed" | "cancelled" | "interrupted";
-export type StageStatus = "waiting" | "running" | "cached" | "done" | "failed" | "cancelled" | "skipped";
-
-export const ENDED_STATUSES: readonly BuildStatus[] = ["succeeded", "partial", "failed", "cancelled", "interrupted"];
-export const isEnded = (status: BuildStatus) => ENDED_STATUSES.includes(status);
+export type { BuildStatus, StageStatus };
+export const isEnded = (status: BuildStatus) => isEndedStatus(status);
 
 export type StageView = {
   name: string;

@@ -5,8 +5,9 @@ import Link from "next/link";
 import type { BuildListItem, BuildListView } from "@/lib/builds/list-builds";
 import { formatDate, formatDuration } from "@/components/format";
 import { BuildStatusBadge } from "@/components/build/status-badge";
+import { ACTIVE_BUILD_STATUSES } from "@/lib/vocabulary";
 
-const LIVE = new Set(["queued", "running"]);
+const LIVE = new Set<string>(ACTIVE_BUILD_STATUSES);
 
 /** Running and queued builds with their progress, then the latest results; polled while anything runs. */
 export function ActiveBuilds({ initial }: { initial: BuildListView }) {

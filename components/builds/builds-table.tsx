@@ -5,8 +5,9 @@ import Link from "next/link";
 import type { BuildListView } from "@/lib/builds/list-builds";
 import { formatDate, formatDuration } from "@/components/format";
 import { BuildStatusBadge } from "@/components/build/status-badge";
+import { ACTIVE_BUILD_STATUSES } from "@/lib/vocabulary";
 
-const LIVE = new Set(["queued", "running"]);
+const LIVE = new Set<string>(ACTIVE_BUILD_STATUSES);
 
 /** The list of builds; refreshed every two seconds while one of them is queued or running. */
 export function BuildsTable({ initial, query }: { initial: BuildListView; query: string }) {

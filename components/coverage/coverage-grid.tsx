@@ -6,6 +6,7 @@ import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useRef } from "react";
 import { CELL_LOOK } from "./cell-look";
 import { CellPanel } from "./cell-panel";
+import { type Flavour } from "@/lib/vocabulary";
 import {
   cellAt,
   COVERAGE_RULE,
@@ -149,7 +150,7 @@ export function CoverageGrid({ source, initial, imageId, live, failuresHref, exp
               { value: "bpf", label: "eBPF probe" },
             ]}
             chosen={filter.flavours}
-            onToggle={(v) => setFilter({ ...filter, flavours: toggle(filter.flavours, v as "mod" | "bpf") })}
+            onToggle={(v) => setFilter({ ...filter, flavours: toggle(filter.flavours, v as Flavour) })}
           />
         </div>
       </div>

@@ -3,7 +3,9 @@
 // sends it (one character per cell), without unpacking it into objects.
 
 export type CellState = "built" | "cached" | "failed" | "unavailable" | "blocklisted" | "missing" | "notPlanned";
-export type Flavour = "mod" | "bpf";
+import type { Flavour } from "@/lib/vocabulary";
+
+export type { Flavour };
 
 export type GridData = {
   kernels: { name: string; family: string }[];

@@ -1,9 +1,10 @@
 import type { TrendChartData } from "./trend-chart";
+import { type Flavour } from "@/lib/vocabulary";
 
-type Point = { build: { id: number; createdAt: Date | string; finishedAt: Date | string | null }; columns: { moduleVersion: string; flavour: "mod" | "bpf"; coverage: number | null }[] };
+type Point = { build: { id: number; createdAt: Date | string; finishedAt: Date | string | null }; columns: { moduleVersion: string; flavour: Flavour; coverage: number | null }[] };
 
 /** One flavour's lines (one per module version) over the builds, in the order they finished. */
-export function chartData(points: readonly Point[], flavour: "mod" | "bpf", moduleVersions: readonly string[]): TrendChartData {
+export function chartData(points: readonly Point[], flavour: Flavour, moduleVersions: readonly string[]): TrendChartData {
   const ordered = points
     .map((p) => ({ p, at: new Date(p.build.finishedAt ?? p.build.createdAt).getTime() }))
     .sort((a, b) => a.at - b.at || a.p.build.id - b.p.build.id);

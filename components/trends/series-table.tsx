@@ -1,10 +1,11 @@
 import Link from "next/link";
 import { formatDate } from "@/components/format";
 import { CHANGE_TONE, FLAVOUR_LABEL, formatChange, formatCoverage } from "./trend-format";
+import { type Flavour } from "@/lib/vocabulary";
 
 export type SeriesRow = {
   moduleVersion: string;
-  flavour: "mod" | "bpf";
+  flavour: Flavour;
   latest: number | null;
   latestBuildId: number | null;
   change: number | null;

@@ -6,13 +6,16 @@ import { CELL_STATES, cellIndex, countCells, type Coverage } from "@/lib/coverag
 import { signMissing } from "@/lib/coverage/list-failures";
 import { loadBuildCoverage } from "@/lib/coverage/load-coverage";
 import { recordFailureGroups, type BuildFailure } from "./record-failure-groups";
+import { type Flavour } from "@/lib/vocabulary";
 
 // When a driver build ends, what its grid counted is kept (per module
 // version and flavour) and its failures are folded into the workspace's
 // failure groups, once: trends and failure history then read a few rows per
 // build instead of assembling every build's grid again.
 
-export const ENDED_STATUSES = ["succeeded", "partial", "failed", "cancelled", "interrupted"] as const;
+import { ENDED_BUILD_STATUSES as ENDED_STATUSES } from "@/lib/vocabulary";
+
+export { ENDED_STATUSES };
 const ENDED = new Set<string>(ENDED_STATUSES);
 // A missing task was planned but never settled: it says nothing of whether a failure is gone.
 const SETTLED = new Set(["built", "failed", "unavailable"].map((s) => CELL_STATES.indexOf(s as (typeof CELL_STATES)[number])));
@@ -79,7 +82,7 @@ function failuresOfGrid(db: Db, imageId: number, coverage: Coverage): BuildFailu
 function plannedBy(coverage: Coverage) {
   const kernelAt = new Map(coverage.kernels.map((k, i) => [k.name, i]));
   const versionAt = new Map(coverage.moduleVersions.map((v, i) => [v, i]));
-  return (kernel: string, moduleVersion: string, flavour: "mod" | "bpf") => {
+  return (kernel: string, moduleVersion: string, flavour: Flavour) => {
     const k = kernelAt.get(kernel);
     const m = versionAt.get(moduleVersion);
     if (k === undefined || m === undefined) return false;

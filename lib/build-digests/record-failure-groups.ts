@@ -2,12 +2,13 @@ import "server-only";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { failureGroupCells, failureGroupHits, failureGroups } from "@/lib/db/schema";
+import { type Flavour } from "@/lib/vocabulary";
 
 // Folds one finished build's failures into its workspace's failure groups:
 // every signature it hit gets a sighting (and a record, the first time), and
 // every other group whose tasks the build planned is cleared by it.
 
-export type BuildFailure = { id: number; kernel: string; moduleVersion: string; flavour: "mod" | "bpf"; signature: string | null };
+export type BuildFailure = { id: number; kernel: string; moduleVersion: string; flavour: Flavour; signature: string | null };
 
 export type FailureFold = {
   workspaceId: number;
@@ -15,7 +16,7 @@ export type FailureFold = {
   /** The build's failed cells with a log, as its grid has them. */
   failures: readonly BuildFailure[];
   /** Whether the build itself planned this task (not taken from its cache, not blocklisted). */
-  planned: (kernel: string, moduleVersion: string, flavour: "mod" | "bpf") => boolean;
+  planned: (kernel: string, moduleVersion: string, flavour: Flavour) => boolean;
 };
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];

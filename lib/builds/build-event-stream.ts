@@ -4,12 +4,13 @@ import { formatSse, sseBytes, sseComment } from "./event-frames";
 import { waitForBuildChange } from "./build-signals";
 import { getBuildView } from "./get-build";
 import { readLogLines } from "./read-log-lines";
+import { ENDED_BUILD_STATUSES } from "@/lib/vocabulary";
 
 const PAGE = 500;
 const HEARTBEAT_MS = 10_000;
 /** States come at most this often: a build whose state changes all the time must not keep a reader busy. */
 const STATE_EVERY_MS = 100;
-const ENDED = new Set(["succeeded", "partial", "failed", "cancelled", "interrupted"]);
+const ENDED = new Set<string>(ENDED_BUILD_STATUSES);
 
 /**
  * The live events of a build: every log line (its sequence number is the SSE

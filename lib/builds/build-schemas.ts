@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseImageRef } from "@/lib/docker/image/image-ref";
 import { isValidRefName } from "@/lib/workspace/ref-name";
-import { BUILD_NETWORKS } from "@/lib/vocabulary";
+import { BUILD_NETWORKS, BUILD_STATUSES } from "@/lib/vocabulary";
 import { shardingSchema } from "./shards/sharding-options";
 
 // Docker's grammar for repository paths and tags, checked before any value
@@ -69,7 +69,7 @@ export type CreateBuildBody = z.infer<typeof createBuildBodySchema>;
 export const buildIdParamsSchema = z.object({ id: z.string().regex(/^\d{1,12}$/, "must be a build id").transform(Number) });
 
 export const listBuildsQuerySchema = z.object({
-  status: z.enum(["queued", "running", "succeeded", "partial", "failed", "cancelled", "interrupted"]).optional(),
+  status: z.enum(BUILD_STATUSES).optional(),
   branch: refName.optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   perPage: z.coerce.number().int().min(1).max(200).default(50),

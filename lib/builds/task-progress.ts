@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { builds, tasks } from "@/lib/db/schema";
 import { parseTaskLine } from "@/lib/docker/progress/build-driver-progress";
 import { builderForKernel } from "@/lib/bundles/builder-for-kernel";
-import type { BuilderProgress } from "@/lib/vocabulary";
+import { type BuilderProgress, type Flavour } from "@/lib/vocabulary";
 import { signalBuildChanged } from "./build-signals";
 import { taskKey, type ExplainedPlan } from "./plan/explain-plan";
 import { KernelMentions } from "./progress/kernel-mentions";
@@ -210,7 +210,7 @@ export class TaskProgressTracker {
     this.flush();
   }
 
-  private key(p: { kernel: string; version: string; flavour: "mod" | "bpf" }): TaskKey {
+  private key(p: { kernel: string; version: string; flavour: Flavour }): TaskKey {
     return { kernel: p.kernel, moduleVersion: p.version, flavour: p.flavour };
   }
 

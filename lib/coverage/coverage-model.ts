@@ -15,7 +15,7 @@
 // next to a newer failure, and users get that driver. A marker the cache
 // brought is `unavailable`, not `cached`: no driver came from anywhere.
 
-import type { Flavour } from "@/lib/docker/image/parse-driver-path";
+import { FLAVOURS, type Flavour } from "@/lib/vocabulary";
 import { compareVersions } from "@/lib/workspace/compare-versions";
 import { kernelFamily, type KernelFamilyId } from "./kernel-family";
 import { sortKernels } from "./kernel-order";
@@ -23,7 +23,7 @@ import { sortKernels } from "./kernel-order";
 export const CELL_STATES = ["built", "cached", "failed", "unavailable", "blocklisted", "missing", "notPlanned"] as const;
 export type CellState = (typeof CELL_STATES)[number];
 
-export const FLAVOURS = ["mod", "bpf"] as const satisfies readonly Flavour[];
+export { FLAVOURS };
 
 export type TaskState = "planned" | "running" | "built" | "failed" | "unavailable" | "cached" | "blocklisted";
 

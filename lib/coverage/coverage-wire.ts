@@ -11,6 +11,7 @@
 
 import { CELL_STATES, countCells, type CellState, type Coverage } from "./coverage-model";
 import { KERNEL_FAMILIES } from "./kernel-family";
+import { type Flavour } from "@/lib/vocabulary";
 
 /** One character per state. */
 export const CELL_CODES: Record<CellState, string> = {
@@ -59,7 +60,7 @@ export function encodeCoverage(coverage: Coverage) {
 export type CoverageWire = ReturnType<typeof encodeCoverage>;
 
 /** What a client does to read one cell: its state, failure id and rule. */
-export function readWireCell(wire: Pick<CoverageWire, "kernels" | "moduleVersions" | "cells" | "states" | "failures" | "blocklisted" | "blocklistRules">, kernel: string, moduleVersion: string, flavour: "mod" | "bpf") {
+export function readWireCell(wire: Pick<CoverageWire, "kernels" | "moduleVersions" | "cells" | "states" | "failures" | "blocklisted" | "blocklistRules">, kernel: string, moduleVersion: string, flavour: Flavour) {
   const k = wire.kernels.findIndex((x) => x.name === kernel);
   const m = wire.moduleVersions.indexOf(moduleVersion);
   if (k < 0 || m < 0) return null;

@@ -4,6 +4,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { buildBundles, builds, bundles, drivers, failures, images, tasks, workspaces } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
 import { buildCoverage, type Coverage, type DriverFact, type FailureFact, type TaskFact } from "./coverage-model";
+import { ENDED_BUILD_STATUSES } from "@/lib/vocabulary";
 
 // Loads what a coverage is made of, for a build (its tasks, its bundles, its
 // image's files) or for an image on its own (its files).
@@ -184,7 +185,7 @@ type LoadedCoverage = ReturnType<typeof loadBuildCoverage> | ReturnType<typeof l
 // stored bundles (their distros name the families).
 const remembered = new Map<string, LoadedCoverage>();
 const REMEMBERED = 8;
-const ENDED = new Set(["succeeded", "partial", "failed", "cancelled", "interrupted"]);
+const ENDED = new Set<string>(ENDED_BUILD_STATUSES);
 
 function rememberKey(ref: CoverageSubjectRef, db: Db): string | null {
   const bundleState = db.get<{ n: number; last: number | null }>(sql`SELECT count(*) AS n, max(${bundles.id}) AS last FROM ${bundles}`);

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { BUILD_NETWORKS, type BuildPlanRecord, type BuilderProgress } from "@/lib/vocabulary";
+import { BUILD_KINDS, BUILD_NETWORKS, BUILD_STATUSES, FLAVOURS, STAGE_STATUSES, type BuildPlanRecord, type BuilderProgress } from "@/lib/vocabulary";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 // Times are milliseconds since the epoch. Drivers and failures belong to an
@@ -90,11 +90,8 @@ export const builds = sqliteTable(
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     /** drivers: the dockerized build; merge, squash, collector: image operations. */
-    kind: text("kind", { enum: ["drivers", "merge", "squash", "collector"] }).notNull().default("drivers"),
-    status: text("status", {
-      // partial: a sharded build whose result lacks the kernels of shards that could not finish.
-      enum: ["queued", "running", "succeeded", "partial", "failed", "cancelled", "interrupted"],
-    })
+    kind: text("kind", { enum: BUILD_KINDS }).notNull().default("drivers"),
+    status: text("status", { enum: BUILD_STATUSES })
       .notNull()
       .default("queued"),
     workspaceId: integer("workspace_id").references(() => workspaces.id),
@@ -148,7 +145,7 @@ export const buildBundles = sqliteTable(
   (t) => [primaryKey({ columns: [t.buildId, t.kernel] })],
 );
 
-const stageStatus = ["waiting", "running", "cached", "done", "failed", "cancelled", "skipped"] as const;
+const stageStatus = STAGE_STATUSES;
 
 export const stages = sqliteTable(
   "stages",
@@ -204,7 +201,7 @@ export const logLines = sqliteTable(
   (t) => [primaryKey({ columns: [t.buildId, t.seq] }), index("log_lines_stage").on(t.buildId, t.stage, t.seq)],
 );
 
-const flavour = ["mod", "bpf"] as const;
+const flavour = FLAVOURS;
 
 /**
  * The plan: one row per task the task master considered. Tasks of

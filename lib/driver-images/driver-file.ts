@@ -3,8 +3,9 @@ import { and, eq } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { drivers, images } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
+import { type Flavour } from "@/lib/vocabulary";
 
-export type DriverCellQuery = { kernel: string; moduleVersion: string; flavour: "mod" | "bpf" };
+export type DriverCellQuery = { kernel: string; moduleVersion: string; flavour: Flavour };
 
 /** The driver or marker an image holds for one cell, as kobuild read it. */
 export function findDriverFile(imageId: number, cell: DriverCellQuery, db: Db = getDb()) {

@@ -12,6 +12,7 @@ import { forgetEngineClient } from "./engine-clients";
 import { engineHealth, forgetEngineHealth, listEnginesWithHealth, type EngineHealth } from "./engine-health";
 import { CERT_FILES, type AddEngineBody, type UpdateEngineBody } from "./engine-schemas";
 import { DEFAULT_ENGINE_ID, engineKindOf, getEngineRow, type EngineRow } from "./engine-store";
+import { ACTIVE_BUILD_STATUSES } from "@/lib/vocabulary";
 
 /** An engine's last answer, the same shape whether it answered or not. */
 export type EngineHealthView = {
@@ -39,7 +40,7 @@ export type EngineView = {
 
 type BuildCounts = { running: number; queued: number };
 
-const ACTIVE = ["queued", "running"] as const;
+const ACTIVE = ACTIVE_BUILD_STATUSES;
 const DEFAULT_IS_ENVIRONMENT = "the default engine is set by DOCKER_HOST / KOBUILD_BUILDS_PER_ENGINE: change the environment and restart";
 
 /** Every engine, the default first, with its health (at most a few seconds old) and its builds running and queued. */

@@ -5,10 +5,11 @@
 // counts against it; failed, missing and not planned kernels do.
 
 import type { CoverageCounts } from "@/lib/coverage/coverage-model";
+import { type Flavour } from "@/lib/vocabulary";
 
 export type ColumnCoverage = {
   moduleVersion: string;
-  flavour: "mod" | "bpf";
+  flavour: Flavour;
   /** Kernels of the build's grid (each has one cell in this column). */
   kernels: number;
   /** Built by the build or taken from its cache. */
@@ -25,7 +26,7 @@ export type ColumnCoverage = {
 };
 
 /** The column's figures, or null for a column the build never planned (every cell not planned). */
-export function columnCoverage(moduleVersion: string, flavour: "mod" | "bpf", counts: CoverageCounts): ColumnCoverage | null {
+export function columnCoverage(moduleVersion: string, flavour: Flavour, counts: CoverageCounts): ColumnCoverage | null {
   const kernels = counts.built + counts.cached + counts.failed + counts.unavailable + counts.blocklisted + counts.missing + counts.notPlanned;
   if (kernels === counts.notPlanned) return null;
   const withDriver = counts.built + counts.cached;

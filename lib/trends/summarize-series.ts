@@ -4,6 +4,7 @@
 // fell, and which series lags the others.
 
 import type { ColumnCoverage } from "./coverage-ratio";
+import { type Flavour } from "@/lib/vocabulary";
 
 export type TrendPointBuild = { id: number; branch: string | null; status: string; createdAt: Date; finishedAt: Date | null };
 export type TrendPoint = { build: TrendPointBuild; kernels: number; columns: ColumnCoverage[] };
@@ -12,7 +13,7 @@ export type SeriesDrop = { buildId: number; at: Date; from: number; to: number }
 
 export type SeriesSummary = {
   moduleVersion: string;
-  flavour: "mod" | "bpf";
+  flavour: Flavour;
   /** Coverage in the latest point that has this series (0 to 1), and that point's build. */
   latest: number | null;
   latestBuildId: number | null;
@@ -40,7 +41,7 @@ export function pointAtOrBefore(points: readonly TrendPoint[], at: Date): TrendP
 
 /** Summaries of every series of the points (in build order), compared with the reference point. */
 export function summarizeSeries(points: readonly TrendPoint[], reference: TrendPoint | null): SeriesSummary[] {
-  const keys = new Map<string, { moduleVersion: string; flavour: "mod" | "bpf" }>();
+  const keys = new Map<string, { moduleVersion: string; flavour: Flavour }>();
   for (const p of points) for (const c of p.columns) keys.set(`${c.moduleVersion} ${c.flavour}`, { moduleVersion: c.moduleVersion, flavour: c.flavour });
   const latestPoint = points.at(-1) ?? null;
   const summaries: SeriesSummary[] = [];

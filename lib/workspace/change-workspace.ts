@@ -9,6 +9,7 @@ import { getWorkspace } from "./get-workspace";
 import type { Workspace, WorkspaceNetwork } from "./workspace-types";
 import { isOwnClone } from "./workspace-dirs";
 import { withWorkspaceLock } from "./workspace-lock";
+import { ACTIVE_BUILD_STATUSES } from "@/lib/vocabulary";
 
 /** Changes the Dockerfile (which must exist in the checkout, or on a remote's default branch) or the builds' network. */
 export async function updateWorkspace(id: number, body: { dockerfile?: string; network?: WorkspaceNetwork }): Promise<Workspace> {
@@ -34,7 +35,7 @@ export async function removeWorkspace(id: number): Promise<Workspace> {
     const active = tx
       .select({ id: builds.id, status: builds.status })
       .from(builds)
-      .where(and(eq(builds.workspaceId, id), inArray(builds.status, ["queued", "running"])))
+      .where(and(eq(builds.workspaceId, id), inArray(builds.status, [...ACTIVE_BUILD_STATUSES])))
       .orderBy(builds.id)
       .all();
     if (active.length > 0) {

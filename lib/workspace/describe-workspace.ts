@@ -6,6 +6,7 @@ import { workspaceDefaultBranch } from "./default-branch";
 import { getWorkspace } from "./get-workspace";
 import { listWorkspaces } from "./list-workspaces";
 import type { Workspace } from "./workspace-types";
+import { ACTIVE_BUILD_STATUSES } from "@/lib/vocabulary";
 
 /** What the API and Settings show of a workspace. */
 export type WorkspaceView = {
@@ -59,7 +60,7 @@ function activeBuildCounts(): Map<number, number> {
   const rows = getDb()
     .select({ workspaceId: builds.workspaceId, n: sql<number>`count(*)` })
     .from(builds)
-    .where(and(inArray(builds.status, ["queued", "running"]), sql`${builds.workspaceId} IS NOT NULL`))
+    .where(and(inArray(builds.status, [...ACTIVE_BUILD_STATUSES]), sql`${builds.workspaceId} IS NOT NULL`))
     .groupBy(builds.workspaceId)
     .all();
   return new Map(rows.map((r) => [r.workspaceId!, r.n]));

@@ -10,6 +10,7 @@ import { git, gitOrNull, resolveCommit } from "./git";
 import type { Workspace } from "./workspace-types";
 import { buildCheckoutDir, buildCheckoutsDir } from "./workspace-dirs";
 import { withWorkspaceLock } from "./workspace-lock";
+import { ACTIVE_BUILD_STATUSES } from "@/lib/vocabulary";
 
 export type WorkspaceSource = {
   /** The directory the build sends as `collector/`, .git included. */
@@ -119,7 +120,7 @@ async function removeEndedCheckouts() {
   const ended = getDb()
     .select({ id: builds.id })
     .from(builds)
-    .where(and(inArray(builds.id, ids), notInArray(builds.status, ["queued", "running"])))
+    .where(and(inArray(builds.id, ids), notInArray(builds.status, [...ACTIVE_BUILD_STATUSES])))
     .all();
   for (const { id } of ended) await fs.rm(buildCheckoutDir(id), { recursive: true, force: true });
 }

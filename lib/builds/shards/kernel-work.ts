@@ -1,7 +1,8 @@
 import type { PlannedKernel } from "./split-shards";
+import { type Flavour } from "@/lib/vocabulary";
 
 /** Planned tasks of one kernel and flavour, on the kernel's builder. */
-export type PlannedTasks = { kernel: string; builder: string; flavour: "mod" | "bpf"; tasks: number };
+export type PlannedTasks = { kernel: string; builder: string; flavour: Flavour; tasks: number };
 
 /** Seconds a task of a kernel and flavour took in earlier builds, keyed by `taskKey`. */
 export type TaskSeconds = ReadonlyMap<string, number>;

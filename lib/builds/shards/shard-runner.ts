@@ -9,6 +9,7 @@ import { signalBuildChanged, waitForAnyBuildChange } from "../build-signals";
 import type { BuildSession } from "../build-session";
 import type { StoredBuildOptions } from "../build-options";
 import { chooseRetryEngine } from "./choose-engine";
+import { ACTIVE_BUILD_STATUSES } from "@/lib/vocabulary";
 
 export type ShardPlan = { index: number; kernels: string[]; bundleIds: number[]; tasks: number };
 
@@ -195,7 +196,7 @@ async function cancelShards(session: BuildSession, states: ShardState[]) {
     const open = session.db
       .select({ id: builds.id })
       .from(builds)
-      .where(and(inArray(builds.id, active), inArray(builds.status, ["queued", "running"])))
+      .where(and(inArray(builds.id, active), inArray(builds.status, [...ACTIVE_BUILD_STATUSES])))
       .all();
     if (open.length === 0) break;
     for (const { id } of open) cancelBuild(id);

@@ -12,7 +12,9 @@
 // Paths may be given absolute (`/kernel-modules/2.2.0/...`) or relative to
 // their root directory (`2.2.0/...`).
 
-export type Flavour = "mod" | "bpf";
+import type { Flavour } from "@/lib/vocabulary";
+
+export type { Flavour };
 
 export type DriverPath = {
   moduleVersion: string;

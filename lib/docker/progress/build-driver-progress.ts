@@ -17,7 +17,9 @@
 //
 //   get-build-tasks.sh: blocklisted: 6.1.0-56-cloud-amd64 2.2.0 bpf (BLOCKLIST line 14: *-cloud-amd64 * bpf)
 
-export type Flavour = "mod" | "bpf";
+import type { Flavour } from "@/lib/vocabulary";
+
+export type { Flavour };
 export type TaskResult = "built" | "failed" | "unavailable";
 
 export type TaskProgress =
