@@ -12,6 +12,10 @@ import { addEngine, removeEngine, updateEngine } from "@/lib/engines/manage-engi
 import { actionError } from "@/lib/http/action-error";
 import { httpStatusOf } from "@/lib/http/api-error";
 import { DomainError } from "@/lib/domain-error";
+import type { PrunePlan } from "@/lib/retention/plan-prune";
+import { pruneRecords } from "@/lib/retention/prune-records";
+import { setRetentionBodySchema } from "@/lib/retention/retention-schemas";
+import { setRetention } from "@/lib/retention/retention-store";
 import { createRegistryBodySchema } from "@/lib/registries/registry-schemas";
 import { addRegistry, deleteRegistry } from "@/lib/registries/registry-store";
 import { removeWorkspace, updateWorkspace } from "@/lib/workspace/change-workspace";
@@ -178,4 +182,22 @@ export async function changePasswordAction(input: unknown): Promise<Done> {
     return actionError(error);
   }
   return { ok: true };
+}
+
+/** Sets the default retention policy or a workspace's override; the same as PUT /api/retention. */
+export async function setRetentionAction(input: unknown): Promise<Done> {
+  return adminChange((admin) => ({ action: "set retention", target: setRetention(setRetentionBodySchema.parse(input), admin.name) }));
+}
+
+/** Lists what the retention policy removes now, or removes it; the same as POST /api/retention/prune (?dryRun=1). */
+export async function pruneRetentionAction(dryRun: boolean): Promise<{ error: string } | { plan: PrunePlan }> {
+  try {
+    const admin = await requireAction("admin");
+    // The prune writes its own audit row, with what it removed.
+    const plan = pruneRecords({ dryRun: dryRun !== false, actor: admin.name });
+    if (dryRun === false) revalidatePath("/settings");
+    return { plan };
+  } catch (error) {
+    return actionError(error);
+  }
 }

@@ -71,6 +71,8 @@ export async function pushToRegistry(imageRecordId: number, input: { registryId:
   });
   await engine.getImage(record.dockerId).tag({ repo, tag: input.tag });
   const { digest } = await pushImageRef(engine, ref, row);
+  // A pushed image is kept by retention: a registry's tag may still need it.
+  getDb().update(images).set({ pushedAt: new Date() }).where(eq(images.id, record.id)).run();
   return { ref, digest, registry: { id: row.id, name: row.name }, image: { id: record.id, dockerId: record.dockerId } };
 }
 

@@ -58,6 +58,9 @@ const ROUTES: Record<string, Door> = {
   "DELETE /api/registries/[id]": "admin",
   "POST /api/registries/[id]/pull": "operator",
   "GET /api/registries/[id]/tags": "viewer",
+  "GET /api/retention": "admin",
+  "PUT /api/retention": "admin",
+  "POST /api/retention/prune": "admin",
   "GET /api/tokens": "admin",
   "POST /api/tokens": "admin",
   "DELETE /api/tokens/[id]": "admin",
@@ -92,6 +95,9 @@ const ACTIONS: Record<string, { door: Door; args: () => unknown[] }> = {
   "app/settings/actions.ts#createTokenAction": { door: "admin", args: () => [{}] },
   "app/settings/actions.ts#revokeTokenAction": { door: "admin", args: () => [999999] },
   "app/settings/actions.ts#disableUserAction": { door: "admin", args: () => [999999] },
+  "app/settings/actions.ts#setRetentionAction": { door: "admin", args: () => [{}] },
+  // A dry run: let through, it lists and removes nothing.
+  "app/settings/actions.ts#pruneRetentionAction": { door: "admin", args: () => [true] },
 };
 
 const PAGES: Record<string, Door> = {
