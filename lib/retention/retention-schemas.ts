@@ -25,11 +25,18 @@ export type RetentionPolicy = z.infer<typeof retentionPolicySchema>;
 /** Until an admin says otherwise, everything is kept. */
 export const KEEP_EVERYTHING: RetentionPolicy = { builds: noLimit, logs: noLimit, failures: noLimit, images: noLimit, audit: noLimit };
 
-/** PUT /api/retention: the default policy, or one workspace's override (null removes it). */
-export const setRetentionBodySchema = z.union([
-  z.object({ default: retentionPolicySchema }).strict(),
-  z.object({ workspaceId: z.number().int().min(1), override: workspaceRetentionSchema.nullable() }).strict(),
-]);
+/** PUT /api/retention: the default policy, or one workspace's override (null removes it). One object, so that a refusal names the field. */
+export const setRetentionBodySchema = z
+  .object({
+    default: retentionPolicySchema.optional(),
+    workspaceId: z.number().int().min(1).optional(),
+    override: workspaceRetentionSchema.nullable().optional(),
+  })
+  .strict()
+  .refine((b) => (b.default !== undefined) !== (b.workspaceId !== undefined && b.override !== undefined), {
+    message: "give either the default policy ({default}) or a workspace's rules ({workspaceId, override})",
+  })
+  .refine((b) => b.default === undefined || (b.workspaceId === undefined && b.override === undefined), { message: "the default policy goes alone" });
 
 export type SetRetentionBody = z.infer<typeof setRetentionBodySchema>;
 

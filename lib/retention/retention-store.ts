@@ -36,15 +36,17 @@ export function getRetentionSettings(db: Db = getDb()): RetentionSettings {
 /** Sets the default policy or a workspace's override; returns what the audit log says was changed. */
 export function setRetention(body: SetRetentionBody, actor: string, db: Db = getDb()): string {
   const now = new Date();
-  if ("default" in body) {
+  const base = body.default;
+  if (base) {
     db.transaction((tx) => {
       tx.delete(retentionPolicies).where(isNull(retentionPolicies.workspaceId)).run();
-      tx.insert(retentionPolicies).values({ workspaceId: null, policy: body.default, updatedAt: now, updatedBy: actor }).run();
+      tx.insert(retentionPolicies).values({ workspaceId: null, policy: base, updatedAt: now, updatedBy: actor }).run();
     });
-    return `default: ${JSON.stringify(body.default)}`;
+    return `default: ${JSON.stringify(base)}`;
   }
-  const workspace = db.select({ id: workspaces.id, name: workspaces.name }).from(workspaces).where(eq(workspaces.id, body.workspaceId)).get();
-  if (!workspace) throw new DomainError("not_found", `no workspace with id ${body.workspaceId}`);
+  const workspaceId = body.workspaceId!;
+  const workspace = db.select({ id: workspaces.id, name: workspaces.name }).from(workspaces).where(eq(workspaces.id, workspaceId)).get();
+  if (!workspace) throw new DomainError("not_found", `no workspace with id ${workspaceId}`);
   db.transaction((tx) => {
     tx.delete(retentionPolicies).where(eq(retentionPolicies.workspaceId, workspace.id)).run();
     if (body.override) tx.insert(retentionPolicies).values({ workspaceId: workspace.id, policy: body.override, updatedAt: now, updatedBy: actor }).run();

@@ -69,6 +69,10 @@ const ROUTES: Record<string, Door> = {
   "DELETE /api/users/[id]": "admin",
   "GET /api/workspaces": "viewer",
   "POST /api/workspaces": "admin",
+  "GET /api/workspaces/[id]": "viewer",
+  "PATCH /api/workspaces/[id]": "admin",
+  "DELETE /api/workspaces/[id]": "admin",
+  "POST /api/workspaces/[id]/fetch": "operator",
   "GET /api/workspaces/[id]/refs": "viewer",
 };
 
@@ -95,6 +99,10 @@ const ACTIONS: Record<string, { door: Door; args: () => unknown[] }> = {
   "app/settings/actions.ts#createTokenAction": { door: "admin", args: () => [{}] },
   "app/settings/actions.ts#revokeTokenAction": { door: "admin", args: () => [999999] },
   "app/settings/actions.ts#disableUserAction": { door: "admin", args: () => [999999] },
+  "app/settings/actions.ts#addWorkspaceAction": { door: "admin", args: () => [{}] },
+  "app/settings/actions.ts#updateWorkspaceAction": { door: "admin", args: () => [999999, {}] },
+  "app/settings/actions.ts#removeWorkspaceAction": { door: "admin", args: () => [999999] },
+  "app/settings/actions.ts#fetchWorkspaceAction": { door: "operator", args: () => [999999] },
   "app/settings/actions.ts#setRetentionAction": { door: "admin", args: () => [{}] },
   // A dry run: let through, it lists and removes nothing.
   "app/settings/actions.ts#pruneRetentionAction": { door: "admin", args: () => [true] },
