@@ -133,4 +133,25 @@ describe("retention", async () => {
     expect(next.totals).toEqual({ builds: 0, logLines: 0, logBytes: 0, failures: 0, images: 1, auditRows: 1 });
     expect(next.images.map((i) => i.id)).toEqual([cached]);
   });
+
+  it("removes nothing when one delete fails: no build is left half-deleted", async () => {
+    const c1 = await build({ workspaceId: beta.id, workspaceName: "beta", status: "failed", createdAt: ago(70), finishedAt: ago(70) }, ["c1 one", "c1 two"]);
+    const c2 = await build({ workspaceId: beta.id, workspaceName: "beta", status: "failed", createdAt: ago(71), finishedAt: ago(71) }, ["c2"]);
+    const auditRows = listAudit().length;
+    // The database refuses the second build's delete, after the first build's rows went in the same transaction.
+    db.$client.exec(`create temp trigger refuse_delete before delete on builds when old.id = ${c2} begin select raise(abort, 'refused for the test'); end`);
+    try {
+      expect(() => pruneRecords({ dryRun: false, actor: "admin" })).toThrow("refused for the test");
+    } finally {
+      db.$client.exec("drop trigger refuse_delete");
+    }
+    for (const id of [c1, c2]) {
+      expect(rowsOf(id), `rows of build ${id}`).toEqual([id === c1 ? 2 : 1, 1, 1, 1, 1]);
+      expect(fs.existsSync(buildCheckoutDir(id))).toBe(true);
+    }
+    expect(listAudit()).toHaveLength(auditRows);
+    const plan = pruneRecords({ dryRun: false, actor: "admin" });
+    expect(plan.builds.map((b) => b.id).sort()).toEqual([c1, c2].sort());
+    expect(rowsOf(c1)).toEqual([0, 0, 0, 0, 0]);
+  });
 });
