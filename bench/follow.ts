@@ -16,6 +16,29 @@ const BURST = 1_000;
 
 type Result = Record<string, number | string>;
 
+/** CPU seconds (user + system) a process and every process under it have used so far; clock ticks are 1/100 s on Linux. */
+function treeCpuSeconds(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  const ticks = new Map<number, number>();
+  for (const name of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const fields = fs.readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1]!.split(" ");
+      children.set(Number(fields[1]), [...(children.get(Number(fields[1])) ?? []), Number(name)]);
+      ticks.set(Number(name), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0;
+  const todo = [rootPid];
+  while (todo.length) {
+    const pid = todo.pop()!;
+    total += ticks.get(pid) ?? 0;
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return total / 100;
+}
+
 /** Resident memory of a process and every process under it (the dashboard: its start script, Next and its workers), in bytes. */
 function treeRss(rootPid: number): number {
   const children = new Map<number, number[]>();
@@ -98,10 +121,14 @@ export async function benchFollow(): Promise<Result> {
   try {
     await sleep(3000); // the idle dashboard's memory before anyone follows
     const idle = treeRss(server.process.pid!);
+    const serverCpuBefore = treeCpuSeconds(server.process.pid!);
+    const clientCpuBefore = process.cpuUsage();
     // The classic builder hands over every line of a large log; engine 20.10's BuildKit loses its tail.
     const build = (await postJson(`${server.url}/api/builds`, { workspaceId: workspace.id, branch: "master", builder: "classic" })) as { id: number };
     const followers = await Promise.all(Array.from({ length: CLIENTS }, () => follow(server, build.id)));
     const seconds = (Date.now() - started) / 1000;
+    const serverCpu = treeCpuSeconds(server.process.pid!) - serverCpuBefore;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
     await sleep(3000);
     const after = treeRss(server.process.pid!);
     clearInterval(sampler);
@@ -124,7 +151,9 @@ export async function benchFollow(): Promise<Result> {
       "printed to client p95 (ms)": goal(p95, "< 250", (v) => v < 250),
       "printed to client p99 (ms)": at(99),
       "printed to client max (ms)": delays[delays.length - 1] ?? Number.NaN,
-      "build start to last client done (s)": Math.round(seconds * 10) / 10,
+      "first sample (3 s before the build is queued) to last client done (s)": Math.round(seconds * 10) / 10,
+      "dashboard CPU while following (s)": Math.round(serverCpu * 10) / 10,
+      "the followers' own CPU, this process (s)": Math.round((clientCpu.user + clientCpu.system) / 1e5) / 10,
       "dashboard RSS idle (MiB)": mib(idle),
       "dashboard RSS peak while following (MiB)": mib(peak),
       "dashboard RSS 3 s after the end (MiB)": mib(after),
