@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { recordAudit } from "@/lib/auth/audit";
 import { getDb, type Db } from "@/lib/db/client";
 import { forgetEngineWork } from "@/lib/builds/engine-work";
+import { forgetLogPages } from "@/lib/builds/shared-log-pages";
 import { buildCheckoutDir } from "@/lib/workspace/workspace-dirs";
 import { auditCutoff, planPrune, type PrunePlan } from "./plan-prune";
 import { getRetentionSettings } from "./retention-store";
@@ -53,6 +54,7 @@ export function pruneRecords(options: { dryRun: boolean; actor: string; db?: Db;
   })();
   if (options.dryRun) return plan;
   // After the commit: a failure here leaves a file behind, never a row without its build.
+  forgetLogPages([...plan.builds.flatMap((b) => [b.id, ...b.shards]), ...plan.logs.map((l) => l.buildId)]);
   for (const id of plan.builds.flatMap((b) => [b.id, ...b.shards])) {
     fs.rmSync(buildCheckoutDir(id), { recursive: true, force: true });
     forgetEngineWork(id);
