@@ -1,6 +1,7 @@
 // Runs once when the server starts: open the database (applying migrations)
 // before the first request, settle builds a previous process left behind, start
-// the queued ones, clean up unfinished uploads and deletes, and make sure
+// the queued ones, clean up unfinished uploads and deletes, schedule the
+// retention prune, and make sure
 // someone can sign in.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
@@ -19,6 +20,8 @@ export async function register() {
     if (left.parts + left.restored + left.trashed > 0) {
       console.log(`kobuild: cleaned what a previous start left: ${left.parts} unfinished upload(s) removed, ${left.restored} bundle(s) whose delete did not finish put back, ${left.trashed} deleted bundle file(s) removed`);
     }
+    const { startRetentionTimer } = await import("@/lib/retention/start-retention-timer");
+    startRetentionTimer();
     const { provisionAccess } = await import("@/lib/auth/first-start");
     await provisionAccess();
   }

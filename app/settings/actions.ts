@@ -1,5 +1,6 @@
 "use server";
 
+import { revalidatePath } from "next/cache";
 import { createApiTokenFor, revokeApiToken } from "@/lib/auth/api-tokens";
 import { changePasswordSchema, createTokenBodySchema, createUserBodySchema } from "@/lib/auth/auth-schemas";
 import type { Principal } from "@/lib/auth/guard";
@@ -7,6 +8,10 @@ import { changePassword, createUser, disableUser } from "@/lib/auth/users";
 import { addEngineBodySchema, engineIdParamsSchema, updateEngineBodySchema } from "@/lib/engines/engine-schemas";
 import { addEngine, removeEngine, updateEngine } from "@/lib/engines/manage-engines";
 import { serverAction } from "@/lib/http/server-action";
+import type { PrunePlan } from "@/lib/retention/plan-prune";
+import { pruneRecords } from "@/lib/retention/prune-records";
+import { setRetentionBodySchema } from "@/lib/retention/retention-schemas";
+import { setRetention } from "@/lib/retention/retention-store";
 import { createRegistryBodySchema } from "@/lib/registries/registry-schemas";
 import { addRegistry, deleteRegistry } from "@/lib/registries/registry-store";
 import { removeWorkspace, updateWorkspace } from "@/lib/workspace/change-workspace";
@@ -122,4 +127,17 @@ export const disableUserAction = settingsChange("disable user", (admin, id: numb
 export const changePasswordAction = serverAction({ role: "viewer", audit: { action: "change password" }, reply: () => ({ ok: true as const }) }, async (me: Principal, input: unknown) => {
   const body = changePasswordSchema.parse(input);
   await changePassword(me.userId, body.current, body.next, { keepSession: me.via === "session" ? me.credential : undefined });
+});
+
+/** Sets the default retention policy or a workspace's override; the same as PUT /api/retention. */
+export const setRetentionAction = settingsChange("set retention", (admin, input: unknown) => setRetention(setRetentionBodySchema.parse(input), admin.name));
+
+/**
+ * Lists what the retention policy removes now, or removes it; the same as POST /api/retention/prune (?dryRun=1).
+ * The prune writes its own audit row, with what it removed; a dry run changes nothing.
+ */
+export const pruneRetentionAction = serverAction({ role: "admin", audit: false }, (admin: Principal, dryRun: boolean) => {
+  const plan: PrunePlan = pruneRecords({ dryRun: dryRun !== false, actor: admin.name });
+  if (dryRun === false) revalidatePath("/settings");
+  return { plan };
 });

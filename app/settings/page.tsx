@@ -18,10 +18,12 @@ import {
   createTokenAction,
   disableUserAction,
   fetchWorkspaceAction,
+  pruneRetentionAction,
   removeEngineAction,
   removeRegistryAction,
   removeWorkspaceAction,
   revokeTokenAction,
+  setRetentionAction,
   updateEngineAction,
   updateWorkspaceAction,
 } from "./actions";
@@ -29,6 +31,8 @@ import { describeConfig } from "@/lib/system/describe-config";
 import { WorkspacesSection } from "@/components/workspaces/workspaces-section";
 import { describeWorkspaces } from "@/lib/workspace/describe-workspace";
 import { requirePage } from "@/lib/auth/page-guard";
+import { RetentionSection } from "@/components/retention/retention-section";
+import { getRetentionSettings } from "@/lib/retention/retention-store";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Settings" };
@@ -72,11 +76,12 @@ export default async function SettingsPage() {
       {principal.via === "session" ? <PasswordSection change={changePasswordAction} /> : null}
       {isAdmin ? (
         <>
+          <RetentionSection settings={getRetentionSettings()} actions={{ set: setRetentionAction, prune: pruneRetentionAction }} />
           <RegistriesSection registries={listRegistries()} add={addRegistryAction} remove={removeRegistryAction} />
           <AccessSections users={listUsers()} tokens={listApiTokens()} audit={listAudit()} addUser={addUserAction} createToken={createTokenAction} revokeToken={revokeTokenAction} disableUser={disableUserAction} me={principal.userId} />
         </>
       ) : (
-        <p className="mt-8 text-sm text-slate-600 dark:text-slate-400">Changing workspaces, engines, registries, users, API tokens and the audit log are for admins; you are signed in as {principal.name} ({principal.role}).</p>
+        <p className="mt-8 text-sm text-slate-600 dark:text-slate-400">Changing workspaces, engines, retention, registries, users, API tokens and the audit log are for admins; you are signed in as {principal.name} ({principal.role}).</p>
       )}
     </>
   );

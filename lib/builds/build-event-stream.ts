@@ -3,7 +3,7 @@ import { setImmediate as yieldToEventLoop, setTimeout as sleep } from "node:time
 import { formatSse, sseBytes, sseComment } from "./event-frames";
 import { waitForBuildChange } from "./build-signals";
 import { getBuildView } from "./get-build";
-import { readLogLines } from "./read-log-lines";
+import { readLogPage } from "./shared-log-pages";
 import { ENDED_BUILD_STATUSES } from "@/lib/vocabulary";
 
 const PAGE = 500;
@@ -53,10 +53,11 @@ export function streamBuildEvents(buildId: number, { afterSeq = 0, signal, onClo
         for (;;) {
           if (closed) return;
           if (signal?.aborted) return close(controller);
-          const lines = readLogLines(buildId, { afterSeq: lastSeq, limit: PAGE });
-          if (lines.length > 0) {
-            lastSeq = lines[lines.length - 1]!.seq;
-            controller.enqueue(sseBytes(lines.map((l) => formatSse({ id: l.seq, event: "log", data: l })).join("")));
+          // Shared with the build's other followers: read and encoded once.
+          const page = readLogPage(buildId, lastSeq, PAGE);
+          if (page) {
+            lastSeq = page.lastSeq;
+            controller.enqueue(page.bytes);
             return;
           }
           const view = getBuildView(buildId);

@@ -80,6 +80,8 @@ export const images = sqliteTable(
     layers: integer("layers"),
     imageCreatedAt: integer("image_created_at", { mode: "timestamp_ms" }),
     readAt: integer("read_at", { mode: "timestamp_ms" }),
+    /** When kobuild last pushed it to a registry: retention keeps it. */
+    pushedAt: integer("pushed_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
   },
   (t) => [index("images_docker_id").on(t.dockerId), index("images_ref").on(t.ref)],
@@ -468,3 +470,19 @@ export const failureGroupNotes = sqliteTable(
   },
   (t) => [index("failure_group_notes_group").on(t.groupId, t.id)],
 );
+
+/**
+ * How long builds, logs, failure logs, images and audit rows are kept
+ * (lib/retention): one row without a workspace is the default; a row per
+ * workspace overrides the default for that workspace's builds and logs.
+ */
+export const retentionPolicies = sqliteTable("retention_policies", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  workspaceId: integer("workspace_id")
+    .unique()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  /** The rules as JSON (lib/retention/retention-schemas). */
+  policy: text("policy", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  updatedBy: text("updated_by"),
+});

@@ -47,5 +47,7 @@ export async function pushToRegistry(imageRecordId: number, input: { registryId:
   });
   await engine.getImage(record.dockerId).tag({ repo, tag: input.tag });
   const { digest } = await pushImageRef(engine, ref, row);
+  // A pushed image is kept by retention: a registry's tag may still point at it.
+  getDb().update(images).set({ pushedAt: new Date() }).where(eq(images.id, record.id)).run();
   return { ref, digest, registry: { id: row.id, name: row.name }, image: { id: record.id, dockerId: record.dockerId } };
 }

@@ -61,6 +61,9 @@ const ROUTES: Record<string, Door> = {
   "DELETE /api/registries/[id]": "admin",
   "POST /api/registries/[id]/pull": "operator",
   "GET /api/registries/[id]/tags": "viewer",
+  "GET /api/retention": "admin",
+  "PUT /api/retention": "admin",
+  "POST /api/retention/prune": "admin",
   "GET /api/tokens": "admin",
   "POST /api/tokens": "admin",
   "DELETE /api/tokens/[id]": "admin",
@@ -104,6 +107,9 @@ const ACTIONS: Record<string, { door: Door; args: () => unknown[] }> = {
   "app/settings/actions.ts#updateWorkspaceAction": { door: "admin", args: () => [999999, {}] },
   "app/settings/actions.ts#removeWorkspaceAction": { door: "admin", args: () => [999999] },
   "app/settings/actions.ts#fetchWorkspaceAction": { door: "operator", args: () => [999999] },
+  "app/settings/actions.ts#setRetentionAction": { door: "admin", args: () => [{}] },
+  // A dry run: let through, it lists and removes nothing.
+  "app/settings/actions.ts#pruneRetentionAction": { door: "admin", args: () => [true] },
 };
 
 const PAGES: Record<string, Door> = {

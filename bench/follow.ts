@@ -1,0 +1,166 @@
+// Many browsers following one build: 100 live event streams
+// (GET /api/builds/:id/events) on a real build whose only step prints 100,000
+// lines through the engine, as a builder's output reaches kobuild. Each client
+// must get every line, in order; the delay is from the moment the line was
+// printed in the container (bash's $EPOCHREALTIME, the same clock) to the
+// moment the client read it. The dashboard's memory is sampled every second.
+import fs from "node:fs";
+import path from "node:path";
+import { auth, benchPort, goal, makeDockerfileWorkspace, postJson, startServer, tempDir, sleep, type Server } from "./support";
+
+const TOOLCHAIN = "kobuild/toolchain:bookworm-1";
+const CLIENTS = Number(process.env.KOBUILD_BENCH_FOLLOWERS ?? 100);
+const LINES = 100_000;
+/** Lines printed between two pauses of 0.1 s: about 10,000 lines a second, a busy compile's pace. */
+const BURST = 1_000;
+
+type Result = Record<string, number | string>;
+
+/** CPU seconds (user + system) a process and every process under it have used so far; clock ticks are 1/100 s on Linux. */
+function treeCpuSeconds(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  const ticks = new Map<number, number>();
+  for (const name of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const fields = fs.readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1]!.split(" ");
+      children.set(Number(fields[1]), [...(children.get(Number(fields[1])) ?? []), Number(name)]);
+      ticks.set(Number(name), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0;
+  const todo = [rootPid];
+  while (todo.length) {
+    const pid = todo.pop()!;
+    total += ticks.get(pid) ?? 0;
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return total / 100;
+}
+
+/** Resident memory of a process and every process under it (the dashboard: its start script, Next and its workers), in bytes. */
+function treeRss(rootPid: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const name of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+      rss.set(Number(name), Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${name}/status`, "utf8"))?.[1] ?? 0) * 1024);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0;
+  const todo = [rootPid];
+  while (todo.length) {
+    const pid = todo.pop()!;
+    total += rss.get(pid) ?? 0;
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+type Follower = { lines: number; outOfOrder: number; delays: number[]; ended: boolean; error: string | null };
+
+/** One browser's worth: reads the stream to its `end` event and checks each line's number and delay. */
+async function follow(server: Server, buildId: number): Promise<Follower> {
+  const me: Follower = { lines: 0, outOfOrder: 0, delays: [], ended: false, error: null };
+  try {
+    const response = await fetch(`${server.url}/api/builds/${buildId}/events`, { headers: auth });
+    if (!response.ok || !response.body) throw new Error(`${response.status} ${await response.text()}`);
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    const line = /"text":"follow (\d+) (\d+)\.(\d{6})"/g;
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const now = Date.now();
+      buffer += decoder.decode(value, { stream: true });
+      const cut = buffer.lastIndexOf("\n\n");
+      if (cut < 0) continue;
+      const whole = buffer.slice(0, cut);
+      buffer = buffer.slice(cut + 2);
+      for (const m of whole.matchAll(line)) {
+        if (Number(m[1]) !== me.lines + 1) me.outOfOrder++;
+        me.lines = Number(m[1]);
+        me.delays.push(now - (Number(m[2]) * 1000 + Math.floor(Number(m[3]) / 1000)));
+      }
+      if (/(^|\n)event: end\n/.test(whole)) {
+        me.ended = true;
+        break;
+      }
+    }
+    await reader.cancel().catch(() => undefined);
+  } catch (error) {
+    me.error = String(error);
+  }
+  return me;
+}
+
+export async function benchFollow(): Promise<Result> {
+  const dataDir = tempDir("follow");
+  process.env.KOBUILD_DATA_DIR = dataDir;
+  const { registerWorkspace } = await import("../lib/workspace/register-workspace");
+  const nonce = `${process.pid}-${Date.now()}`;
+  const script = `for ((i=1;i<=${LINES};i++)); do echo "follow $i $EPOCHREALTIME"; if (( i % ${BURST} == 0 )); then sleep 0.1; fi; done`;
+  const workspace = await registerWorkspace({
+    name: "follow",
+    // A driver build must leave /kernel-modules; this one only prints.
+    path: makeDockerfileWorkspace(path.join(dataDir, "follow"), [`FROM ${TOOLCHAIN}`, `RUN echo ${nonce} && bash -c '${script}' && mkdir -p /kernel-modules /FAILURES`, ""].join("\n")),
+    dockerfile: "Dockerfile",
+    network: "none",
+  });
+  const server = await startServer(dataDir, benchPort);
+  const samples: { t: number; rss: number }[] = [];
+  const started = Date.now();
+  const sampler = setInterval(() => samples.push({ t: Math.round((Date.now() - started) / 1000), rss: treeRss(server.process.pid!) }), 1000);
+  try {
+    await sleep(3000); // the idle dashboard's memory before anyone follows
+    const idle = treeRss(server.process.pid!);
+    const serverCpuBefore = treeCpuSeconds(server.process.pid!);
+    const clientCpuBefore = process.cpuUsage();
+    // The classic builder hands over every line of a large log; engine 20.10's BuildKit loses its tail.
+    const build = (await postJson(`${server.url}/api/builds`, { workspaceId: workspace.id, branch: "master", builder: "classic" })) as { id: number };
+    const followers = await Promise.all(Array.from({ length: CLIENTS }, () => follow(server, build.id)));
+    const seconds = (Date.now() - started) / 1000;
+    const serverCpu = treeCpuSeconds(server.process.pid!) - serverCpuBefore;
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    await sleep(3000);
+    const after = treeRss(server.process.pid!);
+    clearInterval(sampler);
+    // Ten million figures: one typed array, sorted once (spreading them into Math.max overflows the stack).
+    const delays = Float64Array.from(followers.flatMap((f) => f.delays)).sort();
+    const at = (p: number) => delays[Math.min(delays.length - 1, Math.ceil((p / 100) * delays.length) - 1)] ?? Number.NaN;
+    const complete = followers.filter((f) => f.ended && f.error === null && f.lines === LINES && f.outOfOrder === 0).length;
+    const peak = samples.reduce((m, s) => Math.max(m, s.rss), 0);
+    const mib = (b: number) => Math.round(b / 2 ** 20);
+    const errors = [...new Set(followers.map((f) => f.error).filter(Boolean))];
+    const p95 = at(95);
+    return {
+      "followers": CLIENTS,
+      "lines printed": LINES,
+      "followers with every line, in order": goal(complete, `= ${CLIENTS}`, (n) => n === CLIENTS),
+      "lines received in all": delays.length,
+      "out-of-order lines": followers.reduce((n, f) => n + f.outOfOrder, 0),
+      "follower errors": errors.length ? errors.slice(0, 3).join("; ") : 0,
+      "printed to client p50 (ms)": at(50),
+      "printed to client p95 (ms)": goal(p95, "< 250", (v) => v < 250),
+      "printed to client p99 (ms)": at(99),
+      "printed to client max (ms)": delays[delays.length - 1] ?? Number.NaN,
+      "first sample (3 s before the build is queued) to last client done (s)": Math.round(seconds * 10) / 10,
+      "dashboard CPU while following (s)": Math.round(serverCpu * 10) / 10,
+      "the followers' own CPU, this process (s)": Math.round((clientCpu.user + clientCpu.system) / 1e5) / 10,
+      "dashboard RSS idle (MiB)": mib(idle),
+      "dashboard RSS peak while following (MiB)": mib(peak),
+      "dashboard RSS 3 s after the end (MiB)": mib(after),
+      "dashboard RSS every 5 s (MiB)": samples.filter((s) => s.t % 5 === 0).map((s) => `${s.t}s ${mib(s.rss)}`).join(", "),
+    };
+  } finally {
+    clearInterval(sampler);
+    await server.stop();
+  }
+}
