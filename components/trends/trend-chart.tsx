@@ -38,7 +38,8 @@ export function TrendChart({ title, data, height = 260 }: Props) {
       height,
       scales: { x: { time: true }, y: { range: [0, 100] } },
       axes: [
-        { stroke: "#64748b", grid: { stroke: "rgba(100,116,139,0.15)" } },
+        // Times in UTC as the rest of the page gives them, as precise as the span of the builds needs.
+        { stroke: "#64748b", grid: { stroke: "rgba(100,116,139,0.15)" }, space: 90, values: (_u, ticks) => ticks.map((t) => utcTick(t, (ticks.at(-1) ?? t) - (ticks[0] ?? t))) },
         { stroke: "#64748b", grid: { stroke: "rgba(100,116,139,0.15)" }, values: (_u, ticks) => ticks.map((t) => `${t} %`), size: 56 },
       ],
       series: [
@@ -85,4 +86,12 @@ export function TrendChart({ title, data, height = 260 }: Props) {
       </p>
     </figure>
   );
+}
+
+/** A time axis label in UTC: the date over days, the minute over hours, the second under an hour. */
+function utcTick(seconds: number, span: number): string {
+  const iso = new Date(seconds * 1000).toISOString();
+  if (span >= 2 * 86_400) return iso.slice(0, 10);
+  if (span >= 3_600) return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+  return iso.slice(11, 19);
 }
