@@ -1,21 +1,11 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import type { HealthView } from "@/components/health-types";
-
-async function fetchHealth(): Promise<HealthView> {
-  const response = await fetch("/api/health", { cache: "no-store" });
-  return (await response.json()) as HealthView;
-}
+import { useHealth } from "@/components/queries";
 
 /** The engine's state, shown on every page and refreshed every few seconds. */
 export function EngineBadge({ initial }: { initial: HealthView }) {
-  const { data } = useQuery({
-    queryKey: ["health"],
-    queryFn: fetchHealth,
-    initialData: initial,
-    refetchInterval: 5_000,
-  });
+  const { data } = useHealth(initial);
   const docker = data.docker;
   return (
     <div role="status" aria-live="polite" className="flex items-center gap-2 text-sm" data-testid="engine-badge">

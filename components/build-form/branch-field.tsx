@@ -1,40 +1,8 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useId, useMemo } from "react";
 import { Field, inputClass } from "@/components/form-parts";
-
-export type RefChoice = { name: string; commit: string; subject: string };
-export type WorkspaceRefsView = {
-  branches: RefChoice[];
-  tags: RefChoice[];
-  head: string | null;
-  /** What a build of the workspace builds unless told otherwise: a remote's default branch, a checkout's current one. */
-  defaultBranch: string | null;
-  moduleVersion: string | null; releasedModuleVersions: string[];
-  kernelVersions: number;
-};
-
-export async function fetchJson<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
-  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
-  if (!response.ok) throw new Error(body.error ?? `${response.status} ${response.statusText}`);
-  return body;
-}
-
-/** How a workspace's refs are read: one cache entry per workspace, for the field and for a workspace just chosen. */
-export function workspaceRefsQuery(workspaceId: number | null) {
-  return { queryKey: ["workspace-refs", workspaceId], queryFn: () => fetchJson<WorkspaceRefsView>(`/api/workspaces/${workspaceId}/refs`) };
-}
-
-/** The branches and tags of a workspace, read again when the workspace changes. */
-export function useWorkspaceRefs(workspaceId: number | null, initial?: { workspaceId: number; refs: WorkspaceRefsView }) {
-  return useQuery({
-    ...workspaceRefsQuery(workspaceId),
-    initialData: initial && workspaceId === initial.workspaceId ? initial.refs : undefined,
-    enabled: workspaceId !== null,
-  });
-}
+import type { WorkspaceRefsView } from "@/components/queries";
 
 /** BRANCH: typed, with the workspace's branches and tags offered, and the commit the name points at. */
 export function BranchField({ refs, loading, value, onChange }: { refs: WorkspaceRefsView | undefined; loading: boolean; value: string; onChange: (value: string) => void }) {

@@ -1,12 +1,12 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { Field, inputClass } from "@/components/form-parts";
-import type { BuildPlanPreview } from "@/lib/builds/plan/preview-build-plan";
 import type { BuildNetwork } from "@/lib/vocabulary";
-import { BranchField, fetchJson, useWorkspaceRefs, workspaceRefsQuery, type WorkspaceRefsView } from "./branch-field";
+import { useBuildPlan, useWorkspaceRefs, workspaceRefsQuery, type WorkspaceRefsView } from "@/components/queries";
+import { BranchField } from "./branch-field";
 import { BundlePicker } from "./bundle-picker";
 import type { BundleChoice } from "./bundle-selection";
 import { lostBundlesText, toBuildBody, type BuildFormState, type LostBundles } from "./build-form-state";
@@ -59,14 +59,8 @@ export function BuildForm({ workspaces, initialRefs, bundles, initial, from, reg
   const noBundleChosen = state.kernels === "chosen" && state.chosenBundles.length === 0;
 
   const previewBody = useSettled(JSON.stringify(toBuildBody(state, { withSecrets: false })), 300);
-  const plan = useQuery({
-    queryKey: ["build-plan", previewBody],
-    queryFn: () => fetchJson<BuildPlanPreview>("/api/builds/plan", { method: "POST", headers: { "content-type": "application/json" }, body: previewBody }),
-    retry: false,
-    placeholderData: (previous) => previous,
-    // No bundle chosen is no build: the task master is not asked to plan one.
-    enabled: !noBundleChosen,
-  });
+  // No bundle chosen is no build: the task master is not asked to plan one.
+  const plan = useBuildPlan(previewBody, !noBundleChosen);
 
   const submit = (event: React.FormEvent) => {
     event.preventDefault();

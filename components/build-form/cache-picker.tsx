@@ -1,10 +1,9 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
 import { inputClass } from "@/components/form-parts";
-import { fetchJson } from "./branch-field";
-import { cacheChoices, matchCacheChoices, type CacheChoice, type ListedImage } from "./cache-choices";
+import { useDriverImages } from "@/components/queries";
+import { cacheChoices, matchCacheChoices, type CacheChoice } from "./cache-choices";
 
 /**
  * A combobox of the driver images kobuild knows (build results it read,
@@ -19,12 +18,7 @@ export function CachePicker({ onPick }: { onPick: (cache: { repo: string; tag: s
   const [open, setOpen] = useState(false);
   const [wanted, setWanted] = useState(false);
   const [active, setActive] = useState(0);
-  const listing = useQuery({
-    queryKey: ["driver-images", "all"],
-    queryFn: () => fetchJson<{ images: ListedImage[]; engineError: string | null }>("/api/images?source=all"),
-    enabled: wanted,
-    staleTime: 30_000,
-  });
+  const listing = useDriverImages(wanted);
   const all = useMemo(() => cacheChoices(listing.data?.images ?? []), [listing.data]);
   const shown = useMemo(() => matchCacheChoices(all.choices, text), [all, text]);
   const current = Math.min(active, shown.length - 1);

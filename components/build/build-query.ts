@@ -1,16 +1,11 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { fetchBuild, queryKeys } from "@/components/queries";
 import type { BuildViewJson } from "./build-types";
 import type { LiveBuildLog } from "./live-build-log";
 
-export const buildQueryKey = (id: number) => ["build", id] as const;
-
-async function fetchBuild(id: number): Promise<BuildViewJson> {
-  const response = await fetch(`/api/builds/${id}`, { cache: "no-store" });
-  if (!response.ok) throw new Error(`GET /api/builds/${id} answered ${response.status}`);
-  return (await response.json()) as BuildViewJson;
-}
+export const buildQueryKey = queryKeys.build;
 
 /**
  * The build view: first from the server render, then kept fresh by the

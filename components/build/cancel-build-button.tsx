@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState } from "react";
 import { buildQueryKey } from "./build-query";
+import { sendJson } from "@/components/fetch-json";
 
 /** Cancels a queued or running build, after the reader confirms it in a dialog. */
 export function CancelBuildButton({ buildId }: { buildId: number }) {
@@ -10,11 +11,7 @@ export function CancelBuildButton({ buildId }: { buildId: number }) {
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const cancel = useMutation({
-    mutationFn: async () => {
-      const response = await fetch(`/api/builds/${buildId}/cancel`, { method: "POST" });
-      const body = (await response.json().catch(() => ({}))) as { error?: string };
-      if (!response.ok) throw new Error(body.error ?? `the server answered ${response.status}`);
-    },
+    mutationFn: () => sendJson("POST", `/api/builds/${buildId}/cancel`),
     onSuccess: () => {
       dialog.current?.close();
       setError(null);

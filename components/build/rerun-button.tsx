@@ -1,8 +1,8 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState, useTransition } from "react";
-import { BranchField, fetchJson, useWorkspaceRefs } from "@/components/build-form/branch-field";
+import { BranchField } from "@/components/build-form/branch-field";
+import { useRerunDescription, useWorkspaceRefs } from "@/components/queries";
 import { EnginesFieldset, type RegistryChoice } from "@/components/build-form/engines-fieldset";
 import { shardingChoiceOf, toSharding, type ShardingChoice } from "@/components/build-form/sharding-choice";
 import type { BuildViewJson, RerunDescription } from "./build-types";
@@ -32,10 +32,7 @@ export function RerunButton({ build, choices }: { build: BuildViewJson; choices:
     if (open && !dialog.current?.open) dialog.current?.showModal();
   }, [open]);
   const reasonId = useId();
-  const rerun = useQuery({
-    queryKey: ["rerun", build.id],
-    queryFn: () => fetchJson<RerunDescription>(`/api/builds/${build.id}/rerun`, { cache: "no-store" }),
-  });
+  const rerun = useRerunDescription(build.id);
   const unavailable = rerun.data ? rerunUnavailable(rerun.data) : null;
   return (
     <>

@@ -1,26 +1,17 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { BuildListItem, BuildListView } from "@/lib/builds/list-builds";
 import { formatDate, formatDuration } from "@/components/format";
 import { BuildStatusBadge } from "@/components/build/status-badge";
+import { useBuildList } from "@/components/queries";
 import { ACTIVE_BUILD_STATUSES } from "@/lib/vocabulary";
 
 const LIVE = new Set<string>(ACTIVE_BUILD_STATUSES);
 
 /** Running and queued builds with their progress, then the latest results; polled while anything runs. */
 export function ActiveBuilds({ initial }: { initial: BuildListView }) {
-  const { data } = useQuery({
-    queryKey: ["builds", "overview"],
-    queryFn: async () => {
-      const response = await fetch("/api/builds?perPage=30");
-      if (!response.ok) throw new Error(`${response.status}`);
-      return (await response.json()) as BuildListView;
-    },
-    initialData: initial,
-    refetchInterval: (q) => (q.state.data?.builds.some((b) => LIVE.has(b.status)) ? 2000 : 10_000),
-  });
+  const { data } = useBuildList("perPage=30", initial, 10_000);
   const active = data.builds.filter((b) => LIVE.has(b.status)).sort((a, b) => a.id - b.id);
   const latest = data.builds.filter((b) => !LIVE.has(b.status)).slice(0, 5);
   return (

@@ -1,26 +1,14 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import type { BuildListView } from "@/lib/builds/list-builds";
 import { formatDate, formatDuration } from "@/components/format";
 import { BuildStatusBadge } from "@/components/build/status-badge";
-import { ACTIVE_BUILD_STATUSES } from "@/lib/vocabulary";
-
-const LIVE = new Set<string>(ACTIVE_BUILD_STATUSES);
+import { useBuildList } from "@/components/queries";
 
 /** The list of builds; refreshed every two seconds while one of them is queued or running. */
 export function BuildsTable({ initial, query }: { initial: BuildListView; query: string }) {
-  const { data } = useQuery({
-    queryKey: ["builds", query],
-    queryFn: async () => {
-      const response = await fetch(`/api/builds?${query}`);
-      if (!response.ok) throw new Error(`${response.status}`);
-      return (await response.json()) as BuildListView;
-    },
-    initialData: initial,
-    refetchInterval: (q) => (q.state.data?.builds.some((b) => LIVE.has(b.status)) ? 2000 : false),
-  });
+  const { data } = useBuildList(query, initial);
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <table className="w-full text-left text-sm">

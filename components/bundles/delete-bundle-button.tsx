@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useTransition } from "react";
 import { ConfirmButton } from "@/components/confirm-button";
+import { ApiRefusal, sendJson } from "@/components/fetch-json";
 
 /**
  * A row's Delete: asks first in a modal dialog (Escape or Cancel keep the
@@ -15,12 +16,9 @@ export function DeleteBundleButton({ id, kernel }: { id: number; kernel: string 
 
   const remove = async (): Promise<string | null> => {
     try {
-      const response = await fetch(`/api/bundles/${id}`, { method: "DELETE" });
-      if (!response.ok) {
-        const body = (await response.json().catch(() => null)) as { error?: string } | null;
-        return body?.error ?? `the server answered HTTP ${response.status}`;
-      }
-    } catch {
+      await sendJson("DELETE", `/api/bundles/${id}`);
+    } catch (error) {
+      if (error instanceof ApiRefusal) return error.message;
       return "the connection to kobuild was lost; the bundle may still be stored";
     }
     startRefresh(() => router.refresh());

@@ -1,29 +1,21 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { formatBytes } from "@/components/format";
+import { useDriverInfo, useFailure } from "@/components/queries";
 import { CELL_LOOK } from "./cell-look";
 import type { CellDetail } from "./grid-model";
 import { ruleLocation } from "./rule-label";
 
-type DriverInfo = { path: string; size: number; sha256: string | null; kind: "driver" | "marker"; download: string | null };
-type FailureInfo = { id: number; signature: string | null; line: string | null; log: string; builds?: number[] };
 
-async function getJson<T>(url: string): Promise<T> {
-  const response = await fetch(url);
-  const body = (await response.json().catch(() => ({}))) as T & { error?: string };
-  if (!response.ok) throw new Error(body.error ?? `${response.status}`);
-  return body;
-}
 
 /** What one cell means: the driver with its download, the failure log, or why there is none. */
 export function CellPanel({ cell, imageId, onClose, failuresHref }: { cell: CellDetail; imageId: number | null; onClose: () => void; failuresHref: string }) {
   const look = CELL_LOOK[cell.state];
   const query = new URLSearchParams({ kernel: cell.kernel, moduleVersion: cell.moduleVersion, flavour: cell.flavour });
   const hasFile = imageId !== null && (cell.state === "built" || cell.state === "cached" || cell.state === "unavailable");
-  const driver = useQuery({ queryKey: ["driver", imageId, query.toString()], queryFn: () => getJson<DriverInfo>(`/api/images/${imageId}/driver?${query}`), enabled: hasFile });
-  const failure = useQuery({ queryKey: ["failure", cell.failureId], queryFn: () => getJson<FailureInfo>(`/api/failures/${cell.failureId}`), enabled: cell.failureId !== null });
+  const driver = useDriverInfo(imageId, query.toString(), hasFile);
+  const failure = useFailure(cell.failureId);
   return (
     <aside aria-labelledby="cell-heading" className="rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900">
       <div className="flex items-start justify-between gap-2">

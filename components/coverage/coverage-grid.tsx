@@ -1,9 +1,9 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useMemo, useRef } from "react";
+import { useCoverage } from "@/components/queries";
 import { CELL_LOOK } from "./cell-look";
 import { CellPanel } from "./cell-panel";
 import { type Flavour } from "@/lib/vocabulary";
@@ -23,11 +23,10 @@ import {
   toCsv,
   visibleColumns,
   type CellState,
-  type GridData,
+  type CoverageGridData,
   type GridFilter,
 } from "./grid-model";
 
-export type CoverageGridData = GridData & { counts: Record<CellState, number> };
 
 type Props = {
   /** The coverage route of the subject, e.g. /api/builds/12/coverage. */
@@ -48,16 +47,7 @@ const ROW_HEIGHT = 28;
 export function CoverageGrid({ source, initial, imageId, live, failuresHref, exportName }: Props) {
   const pathname = usePathname();
   const params = useSearchParams();
-  const { data } = useQuery({
-    queryKey: ["coverage", source],
-    queryFn: async () => {
-      const response = await fetch(source);
-      if (!response.ok) throw new Error(`${response.status}`);
-      return (await response.json()) as CoverageGridData;
-    },
-    initialData: initial,
-    refetchInterval: live ? 3000 : false,
-  });
+  const { data } = useCoverage(source, initial, live);
   const filter = useMemo(() => filterFromParams(new URLSearchParams(params.toString())), [params]);
   const setParams = useCallback(
     (change: (p: URLSearchParams) => void) => {

@@ -197,3 +197,6 @@ export function filterFromParams(params: URLSearchParams): GridFilter {
     search: (params.get("q") ?? "").slice(0, 200),
   };
 }
+
+/** A grid as GET /api/builds/:id/coverage (or an image's) answers it: the cells and their counts per state. */
+export type CoverageGridData = GridData & { counts: Record<CellState, number> };

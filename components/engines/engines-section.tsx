@@ -1,6 +1,7 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
+import { queryKeys, useEngines } from "@/components/queries";
 import { Fragment, useState, useTransition } from "react";
 import { Field, FormError, inputClass, submitClass } from "@/components/form-parts";
 import type { EngineView } from "@/lib/engines/manage-engines";
@@ -15,15 +16,10 @@ type Actions = {
   remove: (id: string) => Promise<Done>;
 };
 
-const QUERY_KEY = ["engines"];
+const QUERY_KEY = queryKeys.engines;
 const EMPTY_FORM = { name: "", url: "", certPath: "", concurrency: "1" };
 const th = "py-2 pr-4";
 
-async function fetchEngines(): Promise<EngineView[]> {
-  const response = await fetch("/api/engines", { cache: "no-store" });
-  if (!response.ok) throw new Error(`the server answered HTTP ${response.status}`);
-  return ((await response.json()) as { engines: EngineView[] }).engines;
-}
 
 /**
  * The Docker engines builds run on, with their health every few seconds;
@@ -32,7 +28,7 @@ async function fetchEngines(): Promise<EngineView[]> {
  */
 export function EnginesSection({ initial, actions }: { initial: EngineView[]; actions: Actions | null }) {
   const queryClient = useQueryClient();
-  const { data: engines } = useQuery({ queryKey: QUERY_KEY, queryFn: fetchEngines, initialData: initial, refetchInterval: 3_000 });
+  const { data: engines } = useEngines(initial);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: QUERY_KEY });
   const [rowError, setRowError] = useState<string | null>(null);
   return (

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { ApiRefusal, sendJson } from "@/components/fetch-json";
 
 const NOTE_MAX_BYTES = 4096;
 
@@ -23,18 +24,11 @@ export function AcknowledgeForm({ groupId, me }: { groupId: number; me: string }
     setBusy(true);
     setError(null);
     try {
-      const response = await fetch(`/api/failure-groups/${groupId}/acknowledgements`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ note, owner: owner.trim() || undefined }),
-      });
-      if (!response.ok) {
-        const body = (await response.json().catch(() => null)) as { error?: string } | null;
-        setError(body?.error ?? `refused (${response.status})`);
-        return;
-      }
+      await sendJson("POST", `/api/failure-groups/${groupId}/acknowledgements`, { note, owner: owner.trim() || undefined });
       setNote("");
       router.refresh();
+    } catch (error) {
+      setError(error instanceof ApiRefusal ? error.message : "the connection to kobuild was lost; the note may not be saved");
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,7 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
+import { queryKeys, useWorkspaces } from "@/components/queries";
 import { useState } from "react";
 import { FormError } from "@/components/form-parts";
 import type { WorkspaceView } from "@/lib/workspace/describe-workspace";
@@ -11,14 +12,9 @@ import { NetworkEditor } from "./network-editor";
 import { RemoveWorkspaceButton } from "./remove-workspace-button";
 import { NETWORKS, type WorkspaceActions } from "./workspace-actions";
 
-const QUERY_KEY = ["workspaces"];
+const QUERY_KEY = queryKeys.workspaces;
 const th = "py-2 pr-4";
 
-async function fetchWorkspaces(): Promise<WorkspaceView[]> {
-  const response = await fetch("/api/workspaces", { cache: "no-store" });
-  if (!response.ok) throw new Error(`the server answered HTTP ${response.status}`);
-  return ((await response.json()) as { workspaces: WorkspaceView[] }).workspaces;
-}
 
 /**
  * The driver repositories builds are made of: git remotes kobuild clones and
@@ -28,7 +24,7 @@ async function fetchWorkspaces(): Promise<WorkspaceView[]> {
 export function WorkspacesSection({ initial, actions }: { initial: WorkspaceView[]; actions: WorkspaceActions }) {
   const queryClient = useQueryClient();
   // Builds fetch too: the last fetch is read again every few seconds.
-  const { data: workspaces } = useQuery({ queryKey: QUERY_KEY, queryFn: fetchWorkspaces, initialData: initial, refetchInterval: 10_000 });
+  const { data: workspaces } = useWorkspaces(initial);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: QUERY_KEY });
   const [rowError, setRowError] = useState<string | null>(null);
   const manage = actions.update !== null || actions.remove !== null || actions.fetch !== null;
