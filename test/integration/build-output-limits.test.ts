@@ -65,7 +65,7 @@ describe("a build that prints without bound", () => {
   it("keeps 64 KiB of a 256 MiB line and at most KOBUILD_MAX_LOG_BYTES of log, warns, drains the engine's stream, and succeeds", async () => {
     const dashboard = await start(path.join(dataDir, "big"), PORT, { KOBUILD_MAX_LOG_BYTES: String(1024 * 1024) });
     const dir = checkout("big-output", `head -c 268435456 /dev/zero | tr -c a a && echo && seq 1 100000 | sed 's/^/line /' && echo "the last line ${nonce}"`);
-    const workspace = await post(dashboard, "/api/workspaces", { name: "big-output", path: dir, dockerfile: "Dockerfile" });
+    const workspace = await post(dashboard, "/api/workspaces", { name: "big-output", path: dir, dockerfile: "Dockerfile", network: "none" });
     expect(workspace.status).toBe(201);
     // The classic builder: BuildKit of Docker 20.10 stops sending a step's output after a very large log (kobuild warns of that fault), and what comes after the line is the point here.
     const build = await post(dashboard, "/api/builds", { workspaceId: workspace.body.id, builder: "classic" });
@@ -100,7 +100,7 @@ describe("a build that prints without bound", () => {
     // The database on the small disk; the dashboard's own output beside this test's files.
     const dashboard = await start(path.join(dataDir, "small-disk-log"), PORT + 1, { KOBUILD_DATA_DIR: tmpfs });
     const dir = checkout("disk-filler", `seq 1 3000000 | sed 's/^/a line of output that fills the disk, number /'`);
-    const workspace = await post(dashboard, "/api/workspaces", { name: "disk-filler", path: dir, dockerfile: "Dockerfile" });
+    const workspace = await post(dashboard, "/api/workspaces", { name: "disk-filler", path: dir, dockerfile: "Dockerfile", network: "none" });
     const build = await post(dashboard, "/api/builds", { workspaceId: workspace.body.id });
     expect(build.status).toBe(201);
     const done = await waitForEnd(dashboard, Number(build.body.id));

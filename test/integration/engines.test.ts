@@ -62,7 +62,7 @@ describe("engines", () => {
     expect((await json<{ error: string }>(await add({ name: "a/b", url: engine.host }), 400)).error).toBe("name: may hold letters, digits, spaces and _ . -");
     expect((await json<{ error: string }>(await add({ url: engine.host }), 400)).error).toMatch(/^name: /);
     expect((await json<{ error: string }>(await add({ name: "x", url: engine.host, certPath: "/etc" }), 400)).error).toBe("certPath: a TLS certificate directory goes with a tcp:// address only");
-    const notJson = await enginesRoute.POST(new AdminRequest("http://127.0.0.1/api/engines", { method: "POST", body: "{name" }), none);
+    const notJson = await enginesRoute.POST(new AdminRequest("http://127.0.0.1/api/engines", { method: "POST", headers: { "content-type": "application/json" }, body: "{name" }), none);
     expect((await json<{ error: string }>(notJson, 400)).error).toBe("the body must be JSON");
   });
 
