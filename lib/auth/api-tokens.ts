@@ -5,6 +5,7 @@ import { apiTokens, users } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
 import { recheckStreams } from "./stream-slots";
 import { hashSecretToken, looksLikeToken, newSecretToken } from "./secret-token";
+import { noteUse } from "./note-use";
 
 /** A new API token of a user; the token itself is returned this once and never stored. */
 export function createApiToken(userId: number, name: string, db: Db = getDb()) {
@@ -55,7 +56,7 @@ export function userOfApiToken(token: string, { touch = true }: { touch?: boolea
     .where(and(eq(apiTokens.tokenHash, hashSecretToken(token)), isNull(apiTokens.revokedAt)))
     .get();
   if (!row || row.disabledAt) return null;
-  if (touch) db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId)).run();
+  if (touch) noteUse(() => db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId)).run());
   return row;
 }
 

@@ -4,6 +4,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { sessions, users } from "@/lib/db/schema";
 import { env } from "@/lib/env";
 import { hashSecretToken, looksLikeToken, newSecretToken } from "./secret-token";
+import { noteUse } from "./note-use";
 
 export const SESSION_COOKIE = "kobuild_session";
 export const SESSION_DAYS = 7;
@@ -44,7 +45,7 @@ export function userOfSession(token: string, { touch = true }: { touch?: boolean
     endSession(token, db);
     return null;
   }
-  if (touch && now - lastSeen > touchEveryMs()) db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.tokenHash, tokenHash)).run();
+  if (touch && now - lastSeen > touchEveryMs()) noteUse(() => db.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.tokenHash, tokenHash)).run());
   return { id: row.id, name: row.name, role: row.role };
 }
 
