@@ -11,21 +11,31 @@ const upward = [
   { group: ["@/components", "@/components/*"], message: "lib/ is below components/: pass data, not UI." },
 ];
 
+const doorless = { group: ["@/lib/http", "@/lib/http/*"], message: "The domain does not know its doors: throw a DomainError (lib/domain-error.ts); lib/http maps it to HTTP." };
 const layers = [
   {
     files: ["lib/**/*.{ts,tsx}"],
-    ignores: ["lib/http/**"],
+    ignores: ["lib/http/**", "lib/engines/**"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
         {
           patterns: [
             ...upward,
-            { group: ["@/lib/http", "@/lib/http/*"], message: "The domain does not know its doors: throw a DomainError (lib/domain-error.ts); lib/http maps it to HTTP." },
+            doorless,
+            {
+              group: ["@/lib/docker/engine"],
+              importNames: ["getDefaultEngine"],
+              message: "Which engine work runs on is lib/engines' choice: take defaultEngine() or engineClient() from lib/engines/engine-clients.",
+            },
           ],
         },
       ],
     },
+  },
+  {
+    files: ["lib/engines/**/*.{ts,tsx}"],
+    rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns: [...upward, doorless] }] },
   },
   {
     files: ["lib/http/**/*.{ts,tsx}"],

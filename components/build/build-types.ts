@@ -1,7 +1,7 @@
 // The build as `GET /api/builds/:id` and the events stream send it (JSON:
 // times are ISO strings). The server page sends the same shape.
 
-import { isEndedStatus, type BuildNetwork, type BuildStatus, type StageStatus } from "@/lib/vocabulary";
+import { isEndedStatus, type BuildStatus, type StageStatus } from "@/lib/vocabulary";
 
 export type { BuildStatus, StageStatus };
 export const isEnded = (status: BuildStatus) => isEndedStatus(status);
@@ -16,30 +16,12 @@ export type StageView = {
 
 export type { BuilderProgress } from "@/lib/vocabulary";
 import type { BuildPlanRecord, BuilderProgress } from "@/lib/vocabulary";
+import type { BuildOptionsView } from "@/lib/build-options";
 
 export type BuildPlan = { planned: number | null; done: number; builders: Record<string, BuilderProgress>; source?: BuildPlanRecord | null };
 
 /** Options as stored: never credentials, only whether they were given. */
-export type BuildOptionsView = {
-  branch?: string;
-  legacyProbes?: boolean;
-  useKernelsFile?: boolean;
-  cacheRepo?: string | null;
-  cacheTag?: string | null;
-  checkoutBeforePatching?: boolean;
-  buildJobs?: number;
-  builder?: "auto" | "buildkit" | "classic";
-  bundleIds?: number[] | null;
-  /** `docker build --network`, as the build resolved it (the workspace's when it named none). */
-  network?: BuildNetwork;
-  noCache?: boolean;
-  pull?: boolean;
-  redhatCredentials?: boolean;
-  /** A build split over engines: how many (or every one that answers), the registry between them, attempts per shard. */
-  sharding?: { engines: number | "all"; registryId?: number | null; maxAttempts: number } | null;
-  /** A re-run: the build whose failed and missing tasks it builds, and how many. */
-  rerunOf?: { buildId: number; imageRef: string; tasks: number } | null;
-};
+export type { BuildOptionsView };
 
 export type EngineRef = { id: string; name: string };
 

@@ -1,20 +1,6 @@
-import type { BuildNetwork } from "@/lib/vocabulary";
+import type { DriverBuildOptions } from "@/lib/build-options";
 import { EMPTY_CACHE } from "@/lib/docker/ensure-empty-cache-image";
 
-export type DriverBuildOptions = {
-  branch: string;
-  legacyProbes: boolean;
-  useKernelsFile: boolean;
-  cacheRepo: string | null;
-  cacheTag: string | null;
-  checkoutBeforePatching: boolean;
-  buildJobs?: number;
-  builder: "auto" | "buildkit" | "classic";
-  /** Absent in builds stored before the choice existed: they ran with network none. */
-  network?: BuildNetwork;
-  noCache?: boolean;
-  pull?: boolean;
-};
 
 /**
  * The build args of the dockerized Dockerfile. Values travel to the engine as

@@ -2,8 +2,8 @@ import "server-only";
 import { and, asc, eq, inArray, isNotNull } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
-import { addressWithoutPassword, closeEngineClient, createEngineClient, getDefaultEngine } from "@/lib/docker/engine";
-import { clientForEngine } from "@/lib/engines/engine-clients";
+import { addressWithoutPassword, closeEngineClient, createEngineClient } from "@/lib/docker/engine";
+import { clientForEngine, defaultEngine } from "@/lib/engines/engine-clients";
 import { DEFAULT_ENGINE_ID, listEngineRows } from "@/lib/engines/engine-store";
 import { env } from "@/lib/env";
 import { takeBuildSecrets } from "./build-secrets";
@@ -128,7 +128,7 @@ export async function stopLeftoverEngineWork() {
     const row = known.get(work.dockerHost);
     // An engine no longer configured gets a client for this once.
     const once = work.dockerHost !== dockerHost && !row ? createEngineClient({ dockerHost: work.dockerHost, tlsVerify: dockerTlsVerify, certPath: dockerCertPath }) : null;
-    const engine = once ?? (row ? clientForEngine(row) : getDefaultEngine());
+    const engine = once ?? (row ? clientForEngine(row) : defaultEngine());
     try {
       const stopped = await stopEngineWork(engine, work);
       forgetEngineWork(buildId);

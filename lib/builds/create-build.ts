@@ -10,7 +10,7 @@ import { keepBuildSecrets } from "./build-secrets";
 import type { CreateBuildBody } from "./build-schemas";
 import { pumpBuildQueue } from "./build-queue";
 import { getBuildView } from "./get-build";
-import type { StoredBuildOptions } from "./build-options";
+import type { StoredBuildOptions } from "@/lib/build-options";
 
 /** Queues a driver build and starts it when the engine has room. */
 export async function createBuild(body: CreateBuildBody, { startedBy = null }: { startedBy?: string | null } = {}) {

@@ -6,13 +6,13 @@ import type { Db } from "@/lib/db/client";
 import { buildBundles, bundles, workspaces } from "@/lib/db/schema";
 import { bundlePath } from "@/lib/bundles/bundle-path";
 import { EMPTY_CACHE, ensureEmptyCacheImage } from "@/lib/docker/ensure-empty-cache-image";
-import { getDefaultEngine } from "@/lib/docker/engine";
+import { defaultEngine } from "@/lib/engines/engine-clients";
 import { DEFAULT_ENGINE_ID } from "@/lib/engines/engine-store";
 import { getRegistryRow } from "@/lib/registries/registry-store";
 import { pullForBuild, pushImageRef } from "@/lib/registries/registry-transfer";
 import { bringBaseImages } from "./bring-base-images";
 import { toBuildArgs } from "./build-args";
-import type { StoredBuildOptions } from "./build-options";
+import { driverOptionsOf } from "@/lib/build-options";
 import { streamBuildContext, type ContextFingerprint } from "./build-context";
 import type { BuildSecrets } from "./build-secrets";
 import type { BuildRecipe, BuildSession } from "./build-session";
@@ -37,7 +37,7 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
     const { db, build } = session;
     const workspace = db.select().from(workspaces).where(eq(workspaces.id, build.workspaceId!)).get();
     if (!workspace) throw new Error("the build's workspace no longer exists");
-    const options = build.options as unknown as StoredBuildOptions;
+    const options = driverOptionsOf(build);
 
     const dockerfileText = await fs.promises.readFile(path.join(source.dir, workspace.dockerfile), "utf8");
     const declared = parseDockerfileStages(dockerfileText);
@@ -47,7 +47,7 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
     if (!options.cacheRepo) await ensureEmptyCacheImage(session.engine);
     else await pullCache(session, cacheImage);
     if (build.engineId && build.engineId !== DEFAULT_ENGINE_ID) {
-      await bringBaseImages(session.engine, getDefaultEngine(), dockerfileText, buildargs, { note: (text) => session.note(text), signal: session.signal });
+      await bringBaseImages(session.engine, defaultEngine(), dockerfileText, buildargs, { note: (text) => session.note(text), signal: session.signal });
     }
     const bundleRows = recordBuildBundles(db, build.id, options.bundleIds);
     const bundleFiles = bundleRows.map((b) => bundlePath(b.kernel));

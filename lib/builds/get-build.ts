@@ -2,6 +2,7 @@ import "server-only";
 import { asc, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds, engines, images, stages, workspaces } from "@/lib/db/schema";
+import { buildOptionsView } from "@/lib/build-options";
 import { DomainError } from "@/lib/domain-error";
 import { isShardedBuild } from "./shards/sharding-options";
 import { shardLanes } from "./shards/shard-view";
@@ -36,7 +37,7 @@ export function getBuildView(id: number) {
     /** The commit built (null until the build starts), and whether the sources built had changes not in it. */
     commit: b.commit,
     commitDirty: b.commitDirty,
-    options: b.options,
+    options: buildOptionsView(b.options),
     target: b.target,
     tag: b.tag,
     builder: b.builder,

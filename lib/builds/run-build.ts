@@ -1,10 +1,10 @@
 import "server-only";
 import { eq } from "drizzle-orm";
 import type Docker from "dockerode";
+import { buildOptionsView } from "@/lib/build-options";
 import { getDb } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
-import { getDefaultEngine } from "@/lib/docker/engine";
-import { clientForEngine } from "@/lib/engines/engine-clients";
+import { clientForEngine, defaultEngine } from "@/lib/engines/engine-clients";
 import { DEFAULT_ENGINE_ID, findEngineRow } from "@/lib/engines/engine-store";
 import { probeEngine, probeEnginePatiently } from "@/lib/docker/probe-engine";
 import { env } from "@/lib/env";
@@ -33,7 +33,7 @@ export async function runBuild(buildId: number, signal: AbortSignal, recipeFor: 
   if (!build || build.status !== "queued") return;
   // Null when the build's engine was removed meanwhile: the build then fails saying so.
   const engineRow = findEngineRow(build.engineId ?? DEFAULT_ENGINE_ID);
-  const engine: Docker = engineRow ? clientForEngine(engineRow) : getDefaultEngine();
+  const engine: Docker = engineRow ? clientForEngine(engineRow) : defaultEngine();
   const secrets = takeBuildSecrets(buildId);
   const mask = createSecretMasker({ names: [secrets.redhatUsername], passwords: [secrets.redhatPassword] });
   let session: BuildSession | null = null;
@@ -50,7 +50,7 @@ export async function runBuild(buildId: number, signal: AbortSignal, recipeFor: 
 
   let outcome: Outcome;
   try {
-    const options = build.options as { builder?: "auto" | "buildkit" | "classic" };
+    const options = buildOptionsView(build.options);
     if (!engineRow) throw new Error("the build's engine was removed from kobuild");
     const engineState = await probeEnginePatiently(engine);
     if (!engineState.reachable) throw new Error(`cannot reach the Docker engine: ${engineState.error}`);

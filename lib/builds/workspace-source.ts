@@ -4,7 +4,7 @@ import { builds } from "@/lib/db/schema";
 import { getWorkspace } from "@/lib/workspace/get-workspace";
 import { prepareWorkspaceSource, type WorkspaceSource } from "@/lib/workspace/prepare-workspace-source";
 import type { BuildRecipe, BuildSession } from "./build-session";
-import type { StoredBuildOptions } from "./build-options";
+import { driverOptionsOf } from "@/lib/build-options";
 
 /**
  * A driver build's recipe run with its workspace's sources ready: a remote is
@@ -15,7 +15,7 @@ import type { StoredBuildOptions } from "./build-options";
 export function withWorkspaceSource(recipe: (session: BuildSession, source: WorkspaceSource) => ReturnType<BuildRecipe>): BuildRecipe {
   return async (session) => {
     const { db, build } = session;
-    const options = build.options as unknown as StoredBuildOptions;
+    const options = driverOptionsOf(build);
     const workspace = getWorkspace(build.workspaceId!, db);
     const source = await prepareWorkspaceSource(workspace, {
       branch: options.branch,

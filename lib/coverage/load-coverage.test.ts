@@ -50,7 +50,7 @@ describe("coverage and failures from the database", () => {
     // Build 1: three of the bundles; 6.1.0-55 came from its cache image, the cloud probe was blocklisted.
     ids.build = db
       .insert(builds)
-      .values({ status: "succeeded", branch: "3.10.0", imageId: ids.image, options: { bundleIds: ids.bundles.slice(0, 3) }, startedAt: new Date() })
+      .values({ status: "succeeded", branch: "3.10.0", imageId: ids.image, options: { branch: "3.10.0", bundleIds: ids.bundles.slice(0, 3) }, startedAt: new Date() })
       .returning({ id: builds.id })
       .get().id;
     const t = (kernel: string, flavour: "mod" | "bpf", state: (typeof tasks.$inferInsert)["state"], rule?: [number, string]) =>
@@ -61,9 +61,9 @@ describe("coverage and failures from the database", () => {
     t(K310, "mod", "failed");
     t(K310, "bpf", "unavailable");
     // Build 2: the engine reused every stage; same image id, no task lines. Build 3: the same but nobody printed a plan.
-    ids.twin = db.insert(builds).values({ status: "succeeded", imageId: twinImage, options: { bundleIds: ids.bundles.slice(0, 3) } }).returning({ id: builds.id }).get().id;
-    ids.lone = db.insert(builds).values({ status: "succeeded", imageId: loneImage, options: { useKernelsFile: true } }).returning({ id: builds.id }).get().id;
-    ids.queued = db.insert(builds).values({ status: "queued", options: { bundleIds: null } }).returning({ id: builds.id }).get().id;
+    ids.twin = db.insert(builds).values({ status: "succeeded", imageId: twinImage, options: { branch: "3.10.0", bundleIds: ids.bundles.slice(0, 3) } }).returning({ id: builds.id }).get().id;
+    ids.lone = db.insert(builds).values({ status: "succeeded", imageId: loneImage, options: { branch: "3.10.0", useKernelsFile: true } }).returning({ id: builds.id }).get().id;
+    ids.queued = db.insert(builds).values({ status: "queued", options: { branch: "3.10.0", bundleIds: null } }).returning({ id: builds.id }).get().id;
   });
   afterAll(() => {
     db.$client.close();

@@ -1,5 +1,6 @@
 import "server-only";
 import { and, desc, eq, exists, inArray, lte, ne, sql } from "drizzle-orm";
+import { buildOptionsView } from "@/lib/build-options";
 import { getDb, type Db } from "@/lib/db/client";
 import { buildBundles, builds, bundles, drivers, failures, images, tasks, workspaces } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
@@ -104,7 +105,7 @@ export function bundleDistros(db: Db = getDb()): Map<string, string> {
  * KERNEL_VERSIONS takes its kernels from the file: its tasks list them.
  */
 function buildBundleKernels(db: Db, build: typeof builds.$inferSelect): string[] {
-  const options = build.options as { useKernelsFile?: boolean; bundleIds?: number[] | null };
+  const options = buildOptionsView(build.options);
   if (options.useKernelsFile) return [];
   // What the build recorded sending, once it started; before that, what it will send.
   const sent = db.select({ kernel: buildBundles.kernel }).from(buildBundles).where(eq(buildBundles.buildId, build.id)).all();

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import type { BuildOptionsRow } from "@/lib/build-options";
 import { BUILD_KINDS, BUILD_NETWORKS, BUILD_STATUSES, FLAVOURS, STAGE_STATUSES, type BuildPlanRecord, type BuilderProgress } from "@/lib/vocabulary";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
@@ -110,7 +111,7 @@ export const builds = sqliteTable(
     /** The workspace's name, kept here when the workspace is removed so that the build's history still names it. */
     workspaceName: text("workspace_name"),
     /** The build's options as JSON, never with secret values. */
-    options: text("options", { mode: "json" }).$type<Record<string, unknown>>().notNull().default({}),
+    options: text("options", { mode: "json" }).$type<BuildOptionsRow>().notNull().default({}),
     target: text("target"),
     tag: text("tag"),
     /** BuildKit or the classic builder, as the engine ran it. */

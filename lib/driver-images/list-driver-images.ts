@@ -1,9 +1,10 @@
 import "server-only";
 import type Docker from "dockerode";
 import { and, desc, inArray, sql } from "drizzle-orm";
+import { operationOptionsIn } from "@/lib/build-options";
 import { getDb } from "@/lib/db/client";
 import { builds, drivers, failures, images, registries } from "@/lib/db/schema";
-import { getDefaultEngine } from "@/lib/docker/engine";
+import { defaultEngine } from "@/lib/engines/engine-clients";
 import { kobuildsPart, mayBeKobuilds } from "@/lib/driver-images/driver-image-name";
 import { layerState, type LayerState } from "@/lib/driver-images/layer-limit";
 import { listRegistryRepositories, listRegistryTags, readRegistryImageId } from "@/lib/registries/registry-http";
@@ -66,7 +67,7 @@ const layerCounts = (layersHolder.kobuildImageLayers ??= new Map());
  * only images looked into before are listed.
  */
 export async function listDriverImages({
-  engine = getDefaultEngine(),
+  engine = defaultEngine(),
   withRegistries = true,
   everything = false,
   probe = true,
@@ -178,7 +179,7 @@ function readRecords(): DriverImageItem[] {
         failures: vs.reduce((n, v) => n + v.failures, 0),
       },
       producedBy: producer ? { buildId: producer.id, kind: producer.kind } : null,
-      layersBefore: producer?.kind === "squash" && typeof producer.options.layersBefore === "number" ? producer.options.layersBefore : null,
+      layersBefore: squashedFrom(producer?.options),
     };
   });
 }
@@ -280,4 +281,10 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
     }),
   );
   return results;
+}
+
+/** The layers an image had before kobuild squashed it, as the squash recorded them. */
+function squashedFrom(options: unknown): number | null {
+  const operation = operationOptionsIn(options);
+  return operation?.operation === "squash" ? (operation.layersBefore ?? null) : null;
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import { findDriverFile, type DriverCellQuery } from "@/lib/driver-images/driver-file";
-import { getDefaultEngine } from "@/lib/docker/engine";
+import { defaultEngine } from "@/lib/engines/engine-clients";
 import { streamImageFile } from "@/lib/docker/image/stream-image-file";
 import { DomainError } from "@/lib/domain-error";
 
@@ -14,7 +14,7 @@ export async function openDriverFile(imageId: number, cell: DriverCellQuery): Pr
   if (driver.kind !== "driver") throw new DomainError("not_found", "an unavailability marker has nothing to download");
   let file: Readable | null;
   try {
-    file = await streamImageFile(getDefaultEngine(), image.dockerId, driver.path);
+    file = await streamImageFile(defaultEngine(), image.dockerId, driver.path);
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 404) throw new DomainError("not_found", `the engine no longer has image ${image.ref ?? image.dockerId}`);

@@ -4,7 +4,7 @@ import type Docker from "dockerode";
 import { storeDriverImage } from "@/lib/driver-images/store-driver-image";
 import { getDb, type Db } from "@/lib/db/client";
 import { images } from "@/lib/db/schema";
-import { getDefaultEngine } from "@/lib/docker/engine";
+import { defaultEngine } from "@/lib/engines/engine-clients";
 import { parseImageRef } from "@/lib/docker/image/image-ref";
 import { inspectImageId } from "@/lib/docker/image/read-driver-image";
 import { getImageView } from "./image-view";
@@ -20,7 +20,7 @@ export async function recordDriverImage(
   opts: { db?: Db; engine?: Docker; signal?: AbortSignal } = {},
 ) {
   const db = opts.db ?? getDb();
-  const engine = opts.engine ?? getDefaultEngine();
+  const engine = opts.engine ?? defaultEngine();
   parseImageRef(ref);
   const dockerId = await inspectImageId(engine, ref);
   if (!reread) {

@@ -3,7 +3,7 @@ import type Docker from "dockerode";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { images } from "@/lib/db/schema";
-import { getDefaultEngine } from "@/lib/docker/engine";
+import { defaultEngine } from "@/lib/engines/engine-clients";
 import { inspectImage } from "@/lib/docker/image/inspect-image";
 import { DomainError } from "@/lib/domain-error";
 import { getRegistryRow, registryAuthConfig } from "@/lib/registries/registry-store";
@@ -14,7 +14,7 @@ import { readDriverImageOnce } from "./store-driver-image";
  * POST /api/registries/:id/pull: brings `<registry>/<repository>:<tag>` into
  * the engine and reads its drivers (when it is a driver image).
  */
-export async function pullFromRegistry(registryId: number, input: { repository: string; tag: string }, engine: Docker = getDefaultEngine()) {
+export async function pullFromRegistry(registryId: number, input: { repository: string; tag: string }, engine: Docker = defaultEngine()) {
   const row = getRegistryRow(registryId);
   const ref = `${row.url}/${input.repository}:${input.tag}`;
   await pullImage(engine, ref, { authconfig: registryAuthConfig(row) });
@@ -35,7 +35,7 @@ export async function pullFromRegistry(registryId: number, input: { repository: 
  * POST /api/images/:id/push: tags an image kobuild has read as
  * `<registry>/<repository>:<tag>` and pushes it with the registry's credentials.
  */
-export async function pushToRegistry(imageRecordId: number, input: { registryId: number; repository: string; tag: string }, engine: Docker = getDefaultEngine()) {
+export async function pushToRegistry(imageRecordId: number, input: { registryId: number; repository: string; tag: string }, engine: Docker = defaultEngine()) {
   const record = getDb().select().from(images).where(eq(images.id, imageRecordId)).get();
   if (!record) throw new DomainError("not_found", `no image with id ${imageRecordId}`);
   const row = getRegistryRow(input.registryId);

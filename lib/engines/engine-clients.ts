@@ -18,6 +18,15 @@ export function clientForEngine(row: EngineRow): Docker {
   return client;
 }
 
+/**
+ * The default engine: where plans are previewed, images are read and
+ * recorded, and operations run unless a build names another. Only lib/engines
+ * decides which engine that is; the domain never reaches for lib/docker's client.
+ */
+export function defaultEngine(): Docker {
+  return getDefaultEngine();
+}
+
 /** The client of the engine a build or image names; null is the default engine. */
 export function engineClient(engineId: string | null): Docker {
   if (engineId === null || engineId === DEFAULT_ENGINE_ID) return getDefaultEngine();

@@ -5,7 +5,7 @@ import { pumpBuildQueue } from "@/lib/builds/build-queue";
 import { getBuildView } from "@/lib/builds/get-build";
 import { getDb } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
-import { getDefaultEngine } from "@/lib/docker/engine";
+import { defaultEngine } from "@/lib/engines/engine-clients";
 import { inspectImage } from "@/lib/docker/image/inspect-image";
 import { instanceId } from "@/lib/system/instance-id";
 import { findRegistryForImage } from "@/lib/registries/registry-store";
@@ -47,7 +47,7 @@ async function queueOperation(
   kind: OperationKind,
   options: OperationOptions,
   body: { tag: string | null; workspaceId: number | null },
-  { startedBy = null, engine = getDefaultEngine() }: { startedBy?: string | null; engine?: Docker },
+  { startedBy = null, engine = defaultEngine() }: { startedBy?: string | null; engine?: Docker },
   defaultTag: (id: number) => string,
 ) {
   const db = getDb();

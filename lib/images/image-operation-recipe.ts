@@ -6,14 +6,14 @@ import type { BuildRecipe, BuildSession } from "@/lib/builds/build-session";
 import { parseDockerfileStages } from "@/lib/builds/dockerfile-stages";
 import { readDriverImageOnce } from "@/lib/driver-images/store-driver-image";
 import { builds } from "@/lib/db/schema";
-import { operationInputs, type OperationOptions } from "./operation-inputs";
+import { operationInputs } from "./operation-inputs";
+import { operationOptionsOf } from "@/lib/build-options";
 import { readOperationDockerfile } from "@/lib/workspace/operation-dockerfile";
 import { removeTag, temporaryRef } from "@/lib/builds/temporary-tags";
 import { pullInputs, settleResult } from "./operation-result";
 import { layerWarning } from "@/lib/driver-images/layer-limit";
 import { instanceId } from "@/lib/system/instance-id";
 
-type Of<K extends OperationOptions["operation"]> = Extract<OperationOptions, { operation: K }>;
 
 /** The recipe of an image operation, by the build's kind. */
 export function imageOperationRecipe(kind: "merge" | "squash" | "collector"): BuildRecipe {
@@ -50,7 +50,7 @@ async function readInputs(session: BuildSession, refs: string[]) {
  * temporary tags in the drivers repository (where Dockerfile.merge looks).
  */
 const mergeRecipe: BuildRecipe = async (session) => {
-  const o = session.build.options as unknown as Of<"merge">;
+  const o = operationOptionsOf(session.build, "merge");
   const dockerfile = await dockerfileOf(session, "merge");
   const n = o.extraTags.length;
   session.declareStages(o.extraTags.map((t) => `merge ${t}`));
@@ -96,14 +96,14 @@ const mergeRecipe: BuildRecipe = async (session) => {
 
 /** Copies the drivers and failures into a fresh base: two layers, however many the input had. */
 const squashRecipe: BuildRecipe = async (session) => {
-  const o = session.build.options as unknown as Of<"squash">;
+  const o = operationOptionsOf(session.build, "squash");
   const dockerfile = await dockerfileOf(session, "squash");
   session.declareStages(dockerfile.stages);
   const [input] = operationInputs(o) as [string];
   session.note(`squashing ${input} with ${dockerfile.source}`);
   await pullInputs(session, [input]);
   const [read] = await readInputs(session, [input]);
-  session.db.update(builds).set({ options: { ...session.build.options, layersBefore: read!.layers, inputImageId: read!.imageId } }).where(eq(builds.id, session.buildId)).run();
+  session.db.update(builds).set({ options: { ...o, layersBefore: read!.layers, inputImageId: read!.imageId } }).where(eq(builds.id, session.buildId)).run();
   const warning = layerWarning(input, read!.layers);
   if (warning) session.warn(warning);
   const temporary = temporaryRef("squash", session.buildId);
@@ -125,7 +125,7 @@ const squashRecipe: BuildRecipe = async (session) => {
 
 /** The -slim collector image with one module version's drivers flat in /kernel-modules. */
 const collectorRecipe: BuildRecipe = async (session) => {
-  const o = session.build.options as unknown as Of<"collector">;
+  const o = operationOptionsOf(session.build, "collector");
   const dockerfile = await dockerfileOf(session, "collector");
   session.declareStages(dockerfile.stages);
   const [slim, driversRef] = operationInputs(o) as [string, string];

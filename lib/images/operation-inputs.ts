@@ -1,8 +1,6 @@
-/** What an image operation records in its build's options (never credentials). */
-export type OperationOptions =
-  | { operation: "merge"; driversRepo: string; baseTag: string; extraTags: string[] }
-  | { operation: "squash"; driversRepo: string; driversTag: string; layersBefore?: number | null; inputImageId?: number }
-  | { operation: "collector"; collectorRepo: string; collectorTag: string; driversRepo: string; driversTag: string; moduleVersion: string };
+import type { OperationOptions } from "@/lib/build-options";
+
+export type { OperationOptions };
 
 const drivers = (repo: string, tag: string) => `${repo}/collector-drivers:${tag}`;
 

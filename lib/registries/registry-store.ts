@@ -4,7 +4,7 @@ import { asc, eq, or } from "drizzle-orm";
 import { getSecretBox } from "@/lib/auth/secret-box";
 import { getDb } from "@/lib/db/client";
 import { registries } from "@/lib/db/schema";
-import { getDefaultEngine } from "@/lib/docker/engine";
+import { defaultEngine } from "@/lib/engines/engine-clients";
 import { parseImageRef } from "@/lib/docker/image/image-ref";
 import { DomainError } from "@/lib/domain-error";
 import { pingRegistry, type RegistryAccess } from "./registry-http";
@@ -37,7 +37,7 @@ export function getRegistryRow(id: number): RegistryRow {
  * (POST /auth), as it will for every push and pull. Nothing is stored when
  * the registry refuses them or does not answer.
  */
-export async function addRegistry(body: CreateRegistryBody, engine: Docker = getDefaultEngine()) {
+export async function addRegistry(body: CreateRegistryBody, engine: Docker = defaultEngine()) {
   const db = getDb();
   const taken = db.select().from(registries).where(or(eq(registries.name, body.name), eq(registries.url, body.url))).get();
   if (taken) {

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
-import { operationInputs, type OperationOptions } from "@/lib/images/operation-inputs";
+import { operationOptionsIn } from "@/lib/build-options";
+import { operationInputs } from "@/lib/images/operation-inputs";
 import type { RetentionPolicy, RetentionRule, WorkspaceRetention } from "./retention-schemas";
 import type { RetentionSettings } from "./retention-store";
 
@@ -51,7 +52,8 @@ function cacheRef(options: Record<string, unknown>): string | null {
 function imagesOfBuild(b: BuildRow): { ids: number[]; refs: string[] } {
   const options = parseOptions(b.options);
   const refs = [cacheRef(options), b.tag].filter((r): r is string => r !== null);
-  if (typeof options.operation === "string") refs.push(...operationInputs(options as unknown as OperationOptions));
+  const operation = operationOptionsIn(options);
+  if (operation) refs.push(...operationInputs(operation));
   const ids = [b.image_id, typeof options.inputImageId === "number" ? options.inputImageId : null].filter((i): i is number => i !== null);
   return { ids, refs };
 }

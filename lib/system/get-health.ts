@@ -2,7 +2,8 @@ import "server-only";
 import fs from "node:fs/promises";
 import { sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
-import { addressWithoutPassword, getDefaultEngine } from "@/lib/docker/engine";
+import { defaultEngine } from "@/lib/engines/engine-clients";
+import { addressWithoutPassword } from "@/lib/docker/engine";
 import { probeEngine, type EngineState } from "@/lib/docker/probe-engine";
 import { env } from "@/lib/env";
 
@@ -21,7 +22,7 @@ const holder = globalThis as unknown as { kobuildEngineState?: { at: number; sta
 function engineState(): Promise<EngineState> {
   const cached = holder.kobuildEngineState;
   if (cached && Date.now() - cached.at < ENGINE_STATE_TTL_MS) return cached.state;
-  const state = probeEngine(getDefaultEngine(), 4000);
+  const state = probeEngine(defaultEngine(), 4000);
   holder.kobuildEngineState = { at: Date.now(), state };
   return state;
 }

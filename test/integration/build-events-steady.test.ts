@@ -18,10 +18,10 @@ describe("the live events of a running sharded build", () => {
     const started = new Date(Date.now() - 60_000);
     const parent = db
       .insert(builds)
-      .values({ status: "running", branch: "master", startedAt: started, options: { sharding: { engines: 2, registryId: null, maxAttempts: 3 }, bundleIds: null } })
+      .values({ status: "running", branch: "master", startedAt: started, options: { branch: "master", sharding: { engines: 2, registryId: null, maxAttempts: 3 }, bundleIds: null } })
       .returning({ id: builds.id })
       .get().id;
-    db.insert(builds).values({ status: "running", parentId: parent, shard: 1, attempt: 1, startedAt: started, options: { bundleIds: [1, 2] } }).run();
+    db.insert(builds).values({ status: "running", parentId: parent, shard: 1, attempt: 1, startedAt: started, options: { branch: "master", bundleIds: [1, 2] } }).run();
 
     const abort = new AbortController();
     const reader = streamBuildEvents(parent, { signal: abort.signal }).getReader();

@@ -74,7 +74,7 @@ describe("retention", async () => {
   const shard = await build({ workspaceId: alpha.id, status: "failed", parentId: a1, shard: 1, attempt: 1, createdAt: ago(10), finishedAt: ago(10) }, ["shard line"]);
   const a2 = await build({ workspaceId: alpha.id, workspaceName: "alpha", status: "failed", createdAt: ago(5), finishedAt: ago(5) }, ["a2"]);
   const a3 = await build({ workspaceId: alpha.id, workspaceName: "alpha", status: "succeeded", createdAt: ago(2), finishedAt: ago(2), imageId: keptResult }, ["a3 line"]);
-  const b1 = await build({ workspaceId: beta.id, workspaceName: "beta", status: "cancelled", createdAt: ago(60), finishedAt: ago(60), options: { cacheRepo: "kobuild", cacheTag: "empty" } }, ["b1"]);
+  const b1 = await build({ workspaceId: beta.id, workspaceName: "beta", status: "cancelled", createdAt: ago(60), finishedAt: ago(60), options: { branch: "master", cacheRepo: "kobuild", cacheTag: "empty" } }, ["b1"]);
   const running = await build({ workspaceId: beta.id, workspaceName: "beta", status: "running", createdAt: ago(90), startedAt: ago(90), tag: "kobuild-retention/collector-drivers:running" }, ["still going"]);
   const queued = await build({ workspaceId: beta.id, workspaceName: "beta", status: "queued", createdAt: ago(80) }, []);
 

@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { bundles } from "@/lib/db/schema";
 import { bundlePath } from "@/lib/bundles/bundle-path";
 import { EMPTY_CACHE, ensureEmptyCacheImage } from "@/lib/docker/ensure-empty-cache-image";
-import { getDefaultEngine } from "@/lib/docker/engine";
+import { defaultEngine } from "@/lib/engines/engine-clients";
 import { probeEngine } from "@/lib/docker/probe-engine";
 import { DomainError } from "@/lib/domain-error";
 import { getWorkspace } from "@/lib/workspace/get-workspace";
@@ -46,7 +46,7 @@ export async function previewBuildPlan(body: PlanOptions, signal?: AbortSignal) 
   const rows = (ids ? db.select().from(bundles).where(inArray(bundles.id, ids)) : db.select().from(bundles)).all();
   if (ids && rows.length !== ids.length) throw new DomainError("not_found", "some of the chosen bundles no longer exist");
 
-  const engine = getDefaultEngine();
+  const engine = defaultEngine();
   const state = await probeEngine(engine);
   if (!state.reachable) throw new DomainError("engine_unavailable", `the planning needs the Docker engine, which does not answer: ${state.error}`);
   const cacheImage = options.cacheRepo && options.cacheTag ? `${options.cacheRepo}/collector-drivers:${options.cacheTag}` : null;

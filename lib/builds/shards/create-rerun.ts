@@ -3,7 +3,7 @@ import { eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { builds, bundles, images, workspaces } from "@/lib/db/schema";
-import { getDefaultEngine } from "@/lib/docker/engine";
+import { defaultEngine } from "@/lib/engines/engine-clients";
 import { inspectImage } from "@/lib/docker/image/inspect-image";
 import { cellIndex, cellState, FLAVOURS } from "@/lib/coverage/coverage-model";
 import { loadBuildCoverage } from "@/lib/coverage/load-coverage";
@@ -13,9 +13,9 @@ import { instanceId } from "@/lib/system/instance-id";
 import { resolveCommit } from "@/lib/workspace/git";
 import { isValidRefName } from "@/lib/workspace/ref-name";
 import { pumpBuildQueue } from "../build-queue";
-import type { StoredBuildOptions } from "../build-options";
+import { driverOptionsOf, type RerunOf, type StoredBuildOptions } from "@/lib/build-options";
 import { getBuildView } from "../get-build";
-import { shardingSchema, type RerunOf } from "./sharding-options";
+import { shardingSchema } from "./sharding-options";
 
 export const rerunBodySchema = z
   .object({
@@ -67,7 +67,7 @@ export async function createRerun(sourceId: number, body: RerunBody, { startedBy
   if (source.status === "queued" || source.status === "running") throw new DomainError("conflict", `build ${sourceId} is still ${source.status}`);
   const image = source.imageId ? db.select().from(images).where(eq(images.id, source.imageId)).get() : undefined;
   if (!image) throw new DomainError("conflict", `build ${sourceId} made no image to merge onto; start it again instead`);
-  const engine = getDefaultEngine();
+  const engine = defaultEngine();
   await inspectImage(engine, image.dockerId).catch((error: unknown) => {
     if (error instanceof DomainError && error.code === "not_found") throw new DomainError("conflict", `the engine no longer holds the image of build ${sourceId}`);
     throw error;
@@ -79,7 +79,7 @@ export async function createRerun(sourceId: number, body: RerunBody, { startedBy
   const found = db.select({ id: bundles.id, kernel: bundles.kernel }).from(bundles).where(inArray(bundles.kernel, kernels)).all();
   if (found.length === 0) throw new DomainError("conflict", `no bundle is stored for the kernels whose tasks failed or are missing (${kernels.slice(0, 5).join(", ")})`);
 
-  const options = source.options as unknown as StoredBuildOptions;
+  const options = driverOptionsOf(source);
   const branch = body.branch ?? options.branch;
   const workspacePath = db.select({ path: workspaces.path }).from(workspaces).where(eq(workspaces.id, source.workspaceId!)).get()?.path;
   if (!workspacePath) throw new DomainError("conflict", "the build's workspace no longer exists");
@@ -106,7 +106,7 @@ export async function createRerun(sourceId: number, body: RerunBody, { startedBy
       rerunOf,
     };
     tx.update(builds)
-      .set({ options: stored as unknown as Record<string, unknown>, tag: `kobuild/collector-drivers:build-${inserted.id}-${instanceId()}` })
+      .set({ options: stored, tag: `kobuild/collector-drivers:build-${inserted.id}-${instanceId()}` })
       .where(eq(builds.id, inserted.id))
       .run();
     return inserted;

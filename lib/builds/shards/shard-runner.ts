@@ -7,7 +7,7 @@ import { cancelBuild, pumpBuildQueue } from "../build-queue";
 import { keepBuildSecrets, type BuildSecrets } from "../build-secrets";
 import { signalBuildChanged, waitForAnyBuildChange } from "../build-signals";
 import type { BuildSession } from "../build-session";
-import type { StoredBuildOptions } from "../build-options";
+import type { StoredBuildOptions } from "@/lib/build-options";
 import { chooseRetryEngine } from "./choose-engine";
 import { ACTIVE_BUILD_STATUSES } from "@/lib/vocabulary";
 
@@ -122,7 +122,7 @@ function queueAttempt(session: BuildSession, state: ShardState, engineId: string
       workspaceId: build.workspaceId,
       branch: build.branch,
       engineId,
-      options: settings.optionsOf(state.shard, engineId) as unknown as Record<string, unknown>,
+      options: settings.optionsOf(state.shard, engineId),
       tag: settings.refOf(state.shard),
       startedBy: build.startedBy,
       parentId: build.id,

@@ -1,5 +1,6 @@
 import "server-only";
 import { asc, eq, inArray } from "drizzle-orm";
+import { buildOptionsView } from "@/lib/build-options";
 import type { Db } from "@/lib/db/client";
 import { builds, engines, stages } from "@/lib/db/schema";
 
@@ -49,7 +50,7 @@ export function shardLanes(db: Db, parentId: number) {
   for (const r of rows) {
     const index = r.build.shard ?? 0;
     const lane = lanes.get(index) ?? { index, kernels: 0, attempts: [] };
-    lane.kernels = ((r.build.options as { bundleIds?: number[] | null }).bundleIds ?? []).length;
+    lane.kernels = (buildOptionsView(r.build.options).bundleIds ?? []).length;
     lane.attempts.push(attemptOf(r));
     lanes.set(index, lane);
   }

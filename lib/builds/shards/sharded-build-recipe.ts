@@ -21,7 +21,7 @@ import { streamBuildContext, streamDockerfileContext } from "../build-context";
 import type { BuildSecrets } from "../build-secrets";
 import type { BuildRecipe, BuildSession } from "../build-session";
 import { parseDockerfileStages } from "../dockerfile-stages";
-import type { StoredBuildOptions } from "../build-options";
+import { driverOptionsOf, type StoredBuildOptions } from "@/lib/build-options";
 import { selectBundles } from "../driver-build-recipe";
 import { storeDriverImage } from "@/lib/driver-images/store-driver-image";
 import { imageResults } from "../plan/image-results";
@@ -38,6 +38,12 @@ import { recentTaskSeconds } from "./task-history";
 
 type ShardedOptions = StoredBuildOptions & { sharding: ShardingOptions };
 
+function shardedOptionsOf(build: { id: number; options: unknown }): ShardedOptions {
+  const options = driverOptionsOf(build);
+  if (!options.sharding) throw new Error(`build ${build.id} is not sharded`);
+  return { ...options, sharding: options.sharding };
+}
+
 /**
  * One build over several engines, as CI once did it with scripts: the task
  * master plans on the default engine (with every bundle), the kernels are
@@ -50,7 +56,7 @@ type ShardedOptions = StoredBuildOptions & { sharding: ShardingOptions };
 export function shardedBuildRecipe(secrets: BuildSecrets): BuildRecipe {
   // One commit for the whole build: the plan's, which every shard checks out.
   return withWorkspaceSource(async (session, source) => {
-    const rerunOf = (session.build.options as unknown as ShardedOptions).rerunOf;
+    const rerunOf = driverOptionsOf(session.build).rerunOf;
     // Named only while the re-run runs, so that a re-run cancelled in the queue leaves no tag behind.
     if (rerunOf) await session.engine.getImage(rerunOf.dockerId).tag(splitImageRef(rerunOf.imageRef));
     try {
@@ -64,7 +70,7 @@ export function shardedBuildRecipe(secrets: BuildSecrets): BuildRecipe {
 
 async function runSharded(session: BuildSession, secrets: BuildSecrets, source: WorkspaceSource) {
   const { db, build } = session;
-  const options = build.options as unknown as ShardedOptions;
+  const options = shardedOptionsOf(build);
   const workspace = db.select().from(workspaces).where(eq(workspaces.id, build.workspaceId!)).get();
   if (!workspace) throw new Error("the build's workspace no longer exists");
   const dockerfileText = await fs.promises.readFile(path.join(source.dir, workspace.dockerfile), "utf8");
