@@ -1,7 +1,7 @@
 // `npm run bench`: runs the benchmarks on this machine and prints one table;
 // the figures go into BENCHMARKS.md with the machine they were measured on.
 // `npm run bench -- upload` (or `engine`, `inspection`, `coverage`, `shards`, `model`, `image`, `trends`, `follow`,
-// `logpage`) runs only that one.
+// `logpage`, `rebuild`) runs only that one.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -13,12 +13,13 @@ import { benchFollow } from "./follow";
 import { benchInspection } from "./inspection";
 import { benchLogPage } from "./log-page";
 import { benchModel } from "./model";
+import { benchRebuild } from "./rebuild";
 import { benchShards } from "./shards";
 import { benchTrends } from "./trends";
 import { repoRoot } from "./support";
 import { benchUpload } from "./upload";
 
-const benches = { engine: benchEngine, upload: benchUpload, inspection: benchInspection, coverage: benchCoverage, shards: benchShards, model: benchModel, image: benchDriverImage, trends: benchTrends, follow: benchFollow, logpage: benchLogPage } as const;
+const benches = { engine: benchEngine, upload: benchUpload, inspection: benchInspection, coverage: benchCoverage, shards: benchShards, model: benchModel, image: benchDriverImage, trends: benchTrends, follow: benchFollow, logpage: benchLogPage, rebuild: benchRebuild } as const;
 /** Benchmarks that need neither the built dashboard nor a server of their own. */
 const withoutDashboard = new Set<string>(["model", "image"]);
 
