@@ -6,7 +6,12 @@ import path from "node:path";
 import { auth, benchPort, cacheDir, goal, makeDockerfileWorkspace, percentile, postJson, repoRoot, startServer, tempDir, waitForEnd, type Server } from "./support";
 
 const TOOLCHAIN = "kobuild/toolchain:bookworm-1";
-const LINES = 500_000;
+/** The log throughput runs: the classic builder keeps every line; BuildKit is measured where it usually keeps them all and where it does not. */
+const FLOODS = [
+  { builder: "classic", lines: 500_000 },
+  { builder: "buildkit", lines: 100_000 },
+  { builder: "buildkit", lines: 500_000 },
+] as const;
 
 type Result = Record<string, number | string>;
 
@@ -17,13 +22,17 @@ export async function benchEngine(): Promise<Result> {
   const { importSample } = await import("../lib/workspace/import-sample");
 
   const nonce = `${process.pid}-${Date.now()}`;
-  const flood = await registerWorkspace({
-    name: "flood",
-    // A driver build must leave /kernel-modules; this one only floods the log.
-    path: makeDockerfileWorkspace(path.join(dataDir, "flood"), [`FROM ${TOOLCHAIN}`, `RUN echo ${nonce} && seq -f "line %.0f of ${LINES}: the quick brown fox jumps over the lazy dog" 1 ${LINES} && mkdir -p /kernel-modules /FAILURES`, ""].join("\n")),
-    dockerfile: "Dockerfile",
-    network: "none",
-  });
+  const floods = new Map<number, number>();
+  for (const lines of new Set(FLOODS.map((f) => f.lines))) {
+    const flood = await registerWorkspace({
+      name: `flood-${lines}`,
+      // A driver build must leave /kernel-modules; this one only floods the log.
+      path: makeDockerfileWorkspace(path.join(dataDir, `flood-${lines}`), [`FROM ${TOOLCHAIN}`, `RUN echo ${nonce} && seq -f "line %.0f of ${lines}: the quick brown fox jumps over the lazy dog" 1 ${lines} && mkdir -p /kernel-modules /FAILURES`, ""].join("\n")),
+      dockerfile: "Dockerfile",
+      network: "none",
+    });
+    floods.set(lines, flood.id);
+  }
   const ticks = await registerWorkspace({
     name: "ticks",
     path: makeDockerfileWorkspace(path.join(dataDir, "ticks"), [`FROM ${TOOLCHAIN}`, `RUN echo ${nonce} && for i in $(seq 1 300); do echo "tick $i $(date +%s%N)"; sleep 0.02; done && mkdir -p /kernel-modules /FAILURES`, ""].join("\n")),
@@ -37,7 +46,7 @@ export async function benchEngine(): Promise<Result> {
   const server = await startServer(dataDir, benchPort);
   try {
     return {
-      ...(await logThroughput(server, flood.id)),
+      ...(await logThroughput(server, floods)),
       ...(await eventLatency(server, ticks.id)),
       ...(await sampleBuilds(server, sample.workspace.id, samplePath)),
     };
@@ -46,19 +55,21 @@ export async function benchEngine(): Promise<Result> {
   }
 }
 
-async function logThroughput(server: Server, workspaceId: number): Promise<Result> {
-  const result: Result = { "log lines printed": LINES };
-  // The classic builder hands over every line; engine 20.10's BuildKit loses the tail of so large a log.
-  for (const builder of ["classic", "buildkit"] as const) {
-    const build = (await postJson(`${server.url}/api/builds`, { workspaceId, branch: "master", builder })) as { id: number };
+async function logThroughput(server: Server, floods: ReadonlyMap<number, number>): Promise<Result> {
+  const result: Result = {};
+  // The classic builder hands over every line; engine 20.10's BuildKit loses part of a large log
+  // (`npm run bench -- buildkit-loss` shows the engine itself sends only part of it).
+  for (const { builder, lines } of FLOODS) {
+    const build = (await postJson(`${server.url}/api/builds`, { workspaceId: floods.get(lines), branch: "master", builder })) as { id: number };
     const done = (await waitForEnd(server, build.id)) as unknown as { finishedAt: string; stages: { name: string; startedAt: string }[]; warnings: string[] };
     const log = await (await fetch(`${server.url}/api/builds/${build.id}/logs?stage=stage-0`, { headers: auth })).text();
     const stored = log.split("\n").filter((l) => /^line \d+ of/.test(l)).length;
     const seconds = (Date.parse(done.finishedAt) - Date.parse(done.stages[0]!.startedAt)) / 1000;
-    result[`${builder}: log lines stored`] = stored;
-    result[`${builder}: step start to all stored (s)`] = round(seconds);
-    result[`${builder}: log lines per second`] = Math.round(stored / seconds);
-    result[`${builder}: warnings`] = done.warnings.length;
+    const run = `${builder}, ${lines.toLocaleString("en-US")} lines`;
+    result[`${run}: log lines stored`] = `${stored} of ${lines}`;
+    result[`${run}: step start to all stored (s)`] = round(seconds);
+    result[`${run}: log lines per second`] = Math.round(stored / seconds);
+    result[`${run}: warnings`] = done.warnings.length;
   }
   return result;
 }
