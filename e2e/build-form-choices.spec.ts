@@ -74,7 +74,9 @@ test("exactly the checked bundles go into the build, with the network and cache 
 
   // The keyboard: the list is one tab stop, arrows move, Space checks.
   const list = page.getByRole("group", { name: "Stored bundles" });
-  await list.getByRole("checkbox", { name: byKernel[0]!.kernel, exact: true }).focus();
+  const top = list.getByRole("checkbox", { name: byKernel[0]!.kernel, exact: true });
+  await top.focus();
+  await expect(top).toBeFocused();
   await page.keyboard.press("ArrowDown");
   const second = byKernel[1]!;
   await expect(list.getByRole("checkbox", { name: second.kernel, exact: true })).toBeFocused();

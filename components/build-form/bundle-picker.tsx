@@ -43,7 +43,10 @@ export function BundlePicker({ bundles, chosen, onChange }: { bundles: BundleCho
     const next = Math.max(0, Math.min(shown.length - 1, index));
     setActive(next);
     virtualizer.scrollToIndex(next, { align: "auto" });
-    focusWanted.current = true;
+    // A row already drawn takes the focus now, in the key's own handler; another once it is drawn.
+    const box = scroller.current?.querySelector<HTMLInputElement>(`input[data-index="${next}"]`);
+    if (box) box.focus({ preventScroll: true });
+    else focusWanted.current = true;
   };
   const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 320) / ROW_HEIGHT) - 1);
   const onKeyDown = (event: React.KeyboardEvent) => {
