@@ -29,10 +29,12 @@ export function BundlePicker({ bundles, chosen, onChange }: { bundles: BundleCho
   // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read afresh on every render; nothing here memoises its functions
   const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
 
+  const rowBox = (index: number) => scroller.current?.querySelector<HTMLInputElement>(`input[data-index="${index}"]`);
+
   // A row reached by the keyboard gets the focus once it is drawn.
   useEffect(() => {
     if (!focusWanted.current) return;
-    const box = scroller.current?.querySelector<HTMLInputElement>(`input[data-index="${current}"]`);
+    const box = rowBox(current);
     if (box) {
       box.focus({ preventScroll: true });
       focusWanted.current = false;
@@ -44,7 +46,7 @@ export function BundlePicker({ bundles, chosen, onChange }: { bundles: BundleCho
     setActive(next);
     virtualizer.scrollToIndex(next, { align: "auto" });
     // A row already drawn takes the focus now, in the key's own handler; another once it is drawn.
-    const box = scroller.current?.querySelector<HTMLInputElement>(`input[data-index="${next}"]`);
+    const box = rowBox(next);
     if (box) box.focus({ preventScroll: true });
     else focusWanted.current = true;
   };

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseImageRef } from "@/lib/docker/image/image-ref";
 import { isValidRefName } from "@/lib/workspace/ref-name";
 import { BUILD_NETWORKS, BUILD_STATUSES } from "@/lib/vocabulary";
-import { shardingSchema } from "./shards/sharding-options";
+import { shardingSchema } from "@/lib/build-options";
 
 // Docker's grammar for repository paths and tags, checked before any value
 // reaches the engine.

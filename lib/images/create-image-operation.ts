@@ -9,7 +9,8 @@ import { defaultEngine } from "@/lib/engines/engine-clients";
 import { inspectImage } from "@/lib/docker/image/inspect-image";
 import { instanceId } from "@/lib/system/instance-id";
 import { findRegistryForImage } from "@/lib/registries/registry-store";
-import { operationInputs, type OperationOptions } from "./operation-inputs";
+import type { OperationOptions } from "@/lib/build-options";
+import { operationInputs } from "./operation-inputs";
 import { readOperationDockerfile, type OperationKind } from "@/lib/workspace/operation-dockerfile";
 import type { CollectorBody, MergeBody, SquashBody } from "./operation-schemas";
 
@@ -65,7 +66,7 @@ async function queueOperation(
       options: { ...options, dockerfile: dockerfile.source },
       tag: body.tag,
       startedBy,
-      plannedTasks: kind === "merge" ? (options as { extraTags: string[] }).extraTags.length : null,
+      plannedTasks: options.operation === "merge" ? options.extraTags.length : null,
     })
     .returning({ id: builds.id })
     .get();

@@ -1,7 +1,5 @@
 import type { OperationOptions } from "@/lib/build-options";
 
-export type { OperationOptions };
-
 const drivers = (repo: string, tag: string) => `${repo}/collector-drivers:${tag}`;
 
 /** The images an operation reads, as its Dockerfile names them: base first, then the extra tags in order. */

@@ -13,9 +13,8 @@ import { instanceId } from "@/lib/system/instance-id";
 import { resolveCommit } from "@/lib/workspace/git";
 import { isValidRefName } from "@/lib/workspace/ref-name";
 import { pumpBuildQueue } from "../build-queue";
-import { driverOptionsOf, type RerunOf, type StoredBuildOptions } from "@/lib/build-options";
+import { driverOptionsOf, shardingSchema, type RerunOf, type StoredBuildOptions } from "@/lib/build-options";
 import { getBuildView } from "../get-build";
-import { shardingSchema } from "./sharding-options";
 
 export const rerunBodySchema = z
   .object({
