@@ -368,7 +368,9 @@ fi
 for file in "$out_dir"/bundle-*.tgz; do
   [[ -e "$file" ]] || continue
   name="$(basename "$file")"
-  if ! printf '%s\n' "${wanted[@]}" | grep -qxF "$name"; then
+  # A here-string, not a pipe: grep -q leaves at its first match, and under
+  # pipefail the writer's SIGPIPE would read as "not wanted".
+  if ! grep -qxF "$name" <<<"$(printf '%s\n' "${wanted[@]}")"; then
     log "removing $name: no longer among the picked kernels"
     rm -f "$file"
   fi
