@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import type Docker from "dockerode";
 import { buildOptionsView } from "@/lib/build-options";
 import { getDb } from "@/lib/db/client";
+import { keepDiskReserve, releaseDiskReserve } from "@/lib/db/disk-reserve";
 import { builds } from "@/lib/db/schema";
 import { clientForEngine, defaultEngine } from "@/lib/engines/engine-clients";
 import { DEFAULT_ENGINE_ID, findEngineRow } from "@/lib/engines/engine-store";
@@ -35,6 +36,8 @@ export async function runBuild(buildId: number, signal: AbortSignal, recipeFor: 
   const engineRow = findEngineRow(build.engineId ?? DEFAULT_ENGINE_ID);
   const engine: Docker = engineRow ? clientForEngine(engineRow) : defaultEngine();
   const secrets = takeBuildSecrets(buildId);
+  // Space freed since the last full disk is held again for the next one.
+  keepDiskReserve(db.$client.name);
   const mask = createSecretMasker({ names: [secrets.redhatUsername], passwords: [secrets.redhatPassword] });
   let session: BuildSession | null = null;
   // A full disk stops the build (nothing of it could be kept); it fails saying so rather than staying "running".
@@ -88,7 +91,8 @@ export async function runBuild(buildId: number, signal: AbortSignal, recipeFor: 
   } catch (error) {
     if (!isDiskFull(error)) throw error;
     // The stages could not be written; the outcome must be, or the build would stay "running".
-    // A failed write leaves its space in the write-ahead log free for this small one.
+    // The space held for this moment is given back, so this small write finds room.
+    releaseDiskReserve(db.$client.name);
     if (outcome.status !== "failed" || !outcome.error?.startsWith("the disk is full")) {
       outcome = { status: "failed", error: `the disk is full: the build's records could not be stored (${(error as { code?: string }).code})` };
     }
