@@ -6,6 +6,10 @@ export type LogLine = { stage: string | null; step: string | null; stream: numbe
 
 const FLUSH_LINES = 5_000;
 const FLUSH_MS = 50;
+/** Rows per insert statement: one call into SQLite per 50 lines instead of per line, near twice the lines a second. */
+const ROWS_PER_INSERT = 50;
+const INSERT = "insert into log_lines (build_id, seq, stage, step, stream, ts, text) values ";
+const ROW = "(?, ?, ?, ?, ?, ?, ?)";
 
 export type LogWriterOptions = {
   /** Bytes of output kept for the build (KOBUILD_MAX_LOG_BYTES); later output lines are dropped. kobuild's own notes are always kept. */
@@ -36,6 +40,8 @@ export class LogWriter {
   private seq: number;
   private bytes: number;
   private readonly insert;
+  private readonly insertMany;
+  private readonly args: (string | number | null)[] = new Array(ROWS_PER_INSERT * 7);
   /** Output lines dropped at the size limit. */
   droppedLines = 0;
   /** Why nothing more is stored: the disk is full. */
@@ -54,9 +60,8 @@ export class LogWriter {
       options.maxBytes === undefined || this.seq === 0
         ? 0
         : (sqlite.prepare("select coalesce(sum(length(cast(text as blob))), 0) as bytes from log_lines where build_id = ?").get(buildId) as { bytes: number }).bytes;
-    this.insert = sqlite.prepare(
-      "insert into log_lines (build_id, seq, stage, step, stream, ts, text) values (?, ?, ?, ?, ?, ?, ?)",
-    );
+    this.insert = sqlite.prepare(INSERT + ROW);
+    this.insertMany = sqlite.prepare(INSERT + Array<string>(ROWS_PER_INSERT).fill(ROW).join(", "));
   }
 
   write(line: LogLine) {
@@ -92,9 +97,7 @@ export class LogWriter {
     const sqlite = this.db.$client;
     const first = this.seq;
     try {
-      sqlite.transaction(() => {
-        for (const l of lines) this.insert.run(this.buildId, ++this.seq, l.stage, l.step, l.stream, l.ts, l.text);
-      })();
+      sqlite.transaction(() => this.insertLines(lines))();
     } catch (error) {
       // The batch was rolled back: its numbers are free again.
       this.seq = first;
@@ -104,6 +107,29 @@ export class LogWriter {
       return;
     }
     signalBuildChanged(this.buildId);
+  }
+
+  private insertLines(lines: LogLine[]) {
+    const args = this.args;
+    let i = 0;
+    for (; i + ROWS_PER_INSERT <= lines.length; i += ROWS_PER_INSERT) {
+      for (let k = 0; k < ROWS_PER_INSERT; k++) {
+        const l = lines[i + k]!;
+        const at = k * 7;
+        args[at] = this.buildId;
+        args[at + 1] = ++this.seq;
+        args[at + 2] = l.stage;
+        args[at + 3] = l.step;
+        args[at + 4] = l.stream;
+        args[at + 5] = l.ts;
+        args[at + 6] = l.text;
+      }
+      this.insertMany.run(args);
+    }
+    for (; i < lines.length; i++) {
+      const l = lines[i]!;
+      this.insert.run(this.buildId, ++this.seq, l.stage, l.step, l.stream, l.ts, l.text);
+    }
   }
 
   get lastSeq() {
