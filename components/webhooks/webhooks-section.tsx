@@ -43,7 +43,7 @@ function StatusText({ status, nextAttemptAt }: { status: DeliveryStatus; nextAtt
     failed: { sign: "✗", className: "text-red-800 dark:text-red-300" },
   }[status];
   return (
-    <span className={`font-medium ${look.className}`}>
+    <span className={`font-medium whitespace-nowrap ${look.className}`}>
       <span aria-hidden="true">{look.sign} </span>
       {status}
       {status === "pending" && nextAttemptAt ? <span className="block text-xs font-normal">next try {at(nextAttemptAt).slice(11)}</span> : null}
@@ -51,7 +51,7 @@ function StatusText({ status, nextAttemptAt }: { status: DeliveryStatus; nextAtt
   );
 }
 
-const smallButton = "rounded border border-slate-300 px-2 py-0.5 text-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-blue-600 disabled:opacity-50 dark:border-slate-700 dark:hover:bg-slate-800";
+const smallButton = "whitespace-nowrap rounded border border-slate-300 px-2 py-0.5 text-sm hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-blue-600 disabled:opacity-50 dark:border-slate-700 dark:hover:bg-slate-800";
 
 /** Outgoing webhooks: each hook with its recent deliveries, "Send again", a ping, removing, and the form that adds one. The secret is typed once and never shown. */
 export function WebhooksSection({ hooks, actions }: { hooks: Hook[]; actions: WebhookActions }) {
@@ -94,7 +94,7 @@ export function WebhooksSection({ hooks, actions }: { hooks: Hook[]; actions: We
         Webhooks
       </h2>
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-        Where kobuild POSTs what happens: failed builds, new failure signatures. Each body is signed with the hook&apos;s secret (header X-Kobuild-Signature-256: sha256= and the HMAC-SHA256 of the body); the secret is stored encrypted and never shown again. A delivery that gets no 2xx answer within 10 s is tried again, up to six times.
+        Where kobuild POSTs what happens: failed builds, new failure signatures. Each body is signed with the hook&apos;s secret (header X-Kobuild-Signature-256: sha256= and the HMAC-SHA256 of the body); the secret is stored encrypted and never shown again. A delivery that gets no 2xx answer within 10 s is tried again later (KOBUILD_WEBHOOK_RETRY_SECONDS), then given up; each attempt&apos;s answer is kept.
       </p>
       {rowError ? <FormError error={rowError} /> : null}
       {hooks.length === 0 ? <p className="mb-4 text-sm">No webhook yet.</p> : null}
@@ -146,7 +146,7 @@ export function WebhooksSection({ hooks, actions }: { hooks: Hook[]; actions: We
                     <th scope="col" className="py-2 pr-4">Event</th>
                     <th scope="col" className="py-2 pr-4">Created</th>
                     <th scope="col" className="py-2 pr-4">Status</th>
-                    <th scope="col" className="py-2 pr-4">HTTP status</th>
+                    <th scope="col" className="py-2 pr-4 whitespace-nowrap">HTTP status</th>
                     <th scope="col" className="py-2 pr-4">Attempts</th>
                     <th scope="col" className="py-2 pr-4">Last answer</th>
                     <th scope="col" className="py-2">
@@ -189,7 +189,7 @@ export function WebhooksSection({ hooks, actions }: { hooks: Hook[]; actions: We
         <div className="sm:col-span-2">
           <Field label="URL" hint="http:// or https://; a Slack incoming webhook's address for the Slack format.">
             {(id, hintId) => (
-              <input id={id} aria-describedby={hintId} aria-invalid={invalid("url")} className={inputClass} value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} spellCheck={false} autoComplete="off" />
+              <input id={id} aria-describedby={hintId} aria-invalid={invalid("url")} className={`${inputClass} aria-invalid:border-red-700`} value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} spellCheck={false} autoComplete="off" />
             )}
           </Field>
         </div>
@@ -208,7 +208,7 @@ export function WebhooksSection({ hooks, actions }: { hooks: Hook[]; actions: We
         </fieldset>
         <Field label="Secret" hint="At least 16 characters; the receiver checks each body's signature with it.">
           {(id, hintId) => (
-            <input id={id} type="password" aria-describedby={hintId} aria-invalid={invalid("secret")} className={inputClass} value={form.secret} onChange={(e) => setForm({ ...form, secret: e.target.value })} autoComplete="new-password" />
+            <input id={id} type="password" aria-describedby={hintId} aria-invalid={invalid("secret")} className={`${inputClass} aria-invalid:border-red-700`} value={form.secret} onChange={(e) => setForm({ ...form, secret: e.target.value })} autoComplete="new-password" />
           )}
         </Field>
         <Field label="Format">
