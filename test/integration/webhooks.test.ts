@@ -23,7 +23,8 @@ const PORT = Number(process.env.KOBUILD_E2E_PORT ?? 3100) + 40;
 const RECEIVER = `http://127.0.0.1:${PORT}`;
 
 const { getDb } = await import("@/lib/db/client");
-const { webhookDeliveries } = await import("@/lib/db/schema");
+const { buildDigests, webhookDeliveries } = await import("@/lib/db/schema");
+const { eq } = await import("drizzle-orm");
 const { startWebhookDispatcher } = await import("@/lib/webhooks/webhook-dispatcher");
 const { registerWorkspace } = await import("@/lib/workspace/register-workspace");
 const hooksRoute = await import("@/app/api/webhooks/route");
@@ -214,6 +215,46 @@ describe("webhooks through the API", () => {
     await until("build.failed recorded", () => deliveriesOf(hookId), (d) => d.some((x) => x.event === "build.failed" && x.status === "delivered"));
     expect(await deliveriesOf(other.body.id as number)).toEqual([]);
     expect(arrivals("/channels-only")).toEqual([]);
+  });
+
+  it("tells failures.new of the failure signatures a driver build's image brings to its workspace first, with their kernels, and only once", async () => {
+    const secret = newSecret();
+    const created = await addHook({ url: `${RECEIVER}/failures`, events: ["failures.new"], secret });
+    const hookId = created.body.id as number;
+    const dir = path.join(dataDir, "checkouts", "new-failures");
+    fs.mkdirSync(dir, { recursive: true });
+    const log = (kernel: string) => `mkdir -p /FAILURES/${kernel}/2.9.0 && printf '%s\\n' "/src/probe.c:12:5: error: implicit declaration of function 'bpf_probe_read_kernel'" > /FAILURES/${kernel}/2.9.0/mod.log`;
+    fs.writeFileSync(path.join(dir, "Dockerfile"), ["FROM kobuild/toolchain:bookworm-1", `RUN mkdir -p /kernel-modules && ${log("6.1.0-98-amd64")} && ${log("6.1.0-99-amd64")}`, ""].join("\n"));
+    const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=kobuild test", "-c", "user.email=test@kobuild.invalid", ...args], { cwd: dir, stdio: "pipe" });
+    git("init", "-q", "-b", "master");
+    git("add", ".");
+    git("commit", "-qm", "a failure");
+    const workspace = await registerWorkspace({ name: "new-failures", path: dir, dockerfile: "Dockerfile", network: "none" });
+    const buildOnce = async () => {
+      const build = await call(buildsRoute.POST, "/api/builds", { method: "POST", json: { workspaceId: workspace.id, builder: "classic" } });
+      expect(build.status).toBe(201);
+      if (build.body.tag) tags.push(String(build.body.tag));
+      const ended = await waitForBuild(build.body.id as number);
+      expect(ended.status, ended.error ?? "").toBe("succeeded");
+      return ended;
+    };
+
+    const first = await buildOnce();
+    const [got] = await until("failures.new", () => arrivals("/failures"), (a) => a.length >= 1, 30_000);
+    expect(validSignature(got!, secret)).toBe(true);
+    const body = JSON.parse(got!.body.toString("utf8")) as { event: string; data: { buildId: number; workspace: string; url: string; groups: { signature: string; kernels: string[] }[] } };
+    expect(body.event).toBe("failures.new");
+    expect(body.data).toMatchObject({ buildId: first.id, workspace: "new-failures", url: `https://kobuild.example.test/builds/${first.id}` });
+    expect(body.data.groups).toHaveLength(1);
+    expect(body.data.groups[0]!.signature).toMatch(/implicit declaration of function/);
+    expect(body.data.groups[0]!.kernels).toEqual(["6.1.0-98-amd64", "6.1.0-99-amd64"]);
+
+    // The same signature again is no news. The runner digests a build and queues its notices in one go:
+    // once the digest is there, any delivery of it would be stored too.
+    const second = await buildOnce();
+    await until("the second build digested", () => getDb().select().from(buildDigests).where(eq(buildDigests.buildId, second.id)).all(), (rows) => rows.length === 1);
+    expect(arrivals("/failures")).toHaveLength(1);
+    expect((await deliveriesOf(hookId)).map((d) => d.event)).toEqual(["failures.new"]);
   });
 });
 
