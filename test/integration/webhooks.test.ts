@@ -5,6 +5,7 @@ import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminRequest } from "./helpers/admin-request";
+import { dashboardAuth, startDashboard, type DashboardProcess } from "./helpers/dashboard-process";
 import { DOCKER } from "./helpers/driver-build";
 import { freshDataDir } from "./helpers/sample-data-dir";
 import { until } from "./helpers/until";
@@ -56,7 +57,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => receiver.listen(PORT, "127.0.0.1", resolve));
 });
 
+const dashboards: DashboardProcess[] = [];
+
 afterAll(async () => {
+  for (const dashboard of dashboards) await dashboard.kill("SIGKILL");
   await new Promise((resolve) => receiver?.close(resolve));
   for (const tag of tags) spawnSync(DOCKER, ["rmi", tag], { stdio: "ignore" });
 });
@@ -315,5 +319,55 @@ describe("what webhooks refuse and what they never show", () => {
     const sealed = getDb().$client.prepare("SELECT secret_sealed FROM webhooks").all() as { secret_sealed: string }[];
     expect(sealed.length).toBeGreaterThan(0);
     for (const row of sealed) expect(row.secret_sealed).toMatch(/^v1:/);
+  });
+});
+
+describe("a restart of the dashboard", () => {
+  it("sends after the next start what a killed dashboard left pending", async () => {
+    // The built dashboard as its own process; its receiver is not up at first, so the first attempt fails.
+    const dir = path.join(dataDir, "restart");
+    fs.mkdirSync(dir, { recursive: true });
+    const port = PORT + 1;
+    const lateReceiver = PORT + 2;
+    const start = async () => {
+      const dashboard = await startDashboard(dir, port, { KOBUILD_WEBHOOK_RETRY_SECONDS: "3" });
+      dashboards.push(dashboard);
+      return dashboard;
+    };
+    const api = async (dashboard: DashboardProcess, pathname: string, body?: unknown) => {
+      const response = await fetch(`${dashboard.url}${pathname}`, body === undefined ? { headers: dashboardAuth } : { method: "POST", headers: { ...dashboardAuth, "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    let dashboard = await start();
+    const secret = newSecret();
+    const created = await api(dashboard, "/api/webhooks", { url: `http://127.0.0.1:${lateReceiver}/late`, events: ["build.failed"], secret });
+    expect(created.status).toBe(201);
+    const hookId = created.body.id as number;
+    expect((await api(dashboard, `/api/webhooks/${hookId}/ping`, {})).status).toBe(201);
+    const hooks = async (d: DashboardProcess) => ((await api(d, "/api/webhooks")).body.webhooks as Hook[]).find((h) => h.id === hookId)!.deliveries;
+    const [refused] = await until("the first attempt refused", () => hooks(dashboard), (d) => d[0]?.attempts === 1);
+    expect(refused).toMatchObject({ status: "pending", responseStatus: null, error: "could not reach the receiver (ECONNREFUSED)" });
+    await dashboard.kill("SIGKILL");
+
+    const late: Received[] = [];
+    const server = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (c: Buffer) => chunks.push(c));
+      request.on("end", () => {
+        late.push({ path: request.url ?? "/", headers: request.headers, body: Buffer.concat(chunks) });
+        response.end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(lateReceiver, "127.0.0.1", resolve));
+    try {
+      dashboard = await start();
+      const [got] = await until("the ping after the restart", () => late, (l) => l.length === 1, 30_000);
+      expect(got!.headers["x-kobuild-event"]).toBe("ping");
+      expect(validSignature(got!, secret)).toBe(true);
+      const [delivered] = await until("the delivery recorded", () => hooks(dashboard), (d) => d[0]?.status === "delivered");
+      expect(delivered).toMatchObject({ attempts: 2, responseStatus: 200, error: null });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
