@@ -2,6 +2,7 @@ import "server-only";
 import { getDb } from "@/lib/db/client";
 import { webhookDeliveries, webhooks } from "@/lib/db/schema";
 import type { WebhookEvent } from "@/lib/vocabulary";
+import { trimDeliveries } from "./delivery-history";
 import { webhookBody, type EventData } from "./webhook-body";
 import { wakeDispatcher } from "./webhook-dispatcher";
 
@@ -16,7 +17,11 @@ export function emitEvent(event: WebhookEvent, data: EventData, occurredAt = new
   const hooks = db.select({ id: webhooks.id, events: webhooks.events, format: webhooks.format }).from(webhooks).all().filter((h) => h.events.includes(event));
   if (hooks.length === 0) return [];
   const ids = db.transaction((tx) =>
-    hooks.map((hook) => tx.insert(webhookDeliveries).values({ webhookId: hook.id, event, body: webhookBody(hook.format, event, occurredAt, data), nextAttemptAt: occurredAt }).returning({ id: webhookDeliveries.id }).get().id),
+    hooks.map((hook) => {
+      const id = tx.insert(webhookDeliveries).values({ webhookId: hook.id, event, body: webhookBody(hook.format, event, occurredAt, data), nextAttemptAt: occurredAt }).returning({ id: webhookDeliveries.id }).get().id;
+      trimDeliveries(tx, hook.id);
+      return id;
+    }),
   );
   wakeDispatcher();
   return ids;

@@ -3,6 +3,7 @@ import { and, desc, eq } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { webhookDeliveries, webhooks } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
+import { trimDeliveries } from "./delivery-history";
 import { webhookBody } from "./webhook-body";
 import { wakeDispatcher } from "./webhook-dispatcher";
 import type { CreateWebhookBody } from "./webhook-schemas";
@@ -88,6 +89,7 @@ export function redeliver(webhookId: number, deliveryId: number): DeliveryView {
   const earlier = db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, webhookId))).get();
   if (!earlier) throw new DomainError("not_found", `webhook ${webhookId} has no delivery with id ${deliveryId}`);
   const row = db.insert(webhookDeliveries).values({ webhookId, event: earlier.event, body: earlier.body, redeliveryOf: earlier.id, nextAttemptAt: new Date() }).returning().get();
+  trimDeliveries(db, webhookId);
   wakeDispatcher();
   return deliveryView(row);
 }
@@ -97,7 +99,9 @@ export function pingWebhook(webhookId: number, by: string | null): DeliveryView 
   const hook = getWebhookRow(webhookId);
   const now = new Date();
   const body = webhookBody(hook.format, "ping", now, { webhookId, by, message: "kobuild checks that this hook receives its messages" });
-  const row = getDb().insert(webhookDeliveries).values({ webhookId, event: "ping", body, nextAttemptAt: now }).returning().get();
+  const db = getDb();
+  const row = db.insert(webhookDeliveries).values({ webhookId, event: "ping", body, nextAttemptAt: now }).returning().get();
+  trimDeliveries(db, webhookId);
   wakeDispatcher();
   return deliveryView(row);
 }

@@ -306,6 +306,20 @@ describe("what webhooks refuse and what they never show", () => {
     expect((await listHooks()).map((h) => h.id)).not.toContain(hookId);
   });
 
+  it("keeps a hook's newest 200 deliveries as new ones are stored", async () => {
+    const created = await addHook({ url: `${RECEIVER}/busy`, events: ["channel.recovered"], secret: newSecret() });
+    const hookId = created.body.id as number;
+    const old = Array.from({ length: 205 }, (_, i) => ({ webhookId: hookId, event: "channel.recovered", body: `{"n":${i}}`, status: "delivered" as const, attempts: 1, responseStatus: 200 }));
+    getDb().insert(webhookDeliveries).values(old).run();
+    const ping = await call(pingRoute.POST, `/api/webhooks/${hookId}/ping`, { method: "POST" }, ids({ id: hookId }));
+    const count = () => getDb().select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hookId)).all();
+    const kept = count();
+    expect(kept).toHaveLength(200);
+    expect(kept.map((d) => d.id)).toContain(ping.body.id);
+    expect(kept.some((d) => d.body === '{"n":0}')).toBe(false);
+    expect(kept.some((d) => d.body === '{"n":204}')).toBe(true);
+  });
+
   it("never shows a secret in an answer, and keeps none in plain text in the database files", async () => {
     expect(secrets.length).toBeGreaterThan(5);
     for (const secret of secrets) for (const text of answered) expect(text.includes(secret)).toBe(false);
