@@ -1,4 +1,6 @@
 import "server-only";
+import http from "node:http";
+import https from "node:https";
 import { and, asc, eq, isNotNull, lte, min, notInArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { webhookDeliveries, webhooks } from "@/lib/db/schema";
@@ -130,49 +132,53 @@ async function post(url: string, delivery: typeof webhookDeliveries.$inferSelect
     return { status: null, body: null, error: (error as Error).message };
   }
   try {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "kobuild-webhooks",
-        [SIGNATURE_HEADER]: signature,
-        "X-Kobuild-Event": delivery.event,
-        "X-Kobuild-Delivery": String(delivery.id),
-      },
-      body: delivery.body,
-      // A redirect is an answer to keep, not a place to send the body (and its signature) on to.
-      redirect: "manual",
-      signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+    const answer = await send(url, delivery.body, {
+      "content-type": "application/json",
+      "user-agent": "kobuild-webhooks",
+      [SIGNATURE_HEADER]: signature,
+      "X-Kobuild-Event": delivery.event,
+      "X-Kobuild-Delivery": String(delivery.id),
     });
-    const body = await readHead(response, RESPONSE_BODY_BYTES);
-    return { status: response.status, body, error: isDelivered(response.status) ? null : `the receiver answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""}` };
+    return { status: answer.status, body: answer.body, error: isDelivered(answer.status) ? null : `the receiver answered ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ""}` };
   } catch (error) {
     return { status: null, body: null, error: describeFailure(error) };
   }
 }
 
-/** The first `limit` bytes of an answer's body, as text; the rest is not read. */
-async function readHead(response: Response, limit: number): Promise<string> {
-  if (!response.body) return "";
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } finally {
-    void reader.cancel().catch(() => {});
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, limit));
+/**
+ * One POST with node:http(s), which (unlike fetch) reaches any port and
+ * follows no redirect: a redirect is an answer to keep, not a place to send
+ * the body and its signature on to. Only the answer's first
+ * RESPONSE_BODY_BYTES are read; the whole exchange has ATTEMPT_TIMEOUT_MS.
+ */
+function send(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; statusText: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const client = target.protocol === "https:" ? https : http;
+    const request = client.request(target, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) }, (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const done = () => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? "", body: new TextDecoder().decode(Buffer.concat(chunks).subarray(0, RESPONSE_BODY_BYTES)) });
+      response.on("data", (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.byteLength;
+        if (size >= RESPONSE_BODY_BYTES) {
+          done();
+          response.destroy();
+        }
+      });
+      response.on("end", done);
+      response.on("error", done);
+      response.on("close", done);
+    });
+    request.on("error", reject);
+    request.end(body);
+  });
 }
 
 function describeFailure(error: unknown): string {
-  const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === "TimeoutError") return `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`;
-  if (e.cause?.code) return `could not reach the receiver (${e.cause.code})`;
-  return e.cause?.message ?? e.message ?? String(error);
+  const e = error as { name?: string; code?: string; message?: string };
+  if (e.name === "AbortError" || e.name === "TimeoutError") return `no answer within ${ATTEMPT_TIMEOUT_MS / 1000} s`;
+  if (e.code) return `could not reach the receiver (${e.code})`;
+  return e.message ?? String(error);
 }
