@@ -1,7 +1,7 @@
 // Runs once when the server starts: open the database (applying migrations)
 // before the first request, settle builds a previous process left behind, start
 // the queued ones, clean up unfinished uploads and deletes, schedule the
-// retention prune, and make sure
+// retention prune, send the webhook deliveries a previous process left pending, and make sure
 // someone can sign in.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
@@ -22,6 +22,8 @@ export async function register() {
     }
     const { startRetentionTimer } = await import("@/lib/retention/start-retention-timer");
     startRetentionTimer();
+    const { startWebhookDispatcher } = await import("@/lib/webhooks/webhook-dispatcher");
+    startWebhookDispatcher();
     const { provisionAccess } = await import("@/lib/auth/first-start");
     await provisionAccess();
   }

@@ -62,3 +62,19 @@ describe("the limits", () => {
     expect(() => parseEnv({ KOBUILD_MAX_EVENT_STREAMS_PER_BUILD: "-1" })).toThrow(/^KOBUILD_MAX_EVENT_STREAMS_PER_BUILD must be a whole number/);
   });
 });
+
+describe("webhook settings", () => {
+  it("links to the dashboard at KOBUILD_PUBLIC_URL, else at its own address", () => {
+    expect(parseEnv({}).publicUrl).toBe("http://127.0.0.1:3000");
+    expect(parseEnv({ KOBUILD_HOST: "::1", KOBUILD_PORT: "4180" }).publicUrl).toBe("http://[::1]:4180");
+    expect(parseEnv({ KOBUILD_PUBLIC_URL: "https://kobuild.example.com/ci/" }).publicUrl).toBe("https://kobuild.example.com/ci");
+    expect(() => parseEnv({ KOBUILD_PUBLIC_URL: "kobuild.example.com" })).toThrow(/^KOBUILD_PUBLIC_URL must be an http:\/\/ or https:\/\/ address/);
+  });
+
+  it("retries failed deliveries on the real schedule unless KOBUILD_WEBHOOK_RETRY_SECONDS says otherwise", () => {
+    expect(parseEnv({}).webhookRetrySeconds).toEqual([1, 5, 30, 120, 600]);
+    expect(parseEnv({ KOBUILD_WEBHOOK_RETRY_SECONDS: "0,1" }).webhookRetrySeconds).toEqual([0, 1]);
+    expect(() => parseEnv({ KOBUILD_WEBHOOK_RETRY_SECONDS: "1,,2" })).toThrow(/^KOBUILD_WEBHOOK_RETRY_SECONDS must be a comma-separated list/);
+    expect(() => parseEnv({ KOBUILD_WEBHOOK_RETRY_SECONDS: "90000" })).toThrow(/at most 86400 seconds/);
+  });
+});

@@ -75,6 +75,19 @@ const schema = z.object({
     .string()
     .refine((v) => decodeSecretKey(v) !== null, "must be 32 bytes written as 64 hex digits or as base64")
     .optional(),
+  // The dashboard's address as people reach it (behind a proxy: the proxy's); webhook messages link to builds with it.
+  KOBUILD_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, "must be an http:// or https:// address such as https://kobuild.example.com")
+    .transform((v) => v.replace(/\/+$/, ""))
+    .optional(),
+  // Seconds to wait before each new attempt of a webhook delivery that failed; one more attempt than delays in all.
+  KOBUILD_WEBHOOK_RETRY_SECONDS: z
+    .string()
+    .regex(/^\d{1,6}(,\d{1,6}){0,19}$/, "must be a comma-separated list of up to 20 whole numbers of seconds, such as 1,5,30,120,600")
+    .transform((v) => v.split(",").map(Number))
+    .refine((delays) => delays.every((d) => d <= 86_400), "each delay must be at most 86400 seconds")
+    .optional(),
   // An API token for automation: at start, an admin that signs in with it exists.
   KOBUILD_ADMIN_TOKEN: z
     .string()
@@ -111,7 +124,14 @@ export type Env = {
   secretKey: Buffer | null;
   /** Never logged nor shown. */
   adminToken: string | null;
+  /** Where people reach the dashboard, without a trailing slash: links in webhook messages start with it. */
+  publicUrl: string;
+  /** Seconds before each retry of a failed webhook delivery. */
+  webhookRetrySeconds: readonly number[];
 };
+
+/** Before each retry of a failed webhook delivery: 1 s, 5 s, 30 s, 2 min, 10 min (six attempts in all). */
+export const WEBHOOK_RETRY_SECONDS = [1, 5, 30, 120, 600] as const;
 
 export class EnvError extends Error {
   constructor(readonly variable: string, reason: string, value: string | undefined) {
@@ -151,6 +171,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     maxEventStreamsPerBuild: e.KOBUILD_MAX_EVENT_STREAMS_PER_BUILD,
     secretKey: e.KOBUILD_SECRET_KEY ? decodeSecretKey(e.KOBUILD_SECRET_KEY) : null,
     adminToken: e.KOBUILD_ADMIN_TOKEN ?? null,
+    publicUrl: e.KOBUILD_PUBLIC_URL ?? `http://${e.KOBUILD_HOST.includes(":") ? `[${e.KOBUILD_HOST}]` : e.KOBUILD_HOST}:${e.KOBUILD_PORT}`,
+    webhookRetrySeconds: e.KOBUILD_WEBHOOK_RETRY_SECONDS ?? WEBHOOK_RETRY_SECONDS,
   };
 }
 

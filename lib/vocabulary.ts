@@ -58,3 +58,15 @@ export type BuildPlanRecord =
       contextChanged: boolean;
     }
   | { source: "unreadable"; error: string };
+
+/** What a webhook may subscribe to (`ping` is sent on request only); channels come later, their names are taken now so hooks can subscribe. */
+export const WEBHOOK_EVENTS = ["build.failed", "failures.new", "channel.held", "channel.published", "channel.recovered"] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+
+/** How a webhook's body is written: kobuild's signed JSON, or a Slack incoming webhook's `{text}`. */
+export const WEBHOOK_FORMATS = ["json", "slack"] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/** Where one delivery of an event to a webhook is: waiting for its (next) attempt, answered with 2xx, or given up. */
+export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];

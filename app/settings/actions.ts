@@ -14,6 +14,8 @@ import { setRetentionBodySchema } from "@/lib/retention/retention-schemas";
 import { setRetention } from "@/lib/retention/retention-store";
 import { createRegistryBodySchema } from "@/lib/registries/registry-schemas";
 import { addRegistry, deleteRegistry } from "@/lib/registries/registry-store";
+import { createWebhookBodySchema } from "@/lib/webhooks/webhook-schemas";
+import { createWebhook, pingWebhook, redeliver, removeWebhook } from "@/lib/webhooks/webhook-store";
 import { removeWorkspace, updateWorkspace } from "@/lib/workspace/change-workspace";
 import { fetchWorkspace } from "@/lib/workspace/fetch-workspace";
 import { getWorkspace } from "@/lib/workspace/get-workspace";
@@ -47,6 +49,24 @@ export const addRegistryAction = settingsChange("add registry", async (_admin, i
 export const removeRegistryAction = settingsChange("remove registry", (_admin, id: number) => {
   deleteRegistry(rowId.parse(id));
   return String(id);
+});
+
+/** A hook as the audit log names it: its id and the URL's origin (a path or query may carry a token). */
+const hookTarget = (hook: { id: number; url: string }) => `webhook ${hook.id} (${new URL(hook.url).origin})`;
+
+/** Adds a webhook, its secret sealed; the same as POST /api/webhooks. */
+export const addWebhookAction = settingsChange("add webhook", (admin, input: unknown) => hookTarget(createWebhook(createWebhookBodySchema.parse(input), admin.name)));
+
+/** Removes a webhook and its deliveries; the same as DELETE /api/webhooks/:id. */
+export const removeWebhookAction = settingsChange("remove webhook", (_admin, id: number) => hookTarget(removeWebhook(rowId.parse(id))));
+
+/** Sends a webhook a ping; the same as POST /api/webhooks/:id/ping. */
+export const pingWebhookAction = settingsChange("ping webhook", (admin, id: number) => `webhook ${id}, delivery ${pingWebhook(rowId.parse(id), admin.name).id}`);
+
+/** "Send again": a new delivery of an earlier one's body; the same as POST /api/webhooks/:id/deliveries/:deliveryId/redeliver. */
+export const redeliverWebhookAction = settingsChange("send webhook delivery again", (_admin, id: number, deliveryId: number) => {
+  const delivery = redeliver(rowId.parse(id), rowId.parse(deliveryId));
+  return `webhook ${id}, delivery ${deliveryId} as ${delivery.id}`;
 });
 
 /** Adds an engine once it answers; the same as POST /api/engines. */

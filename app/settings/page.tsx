@@ -3,6 +3,8 @@ import { EnginesSection } from "@/components/engines/engines-section";
 import { describeEngines } from "@/lib/engines/manage-engines";
 import { RegistriesSection } from "@/components/registries/registries-section";
 import { listRegistries } from "@/lib/registries/registry-store";
+import { WebhooksSection } from "@/components/webhooks/webhooks-section";
+import { listWebhooks } from "@/lib/webhooks/webhook-store";
 import { AccessSections } from "@/components/access/access-sections";
 import { PasswordSection } from "@/components/access/password-section";
 import { listApiTokens } from "@/lib/auth/api-tokens";
@@ -12,15 +14,19 @@ import { listUsers } from "@/lib/auth/users";
 import {
   addEngineAction,
   addRegistryAction,
+  addWebhookAction,
   addUserAction,
   addWorkspaceAction,
   changePasswordAction,
   createTokenAction,
   disableUserAction,
   fetchWorkspaceAction,
+  pingWebhookAction,
   pruneRetentionAction,
   removeEngineAction,
+  redeliverWebhookAction,
   removeRegistryAction,
+  removeWebhookAction,
   removeWorkspaceAction,
   revokeTokenAction,
   setRetentionAction,
@@ -43,7 +49,7 @@ export default async function SettingsPage() {
   const isAdmin = hasRole(principal.role, "admin");
   return (
     <>
-      <PageHeader title="Settings" description="The configuration this dashboard started with (change it through the environment and restart), the workspaces builds are made of, the Docker engines builds run on, and the registries builds and image operations use." />
+      <PageHeader title="Settings" description="The configuration this dashboard started with (change it through the environment and restart), the workspaces builds are made of, the Docker engines builds run on, the registries builds and image operations use, and the webhooks kobuild tells of failures." />
       <table className="w-full max-w-4xl text-left text-sm">
         <caption className="sr-only">Configuration</caption>
         <thead>
@@ -78,10 +84,11 @@ export default async function SettingsPage() {
         <>
           <RetentionSection settings={getRetentionSettings()} actions={{ set: setRetentionAction, prune: pruneRetentionAction }} />
           <RegistriesSection registries={listRegistries()} add={addRegistryAction} remove={removeRegistryAction} />
+          <WebhooksSection hooks={listWebhooks()} actions={{ add: addWebhookAction, remove: removeWebhookAction, ping: pingWebhookAction, redeliver: redeliverWebhookAction }} />
           <AccessSections users={listUsers()} tokens={listApiTokens()} audit={listAudit()} addUser={addUserAction} createToken={createTokenAction} revokeToken={revokeTokenAction} disableUser={disableUserAction} me={principal.userId} />
         </>
       ) : (
-        <p className="mt-8 text-sm text-slate-600 dark:text-slate-400">Changing workspaces, engines, retention, registries, users, API tokens and the audit log are for admins; you are signed in as {principal.name} ({principal.role}).</p>
+        <p className="mt-8 text-sm text-slate-600 dark:text-slate-400">Changing workspaces, engines, retention, registries, webhooks, users, API tokens and the audit log are for admins; you are signed in as {principal.name} ({principal.role}).</p>
       )}
     </>
   );

@@ -6,6 +6,7 @@ import { isShardedBuild } from "@/lib/builds/shards/sharding-options";
 import { shardedBuildRecipe } from "@/lib/builds/shards/sharded-build-recipe";
 import { imageOperationRecipe } from "@/lib/images/image-operation-recipe";
 import { digestFinishedBuild } from "@/lib/build-digests/digest-build";
+import { notifyBuildEnded } from "@/lib/webhooks/build-notifications";
 
 // The table of build kinds lives above lib/builds and lib/images: the queue and
 // the runner know a build's common life (engine, log, stages, outcome), the
@@ -20,8 +21,16 @@ const recipeFor: RecipeFor = (build, secrets) => {
 /** Gives the queue the runner, with every kind known; the next pump starts what waits. Called once at start-up (and by tests that run builds in their own process). */
 export function startBuildRunner() {
   setBuildRunner(async (buildId, signal) => {
-    await runBuild(buildId, signal, recipeFor);
+    const ran = await runBuild(buildId, signal, recipeFor);
     // Trends and failure history count a driver build once, when it has ended (other kinds are left alone).
     digestFinishedBuild(buildId);
+    // Webhooks hear of it once its outcome and digest are stored; a notice that cannot be queued never fails the build.
+    if (ran) {
+      try {
+        notifyBuildEnded(buildId);
+      } catch (error) {
+        console.error(`kobuild: could not queue the webhooks of build ${buildId}:`, (error as Error).message);
+      }
+    }
   });
 }

@@ -26,12 +26,13 @@ type Outcome = { status: "succeeded" | "partial" | "failed" | "cancelled"; error
  * Runs one queued build of any kind on the engine to its end. What is common
  * (status, engine check, log, stages, warnings, the outcome) lives here and
  * in BuildSession; what a driver build, a merge, a squash or a collector
- * image does lives in its recipe.
+ * image does lives in its recipe. Answers whether it ran the build (false:
+ * it was not queued any more, and nothing of it changed).
  */
-export async function runBuild(buildId: number, signal: AbortSignal, recipeFor: RecipeFor) {
+export async function runBuild(buildId: number, signal: AbortSignal, recipeFor: RecipeFor): Promise<boolean> {
   const db = getDb();
   const build = db.select().from(builds).where(eq(builds.id, buildId)).get();
-  if (!build || build.status !== "queued") return;
+  if (!build || build.status !== "queued") return false;
   // Null when the build's engine was removed meanwhile: the build then fails saying so.
   const engineRow = findEngineRow(build.engineId ?? DEFAULT_ENGINE_ID);
   const engine: Docker = engineRow ? clientForEngine(engineRow) : defaultEngine();
@@ -99,6 +100,7 @@ export async function runBuild(buildId: number, signal: AbortSignal, recipeFor: 
     ended();
   }
   signalBuildChanged(buildId);
+  return true;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { BuildOptionsRow } from "@/lib/build-options";
-import { BUILD_KINDS, BUILD_NETWORKS, BUILD_STATUSES, FLAVOURS, STAGE_STATUSES, type BuildPlanRecord, type BuilderProgress } from "@/lib/vocabulary";
+import { BUILD_KINDS, BUILD_NETWORKS, BUILD_STATUSES, DELIVERY_STATUSES, FLAVOURS, STAGE_STATUSES, WEBHOOK_FORMATS, type BuildPlanRecord, type BuilderProgress } from "@/lib/vocabulary";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 // Times are milliseconds since the epoch. Drivers and failures belong to an
@@ -487,3 +487,50 @@ export const retentionPolicies = sqliteTable("retention_policies", {
   updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   updatedBy: text("updated_by"),
 });
+
+/**
+ * Outgoing webhooks (lib/webhooks): where kobuild POSTs the events a hook
+ * subscribed to. The secret signs each body and is sealed at rest like a
+ * registry's password; it never leaves the server.
+ */
+export const webhooks = sqliteTable("webhooks", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  url: text("url").notNull(),
+  /** The event names it receives (lib/vocabulary WEBHOOK_EVENTS). */
+  events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+  format: text("format", { enum: WEBHOOK_FORMATS }).notNull().default("json"),
+  /** AES-256-GCM sealed HMAC secret, bound to this row's id. */
+  secretSealed: text("secret_sealed").notNull(),
+  createdBy: text("created_by"),
+  createdAt: createdAt(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** One event sent (or to be sent) to one webhook: the exact body, and what the last attempt got back. */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    webhookId: integer("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    event: text("event").notNull(),
+    /** The bytes POSTed (UTF-8 JSON), the same at every attempt. */
+    body: text("body").notNull(),
+    status: text("status", { enum: DELIVERY_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    /** When a pending delivery is tried next. */
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }),
+    lastAttemptAt: integer("last_attempt_at", { mode: "timestamp_ms" }),
+    /** The last answer's HTTP status (null when none came) and the first 4 KiB of its body. */
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    /** Why the last attempt failed: no answer, a timeout, a status that is not 2xx. */
+    error: text("error"),
+    /** A "send again" of an earlier delivery. */
+    redeliveryOf: integer("redelivery_of"),
+    createdAt: createdAt(),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("webhook_deliveries_due").on(t.status, t.nextAttemptAt), index("webhook_deliveries_hook").on(t.webhookId, t.id)],
+);

@@ -15,5 +15,7 @@ export function describeConfig() {
     { name: "KOBUILD_GIT_TIMEOUT_SECONDS", value: String(e.gitTimeoutSeconds), meaning: "longest a clone or fetch of a workspace's remote may take" },
     { name: "KOBUILD_MAX_BUNDLE_BYTES", value: String(e.maxBundleBytes), meaning: "largest bundle upload accepted, compressed" },
     { name: "KOBUILD_BUILDS_PER_ENGINE", value: String(e.buildsPerEngine), meaning: "builds that run at once on the engine" },
+    { name: "KOBUILD_PUBLIC_URL", value: e.publicUrl, meaning: "the dashboard's address in webhook messages' links" },
+    { name: "KOBUILD_WEBHOOK_RETRY_SECONDS", value: e.webhookRetrySeconds.join(","), meaning: "seconds before each retry of a failed webhook delivery" },
   ];
 }
