@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildCoverage, type CoverageInput, type DriverFact, type FailureFact, type TaskFact } from "@/lib/coverage/coverage-model";
 import { SCALE_KERNELS, SCALE_MODULE_VERSIONS, scaleBlocklisted, scaleCoverageInput, scaleFails, scaleKernel, taskFact } from "@/test/coverage-at-scale";
-import { cellKey, downloadUrl, lookupReleases, summarizeLookup, type DriverFileFact, type FailureFactDetail, type ImageFacts, type ReleaseAnswer } from "./driver-lookup-model";
+import { cellFinder, downloadUrl, lookupReleases, summarizeLookup, type DriverFileFact, type FailureFactDetail, type ImageFacts, type ReleaseAnswer } from "./driver-lookup-model";
 import { unameOfKernelId } from "./kernel-release";
 
 // The sample's kernels as a build of module version 2.2.0 leaves them: real
@@ -20,14 +20,16 @@ const driver = (kernel: string, flavour: "mod" | "bpf"): DriverFact => ({ kernel
 
 /** Facts as the loader reads them from the database, made from the same rows the coverage model takes. */
 function factsOf(input: CoverageInput, bundleUnames: Map<string, string>, signature = SIGNATURE): ImageFacts {
-  const files = new Map<string, DriverFileFact>();
+  const coverage = buildCoverage(input);
+  const cellKey = (kernel: string, moduleVersion: string, flavour: "mod" | "bpf") => cellFinder(coverage)(kernel, moduleVersion, flavour)!;
+  const files = new Map<number, DriverFileFact>();
   for (const d of input.drivers) {
     if (d.kind !== "driver") continue;
     const name = d.flavour === "mod" ? `collector-${d.kernel}.ko.gz` : `collector-ebpf-${d.kernel}.o.gz`;
     files.set(cellKey(d.kernel, d.moduleVersion, d.flavour), { path: `/kernel-modules/${d.moduleVersion}/${name}`, size: 4096, sha256: "ab".repeat(32) });
   }
-  const failures = new Map<string, FailureFactDetail>(input.failures.map((f) => [cellKey(f.kernel, f.moduleVersion, f.flavour), { id: f.id, signature }]));
-  return { imageId: 7, coverage: buildCoverage(input), files, failures, groups: new Map([[signature, 3]]), bundleUnames };
+  const failures = new Map<number, FailureFactDetail>(input.failures.map((f) => [cellKey(f.kernel, f.moduleVersion, f.flavour), { id: f.id, signature }]));
+  return { imageId: 7, coverage, files, failures, groups: new Map([[signature, 3]]), bundleUnames };
 }
 
 describe("lookupReleases on the sample build", () => {

@@ -66,17 +66,27 @@ export type FailureFactDetail = { id: number; signature: string | null };
 export type ImageFacts = {
   imageId: number;
   coverage: Coverage;
-  /** Driver files (not markers) by cellKey. */
-  files: ReadonlyMap<string, DriverFileFact>;
-  /** Failure logs by cellKey. */
-  failures: ReadonlyMap<string, FailureFactDetail>;
+  /** Driver files (not markers) by the coverage's cell index (cellFinder). */
+  files: ReadonlyMap<number, DriverFileFact>;
+  /** Failure logs by the coverage's cell index. */
+  failures: ReadonlyMap<number, FailureFactDetail>;
   /** Failure group id by signature, in the workspace of the build that made the image. */
   groups: ReadonlyMap<string, number>;
   /** BUNDLE_UNAME of every stored bundle, by kernel id. */
   bundleUnames: ReadonlyMap<string, string>;
 };
 
-export const cellKey = (kernel: string, moduleVersion: string, flavour: Flavour) => `${kernel}\u0000${moduleVersion}\u0000${flavour}`;
+/** The coverage's cell index of a kernel, module version and flavour; undefined for one it does not list. */
+export function cellFinder(coverage: Coverage): (kernel: string, moduleVersion: string, flavour: Flavour) => number | undefined {
+  const kernelAt = new Map(coverage.kernels.map((k, i) => [k.name, i]));
+  const versionAt = new Map(coverage.moduleVersions.map((v, i) => [v, i]));
+  const M = coverage.moduleVersions.length;
+  return (kernel, moduleVersion, flavour) => {
+    const k = kernelAt.get(kernel);
+    const m = versionAt.get(moduleVersion);
+    return k === undefined || m === undefined ? undefined : cellIndex(M, k, m, flavour);
+  };
+}
 
 /** The existing driver download route of one cell. */
 export function downloadUrl(imageId: number, kernel: string, moduleVersion: string, flavour: Flavour): string {
@@ -93,17 +103,21 @@ export function lookupReleases(facts: ImageFacts, releases: readonly string[], m
   for (const r of releases) nodes.set(r, (nodes.get(r) ?? 0) + 1);
   const { coverage } = facts;
   const kernelAt = new Map(coverage.kernels.map((k, i) => [k.name, i]));
-  const versions = coverage.moduleVersions.map((v, i) => [v, i] as const).filter(([v]) => moduleVersion === undefined || v === moduleVersion);
+  const versions = coverage.moduleVersions
+    .map((v, i) => [v, i, { mod: String(new URLSearchParams({ moduleVersion: v, flavour: "mod" })), bpf: String(new URLSearchParams({ moduleVersion: v, flavour: "bpf" })) }] as const)
+    .filter(([v]) => moduleVersion === undefined || v === moduleVersion);
   const index = indexReleases(kernelAt.keys(), facts.bundleUnames);
   const M = coverage.moduleVersions.length;
 
   const cellsOf = (kernel: string): DriverCell[] => {
     const k = kernelAt.get(kernel);
     const cells: DriverCell[] = [];
-    for (const [mv, m] of versions) {
+    // The download route's query, its kernel part encoded once per kernel.
+    const base = `/api/images/${facts.imageId}/driver/download?${new URLSearchParams({ kernel })}&`;
+    for (const [mv, m, params] of versions) {
       for (const flavour of FLAVOURS) {
         const i = k === undefined ? -1 : cellIndex(M, k, m, flavour);
-        cells.push(describeCell(facts, i, kernel, mv, flavour));
+        cells.push(describeCell(facts, i, mv, flavour, () => base + params[flavour]));
       }
     }
     return cells;
@@ -119,23 +133,22 @@ export function lookupReleases(facts: ImageFacts, releases: readonly string[], m
   });
 }
 
-function describeCell(facts: ImageFacts, i: number, kernel: string, moduleVersion: string, flavour: Flavour): DriverCell {
+function describeCell(facts: ImageFacts, i: number, moduleVersion: string, flavour: Flavour, download: () => string): DriverCell {
   const { coverage } = facts;
   const state = i < 0 ? "notPlanned" : cellState(coverage, i);
-  const key = cellKey(kernel, moduleVersion, flavour);
   switch (state) {
     case "built":
     case "cached": {
-      const file = facts.files.get(key);
+      const file = facts.files.get(i);
       return {
         moduleVersion,
         flavour,
         state: "built",
-        driver: file ? { ...file, download: downloadUrl(facts.imageId, kernel, moduleVersion, flavour) } : undefined,
+        driver: file ? { ...file, download: download() } : undefined,
       };
     }
     case "failed": {
-      const f = facts.failures.get(key);
+      const f = facts.failures.get(i);
       return {
         moduleVersion,
         flavour,

@@ -11,7 +11,7 @@
 // the image holds without a stored bundle gets the uname its id spells.
 
 import { DomainError } from "@/lib/domain-error";
-import { compareKernels, sortKernels } from "@/lib/coverage/kernel-order";
+import { compareKernelKeys, kernelKey, sortKernels, type KernelKey } from "@/lib/coverage/kernel-order";
 
 /** Longest kernel release a lookup takes. */
 export const MAX_RELEASE_LENGTH = 200;
@@ -88,7 +88,7 @@ export function indexReleases(kernelIds: Iterable<string>, bundleUnames: Readonl
     if (list) list.push(kernel);
     else byUname.set(uname, [kernel]);
   }
-  const bundled = sortKernels(bundleUnames.keys());
+  const bundled = sortKernels(bundleUnames.keys()).map(kernelKey);
   return {
     kernelsOf(release) {
       const named = byUname.get(release) ?? [];
@@ -96,7 +96,7 @@ export function indexReleases(kernelIds: Iterable<string>, bundleUnames: Readonl
       return out.length > 1 ? sortKernels(out) : out;
     },
     nearestBundles(release, count = 3) {
-      return nearestInOrder(bundled, release, count).map((kernel) => ({ kernel, uname: bundleUnames.get(kernel)! }));
+      return nearestKeys(bundled, release, count).map((kernel) => ({ kernel, uname: bundleUnames.get(kernel)! }));
     },
   };
 }
@@ -108,20 +108,25 @@ export function indexReleases(kernelIds: Iterable<string>, bundleUnames: Readonl
  * the earlier first).
  */
 export function nearestInOrder(sorted: readonly string[], release: string, count: number): string[] {
+  return nearestKeys(sorted.map(kernelKey), release, count);
+}
+
+function nearestKeys(keys: readonly KernelKey[], release: string, count: number): string[] {
+  const key = kernelKey(release);
   let lo = 0;
-  let hi = sorted.length;
+  let hi = keys.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (compareKernels(sorted[mid]!, release) < 0) lo = mid + 1;
+    if (compareKernelKeys(keys[mid]!, key) < 0) lo = mid + 1;
     else hi = mid;
   }
   const out: string[] = [];
   let before = lo - 1;
   let after = lo;
   let lastAfter = true;
-  while (out.length < count && (before >= 0 || after < sorted.length)) {
-    const b = before >= 0 ? sorted[before]! : null;
-    const a = after < sorted.length ? sorted[after]! : null;
+  while (out.length < count && (before >= 0 || after < keys.length)) {
+    const b = before >= 0 ? keys[before]!.kernel : null;
+    const a = after < keys.length ? keys[after]!.kernel : null;
     const sa = a === null ? -1 : sharedStart(a, release);
     const sb = b === null ? -1 : sharedStart(b, release);
     // A tie takes turns, so that neither side is walked to its end first.

@@ -5,7 +5,7 @@ import { getDb, type Db } from "@/lib/db/client";
 import { builds, bundles, drivers, failureGroups, failures, images } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
 import type { Flavour } from "@/lib/vocabulary";
-import { cellKey, lookupReleases, summarizeLookup, type DriverFileFact, type FailureFactDetail, type ImageFacts, type LookupSummary, type ReleaseAnswer } from "./driver-lookup-model";
+import { cellFinder, lookupReleases, summarizeLookup, type DriverFileFact, type FailureFactDetail, type ImageFacts, type LookupSummary, type ReleaseAnswer } from "./driver-lookup-model";
 
 // Loads what one driver image holds, once per lookup (its coverage, driver
 // files, failures, the stored bundles' unames), and answers the releases
@@ -55,21 +55,24 @@ export function loadImageFacts(imageId: number, db: Db = getDb()): ImageFacts {
     .get();
   const { coverage } = loadCoverage(producer ? { kind: "build", id: producer.id } : { kind: "image", id: imageId }, db);
 
-  const files = new Map<string, DriverFileFact>();
+  const cellOf = cellFinder(coverage);
+  const files = new Map<number, DriverFileFact>();
   for (const [kernel, moduleVersion, flavour, path, size, sha256] of db
     .select({ kernel: drivers.kernel, moduleVersion: drivers.moduleVersion, flavour: drivers.flavour, path: drivers.path, size: drivers.size, sha256: drivers.sha256 })
     .from(drivers)
     .where(and(eq(drivers.imageId, imageId), eq(drivers.kind, "driver")))
     .values()) {
-    files.set(cellKey(kernel as string, moduleVersion as string, flavour as Flavour), { path: path as string, size: size as number, sha256: sha256 as string | null });
+    const cell = cellOf(kernel as string, moduleVersion as string, flavour as Flavour);
+    if (cell !== undefined) files.set(cell, { path: path as string, size: size as number, sha256: sha256 as string | null });
   }
-  const failed = new Map<string, FailureFactDetail>();
+  const failed = new Map<number, FailureFactDetail>();
   for (const [id, kernel, moduleVersion, flavour, signature] of db
     .select({ id: failures.id, kernel: failures.kernel, moduleVersion: failures.moduleVersion, flavour: failures.flavour, signature: failures.signature })
     .from(failures)
     .where(eq(failures.imageId, imageId))
     .values()) {
-    failed.set(cellKey(kernel as string, moduleVersion as string, flavour as Flavour), { id: id as number, signature: signature as string | null });
+    const cell = cellOf(kernel as string, moduleVersion as string, flavour as Flavour);
+    if (cell !== undefined) failed.set(cell, { id: id as number, signature: signature as string | null });
   }
   const groups = new Map<string, number>();
   if (producer?.workspaceId != null) {
