@@ -124,6 +124,7 @@ const PAGES: Record<string, Door> = {
   "/bundles": "viewer",
   "/coverage": "viewer",
   "/coverage/compare": "viewer",
+  "/drivers": "viewer",
   "/failures": "viewer",
   "/failures/groups/[id]": "viewer",
   "/images": "viewer",
