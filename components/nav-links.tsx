@@ -9,6 +9,7 @@ const links = [
   { href: "/builds", label: "Builds" },
   { href: "/coverage", label: "Coverage" },
   { href: "/failures", label: "Failures" },
+  { href: "/drivers", label: "Find a driver" },
   { href: "/trends", label: "Trends" },
   { href: "/images", label: "Images" },
   { href: "/settings", label: "Settings" },

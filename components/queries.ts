@@ -12,6 +12,7 @@ import type { HealthView } from "@/components/health-types";
 import type { BuildViewJson, RerunDescription } from "@/components/build/build-types";
 import type { CoverageGridData } from "@/components/coverage/grid-model";
 import type { ListedImage } from "@/components/build-form/cache-choices";
+import type { DriverLookup } from "@/lib/drivers/lookup-drivers";
 import { ACTIVE_BUILD_STATUSES } from "@/lib/vocabulary";
 import { fetchJson, sendJson } from "./fetch-json";
 
@@ -41,6 +42,7 @@ export const queryKeys = {
   driver: (imageId: number | null, cell: string) => ["driver", imageId, cell] as const,
   failure: (id: number | null) => ["failure", id] as const,
   driverImages: ["driver-images", "all"] as const,
+  driverLookup: (body: string) => ["driver-lookup", body] as const,
 };
 
 const LIVE = new Set<string>(ACTIVE_BUILD_STATUSES);
@@ -78,6 +80,16 @@ export function useBuildPlan(body: string, enabled: boolean) {
     retry: false,
     placeholderData: (previous) => previous,
     enabled,
+  });
+}
+
+/** A lookup of a fleet's kernels (the JSON body of POST /api/drivers/lookup): a read, kept per body; null asks nothing. */
+export function useDriverLookup(body: string | null) {
+  return useQuery({
+    queryKey: queryKeys.driverLookup(body ?? ""),
+    queryFn: () => sendJson<DriverLookup>("POST", "/api/drivers/lookup", body!),
+    retry: false,
+    enabled: body !== null,
   });
 }
 

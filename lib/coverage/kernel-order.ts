@@ -47,6 +47,18 @@ export function compareKernels(a: string, b: string): number {
   return compareRuns(runs(a), runs(b)) || byteOrder(a, b);
 }
 
+/** A kernel id's sort key, for callers that compare one id with many (a binary search): compare keys with compareKernelKeys. */
+export type KernelKey = { kernel: string; runs: Run[] };
+
+export function kernelKey(kernel: string): KernelKey {
+  return { kernel, runs: runs(kernel) };
+}
+
+/** compareKernels on keys made once. */
+export function compareKernelKeys(a: KernelKey, b: KernelKey): number {
+  return compareRuns(a.runs, b.runs) || byteOrder(a.kernel, b.kernel);
+}
+
 /** A sorted copy, each id's runs worked out once (thousands of kernels sort in a few milliseconds). */
 export function sortKernels(kernels: Iterable<string>): string[] {
   const keyed = [...kernels].map((kernel) => ({ kernel, runs: runs(kernel) }));
