@@ -1,7 +1,8 @@
 // Runs once when the server starts: open the database (applying migrations)
 // before the first request, settle builds a previous process left behind, start
 // the queued ones, clean up unfinished uploads and deletes, schedule the
-// retention prune, send the webhook deliveries a previous process left pending, and make sure
+// retention prune and the bundle sources' polls, send the webhook deliveries a
+// previous process left pending, and make sure
 // someone can sign in.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
@@ -24,6 +25,8 @@ export async function register() {
     startRetentionTimer();
     const { startWebhookDispatcher } = await import("@/lib/webhooks/webhook-dispatcher");
     startWebhookDispatcher();
+    const { startBundleSourceTimer } = await import("@/lib/bundle-sources/start-bundle-source-timer");
+    startBundleSourceTimer();
     const { provisionAccess } = await import("@/lib/auth/first-start");
     await provisionAccess();
   }

@@ -3,6 +3,7 @@ import { BundleFilters } from "@/components/bundles/bundle-filters";
 import { bundleListView, isFiltered } from "@/components/bundles/bundle-list-view";
 import { BundleSearch } from "@/components/bundles/bundle-search";
 import { BundleTable, type BundleListItem } from "@/components/bundles/bundle-table";
+import { BundleSourcesSection } from "@/components/bundles/bundle-sources-section";
 import { BundleUploader } from "@/components/bundles/bundle-uploader";
 import { EmptyState } from "@/components/empty-state";
 import { formatBytes } from "@/components/format";
@@ -13,6 +14,9 @@ import { builderForKernel } from "@/lib/bundles/builder-for-kernel";
 import { listBundles } from "@/lib/bundles/list-bundles";
 import { env } from "@/lib/env";
 import { requirePage } from "@/lib/auth/page-guard";
+import { hasRole } from "@/lib/auth/roles";
+import { listBundleSources } from "@/lib/bundle-sources/bundle-source-store";
+import { addBundleSourceAction, pollBundleSourceAction, removeBundleSourceAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Bundles" };
@@ -20,7 +24,7 @@ export const metadata = { title: "Bundles" };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function BundlesPage({ searchParams }: Props) {
-  await requirePage();
+  const principal = await requirePage();
   const view = bundleListView(parseBundleListParams(await searchParams));
   const facets = bundleFacets();
   const rows: BundleListItem[] = listBundles(view).map((b) => ({
@@ -35,6 +39,7 @@ export default async function BundlesPage({ searchParams }: Props) {
   }));
   const shownBytes = rows.reduce((sum, b) => sum + b.size, 0);
   const filtered = isFiltered(view);
+  const sources = listBundleSources().map((s) => ({ ...s, lastPolledAt: s.lastPolledAt?.getTime() ?? null }));
 
   return (
     <>
@@ -43,6 +48,14 @@ export default async function BundlesPage({ searchParams }: Props) {
         description="Kernel header bundles (bundle-<kernel>.tgz): every build sends them in its context, and the builders compile one driver of each flavour per kernel and module version."
       />
       <BundleUploader maxBytes={env().maxBundleBytes} />
+      <BundleSourcesSection
+        sources={sources}
+        canPoll={hasRole(principal.role, "operator")}
+        canManage={hasRole(principal.role, "admin")}
+        add={addBundleSourceAction}
+        remove={removeBundleSourceAction}
+        poll={pollBundleSourceAction}
+      />
 
       <section aria-labelledby="stored-heading">
         <div className="mb-3 flex flex-wrap items-baseline justify-between gap-2">

@@ -68,6 +68,29 @@ export const bundles = sqliteTable(
   (t) => [index("bundles_distro").on(t.distro), index("bundles_version").on(t.version)],
 );
 
+/**
+ * Where bundles come from by themselves: a directory on the dashboard's host
+ * or an HTTP(S) listing of bundle-*.tgz, polled; new bundles are fetched and
+ * stored as uploads are.
+ */
+export const bundleSources = sqliteTable("bundle_sources", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  kind: text("kind", { enum: ["directory", "http"] }).notNull(),
+  /** An absolute directory path, or the listing's http(s) URL. */
+  location: text("location").notNull().unique(),
+  pollMinutes: integer("poll_minutes").notNull(),
+  createdBy: text("created_by"),
+  createdAt: createdAt(),
+  lastPolledAt: integer("last_polled_at", { mode: "timestamp_ms" }),
+  /** ok, partial (some files refused) or failed (the listing could not be read). */
+  lastStatus: text("last_status", { enum: ["ok", "partial", "failed"] }),
+  lastError: text("last_error"),
+  lastListed: integer("last_listed"),
+  lastStored: integer("last_stored"),
+  /** The files the last poll could not store, with why (at most 20). */
+  lastRefusals: text("last_refusals", { mode: "json" }).$type<{ file: string; error: string }[]>().notNull().default([]),
+});
+
 export const images = sqliteTable(
   "images",
   {
