@@ -19,6 +19,12 @@ export async function listSourceBundles(source: Pick<BundleSourceRow, "kind" | "
   return offered.map((b) => ({ ...b, kernel: parseBundleFileName(b.fileName) }));
 }
 
+/** Why fetch() failed, in a word: the system's code (ECONNREFUSED), fetch's own reason ("bad port"), or the abort's name. */
+export function fetchFailure(error: unknown): string {
+  const e = error as { cause?: { code?: string; message?: string }; name?: string };
+  return e.cause?.code ?? e.cause?.message ?? e.name ?? String(error);
+}
+
 async function listDirectory(dir: string) {
   let names: string[];
   try {
@@ -43,7 +49,7 @@ async function listHttp(url: string) {
   try {
     response = await fetch(url, { signal: AbortSignal.timeout(LISTING_TIMEOUT_MS), redirect: "follow" });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause?.code ?? (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).name;
+    const cause = fetchFailure(error);
     throw new DomainError("bad_gateway", `GET ${url} failed (${cause === "TimeoutError" ? `no answer within ${LISTING_TIMEOUT_MS / 1000} s` : cause})`);
   }
   if (!response.ok) {

@@ -8,7 +8,7 @@ import { bundles, bundleSources } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
 import { env } from "@/lib/env";
 import { getBundleSource, type BundleSourceRow } from "./bundle-source-store";
-import { listSourceBundles, type OfferedBundle } from "./list-source-bundles";
+import { fetchFailure, listSourceBundles, type OfferedBundle } from "./list-source-bundles";
 
 /** Bundles fetched in one poll at most: a source of thousands catches up over several polls instead of holding one for hours. */
 const MAX_PER_POLL = 500;
@@ -93,7 +93,7 @@ async function open(bundle: OfferedBundle, signal: AbortSignal) {
   try {
     response = await fetch(bundle.location, { signal: AbortSignal.any([signal, AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS)]), redirect: "follow" });
   } catch (error) {
-    throw new DomainError("bad_gateway", `GET ${bundle.location} failed (${(error as { cause?: { code?: string; message?: string } }).cause?.code ?? (error as { cause?: { message?: string } }).cause?.message ?? (error as Error).name})`);
+    throw new DomainError("bad_gateway", `GET ${bundle.location} failed (${fetchFailure(error)})`);
   }
   if (!response.ok || !response.body) {
     await response.body?.cancel();
