@@ -14,6 +14,9 @@ export const subjectRefSchema = z
     return { kind: (m[1] ?? "build") as "build" | "image", id: Number(m[2]) };
   });
 
+/** `GET …/coverage[?format=csv]`: the packed grid (JSON) or one CSV row per cell. */
+export const coverageQuerySchema = z.object({ format: z.enum(["json", "csv"]).default("json") });
+
 export const compareQuerySchema = z.object({
   from: subjectRefSchema,
   to: subjectRefSchema,

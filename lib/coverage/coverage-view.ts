@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { getDb } from "@/lib/db/client";
 import { compareCoverage } from "./compare-coverage";
+import { coverageCsv } from "./coverage-csv";
 import { encodeCoverage } from "./coverage-wire";
 import { loadCoverage, type CoverageSubjectRef } from "./load-coverage";
 
@@ -12,6 +13,12 @@ export function getCoverageView(ref: CoverageSubjectRef, db: Db = getDb()) {
 }
 
 export type CoverageView = ReturnType<typeof getCoverageView>;
+
+/** The same grid as CSV, one row per cell, with a file name that says what it is of. */
+export function getCoverageCsv(ref: CoverageSubjectRef, db: Db = getDb()) {
+  const { coverage } = loadCoverage(ref, db);
+  return { fileName: `coverage-${ref.kind}-${ref.id}.csv`, text: coverageCsv(coverage) };
+}
 
 /** The cells that differ between two coverages, at most `limit` of them (the counts cover all). */
 export function getComparisonView(from: CoverageSubjectRef, to: CoverageSubjectRef, limit: number, db: Db = getDb()) {

@@ -1,6 +1,7 @@
 import { driverQuerySchema } from "@/lib/drivers/driver-lookup-schemas";
 import { lookupCsv } from "@/lib/drivers/driver-lookup-csv";
 import { lookupDrivers } from "@/lib/drivers/lookup-drivers";
+import { csvResponse } from "@/lib/http/csv-response";
 import { route } from "@/lib/http/route";
 
 export const dynamic = "force-dynamic";
@@ -12,7 +13,3 @@ export const GET = route({}, ({ request }) => {
   if (query.format === "csv") return csvResponse(lookupCsv(lookup.kernels), `drivers-image-${lookup.image.id}.csv`);
   return Response.json(lookup);
 });
-
-function csvResponse(text: string, name: string) {
-  return new Response(text, { headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${name}"` } });
-}

@@ -1,7 +1,17 @@
-import { getCoverageView } from "@/lib/coverage/coverage-view";
+import { coverageQuerySchema } from "@/lib/coverage/coverage-schemas";
+import { getCoverageCsv, getCoverageView } from "@/lib/coverage/coverage-view";
+import { csvResponse } from "@/lib/http/csv-response";
 import { route } from "@/lib/http/route";
 import { imageIdParamsSchema } from "@/lib/images/image-schemas";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ params: imageIdParamsSchema }, ({ params }) => Response.json(getCoverageView({ kind: "image", id: params.id })));
+export const GET = route({ params: imageIdParamsSchema }, ({ request, params }) => {
+  const { format } = coverageQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
+  const ref = { kind: "image", id: params.id } as const;
+  if (format === "csv") {
+    const { fileName, text } = getCoverageCsv(ref);
+    return csvResponse(text, fileName);
+  }
+  return Response.json(getCoverageView(ref));
+});
