@@ -5,7 +5,7 @@ import nextTs from "eslint-config-next/typescript";
 // below it; components/ are UI and take from lib/ only types and the few
 // modules that hold no server code; lib/ never reaches up into app/ or
 // components/, and only lib/http knows HTTP; lib/docker is the bottom and talks
-// only to engines. Import cycles are refused by scripts/check-import-cycles.ts.
+// only to engines; cli/ is a client of the HTTP API and imports none of them. Import cycles are refused by scripts/check-import-cycles.ts.
 const upward = [
   { group: ["@/app", "@/app/*"], message: "lib/ is below app/: move what both need into lib/." },
   { group: ["@/components", "@/components/*"], message: "lib/ is below components/: pass data, not UI." },
@@ -83,6 +83,16 @@ const layers = [
       "@typescript-eslint/no-restricted-imports": [
         "error",
         { patterns: [{ group: ["@/lib/db", "@/lib/db/*", "@/lib/docker", "@/lib/docker/*"], allowTypeImports: true, message: "app/ is a thin door: the database and the engines are reached through lib/<concern>/." }] },
+      ],
+    },
+  },
+  {
+    // The command line is a client of the HTTP API: it runs on CI machines, far from the database and the engines.
+    files: ["cli/**/*.ts", "bin/**/*.mjs"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(@/|\\.\\./(lib|app|components)/)", message: "cli/ talks to kobuild over HTTP only: no lib/, app/ or components/." }] },
       ],
     },
   },

@@ -1,0 +1,27 @@
+import { spawn, type ChildProcessByStdio } from "node:child_process";
+import path from "node:path";
+import type { Readable } from "node:stream";
+import { repoRoot } from "./driver-build";
+
+export type CliRun = { code: number; stdout: string; stderr: string };
+
+/** Runs the real `kobuild` command line (bin/kobuild.mjs) as CI would, with only the environment given. */
+export function runKobuild(args: string[], env: Record<string, string>, timeoutMs = 300_000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child: ChildProcessByStdio<null, Readable, Readable> = spawn(process.execPath, [path.join(repoRoot, "bin", "kobuild.mjs"), ...args], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? "/root", ...env } as unknown as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code: number | null) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
