@@ -9,8 +9,13 @@ type Frame = { id?: string; event?: string; data: string };
 export async function* sseFrames(body: ReadableStream<Uint8Array>): AsyncGenerator<Frame> {
   const decoder = new TextDecoder();
   let buffer = "";
+  // A CR at a chunk's end may be the first half of CRLF: it waits for the next chunk.
+  let heldCr = false;
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true }).replace(/\r\n?/g, "\n");
+    let text: string = (heldCr ? "\r" : "") + decoder.decode(chunk, { stream: true });
+    heldCr = text.endsWith("\r");
+    if (heldCr) text = text.slice(0, -1);
+    buffer += text.replace(/\r\n?/g, "\n");
     let cut: number;
     while ((cut = buffer.indexOf("\n\n")) >= 0) {
       const text = buffer.slice(0, cut);
@@ -43,13 +48,15 @@ const GIVE_UP_AFTER_MS = 120_000;
 export async function followBuild(client: ApiClient, buildId: number, handlers: { line: (line: LogLine) => void; reconnecting?: (why: string) => void }): Promise<BuildEnd> {
   let lastSeq = 0;
   let failingSince: number | null = null;
-  for (let attempt = 0; ; attempt++) {
+  let failures = 0;
+  for (;;) {
     let why: string;
     try {
       const response = await client.request(`/api/builds/${buildId}/events`, { headers: lastSeq > 0 ? { "last-event-id": String(lastSeq), accept: "text/event-stream" } : { accept: "text/event-stream" } });
       if (!response.body) throw new UnreachableError("the event stream had no body");
       for await (const frame of sseFrames(response.body)) {
         failingSince = null;
+        failures = 0;
         if (frame.event === "log") {
           const line = JSON.parse(frame.data) as LogLine;
           if (line.seq <= lastSeq) continue;
@@ -69,6 +76,6 @@ export async function followBuild(client: ApiClient, buildId: number, handlers: 
     failingSince ??= Date.now();
     if (Date.now() - failingSince > GIVE_UP_AFTER_MS) throw new UnreachableError(`lost the build's event stream and could not get it back: ${why}`);
     handlers.reconnecting?.(why);
-    await sleep(Math.min(500 * 2 ** Math.min(attempt, 4), 5_000));
+    await sleep(Math.min(500 * 2 ** Math.min(failures++, 4), 5_000));
   }
 }

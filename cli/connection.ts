@@ -8,7 +8,7 @@ export type Connection = { url: string; token: string };
  * and the token from `--token-file` or KOBUILD_TOKEN (never an option's
  * value, which would land in the shell's history and in `ps`).
  */
-export function resolveConnection(options: { url?: string; "token-file"?: string }, environment: NodeJS.ProcessEnv = process.env): Connection {
+export function resolveConnection(options: { url?: string; "token-file"?: string }, environment: Readonly<Record<string, string | undefined>> = process.env): Connection {
   const raw = options.url ?? environment.KOBUILD_URL ?? "http://127.0.0.1:3000";
   let url: URL;
   try {

@@ -91,6 +91,8 @@ function checkCopy(file: string): number {
     copy.pragma("journal_mode = DELETE");
     const check = copy.pragma("integrity_check", { simple: true });
     if (check !== "ok") throw new Error(`the copy of the database fails SQLite's integrity check: ${String(check)}`);
+    const table = copy.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+    if (!table) throw new Error("the database has no migrations table: it is not kobuild's database");
     const row = copy.prepare("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number };
     return row.n;
   } finally {
