@@ -1,5 +1,6 @@
+import { constants } from "node:os";
 import { COMMON_HELP, parseCommand, positiveInteger } from "../args";
-import { apiClient } from "../api-client";
+import { apiClient, type ApiClient } from "../api-client";
 import { bundleIds, workspaceId } from "../bundle-refs";
 import { followBuild, type LogLine } from "../build-events";
 import { resolveConnection } from "../connection";
@@ -37,6 +38,8 @@ Build:
 Following:
   --wait                  follow the log to the end; the exit status is the build's
   --fail-on-driver-failures  with --wait: exit 1 also when the build succeeded but some drivers failed
+  Interrupted while following (Ctrl-C, or SIGTERM when a CI job is cancelled),
+  it cancels the build and exits 130 (SIGINT) or 143 (SIGTERM).
 
 ${COMMON_HELP}
 
@@ -113,10 +116,11 @@ export async function buildCommand(argv: string[], output: Output): Promise<numb
     return EXIT.ok;
   }
   output.note(`build ${build.id} ${build.status}: ${page}`);
+  const stopCancelling = cancelOnInterrupt(client, build.id, output);
   const end = await followBuild(client, build.id, {
     line: (line) => output.log(formatLine(line)),
     reconnecting: (why) => output.note(`(the event stream broke off: ${why}; reconnecting from the last line held)`),
-  });
+  }).finally(stopCancelling);
   const ended = await client.getJson<BuildView>(`/api/builds/${build.id}`);
   const failures = await client.getJson<FailuresView>(`/api/builds/${build.id}/failures`);
   const failed = end.status !== "succeeded" || (values["fail-on-driver-failures"] && failures.total > 0);
@@ -135,6 +139,29 @@ export async function buildCommand(argv: string[], output: Output): Promise<numb
     output.line(page);
   }
   return failed ? EXIT.no : EXIT.ok;
+}
+
+/**
+ * A CI job cancelled (SIGTERM) or a Ctrl-C (SIGINT) while following: the
+ * build this command started is cancelled too, rather than left holding the
+ * engine, and the command exits 128 + the signal's number, as shells do.
+ */
+function cancelOnInterrupt(client: ApiClient, buildId: number, output: Output): () => void {
+  const handlers = (["SIGINT", "SIGTERM"] as const).map((signal) => {
+    const handler = () => {
+      output.note(`${signal}: cancelling build ${buildId}`);
+      client
+        .request(`/api/builds/${buildId}/cancel`, { method: "POST" }, [409])
+        .then(
+          (response) => output.note(response.status === 409 ? `build ${buildId} had ended already` : `build ${buildId} cancelled`),
+          (error: unknown) => output.note(`could not cancel build ${buildId}: ${error instanceof Error ? error.message : String(error)}`),
+        )
+        .finally(() => process.exit(128 + constants.signals[signal]));
+    };
+    process.once(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => handlers.forEach((off) => off());
 }
 
 /** One log line as CI shows it: its stage first, so that interleaved stages stay readable. */

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSampleRecord } from "../sample-record";
 import { dashboardAuth, startDashboard, type DashboardProcess } from "./helpers/dashboard-process";
 import { DOCKER } from "./helpers/driver-build";
-import { runKobuild } from "./helpers/kobuild-cli";
+import { runKobuild, startKobuild } from "./helpers/kobuild-cli";
+import { until } from "./helpers/until";
 import { freshDataDir } from "./helpers/sample-data-dir";
 
 const dataDir = freshDataDir("cli");
@@ -97,6 +98,8 @@ beforeAll(async () => {
   const fails = workspaceDir("fails", ["FROM kobuild/toolchain:bookworm-1 AS compile", `RUN echo "about to fail ${NONCE}" && exit 3`]);
   await api("/api/workspaces", { name: "drivers", path: built, dockerfile: "Dockerfile", network: "none" });
   await api("/api/workspaces", { name: "fails", path: fails, dockerfile: "Dockerfile", network: "none" });
+  const slow = workspaceDir("slow", ["FROM kobuild/toolchain:bookworm-1 AS compile", `RUN echo "waiting ${NONCE}" && sleep 300`]);
+  await api("/api/workspaces", { name: "slow", path: slow, dockerfile: "Dockerfile", network: "none" });
 }, 120_000);
 
 afterAll(async () => {
@@ -239,6 +242,21 @@ describe("kobuild build --wait", () => {
     expect(answer.failures.groups[0]!.signature).toMatch(/implicit declaration of function 'bpf_probe_read_kernel'/);
     // The log went to stderr, leaving stdout to the JSON.
     expect(run.stderr).toContain(`[compile] compile line ${LINES} ${NONCE}`);
+  });
+});
+
+describe("kobuild build --wait, interrupted", () => {
+  it("cancels the build it follows when the CI job is cancelled (SIGTERM), and exits 143", async () => {
+    const cli = startKobuild(["build", "--workspace", "slow", "--builder", "classic", "--no-cache", "--wait"], env());
+    await until("the build's step to run", () => cli.run.stdout, (out) => out.includes(`[compile] waiting ${NONCE}`), 120_000);
+    const id = Number(/build (\d+) (?:queued|running): /.exec(cli.run.stderr)?.[1]);
+    cli.child.kill("SIGTERM");
+    const run = await cli.done;
+    expect(run.code, run.stderr).toBe(143);
+    expect(run.stderr).toContain(`SIGTERM: cancelling build ${id}`);
+    expect(run.stderr).toContain(`build ${id} cancelled`);
+    const build = await until("the build cancelled", () => api<{ status: string }>(`/api/builds/${id}`), (b) => b.status === "cancelled", 60_000);
+    expect(build.status).toBe("cancelled");
   });
 });
 
