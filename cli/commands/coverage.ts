@@ -29,7 +29,7 @@ const LEFT_OUT = ["blocklisted", "unavailable", "notPlanned"];
 /** Cells with a driver out of the cells that could have one, rounded down (the Coverage page's rule). */
 function percentage(counts: Counts): string {
   const total = Object.entries(counts).reduce((sum, [state, n]) => (LEFT_OUT.includes(state) ? sum : sum + n), 0);
-  if (total === 0) return "-";
+  if (total === 0) return "nothing to build";
   const withDriver = WITH_DRIVER.reduce((sum, s) => sum + (counts[s] ?? 0), 0);
   return `${Math.floor((withDriver / total) * 100)}% (${withDriver}/${total})`;
 }

@@ -280,6 +280,11 @@ describe("kobuild coverage and drivers find, on the build's image", () => {
     const state = (kernel: string, flavour: string) => rows.find((r) => r[0] === kernel && r[2] === MV && r[3] === flavour)?.[4];
     expect(state(bundle.kernel, "mod")).toBe("built");
     expect(state(FAILING_KERNEL, "mod")).toBe("failed");
+
+    // As text: the Coverage page's percentage per module version and flavour.
+    const text = await runKobuild(["coverage", "--build", String(builtId)], env());
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toBe(`build ${builtId}: 2 kernels, module versions ${MV}\n  ${MV} mod: 50% (1/2) — built 1, failed 1\n  ${MV} bpf: nothing to build — notPlanned 2\n`);
   });
 
   it("finds the driver for the bundle's kernel (exit 0) and says the failing kernel has none (exit 1)", async () => {
