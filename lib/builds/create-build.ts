@@ -1,4 +1,5 @@
 import "server-only";
+import { refuseWhileDraining } from "./draining";
 import { eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds, bundles, workspaces } from "@/lib/db/schema";
@@ -14,6 +15,7 @@ import type { StoredBuildOptions } from "@/lib/build-options";
 
 /** Queues a driver build and starts it when the engine has room. */
 export async function createBuild(body: CreateBuildBody, { startedBy = null }: { startedBy?: string | null } = {}) {
+  refuseWhileDraining();
   const db = getDb();
   const workspace = db.select().from(workspaces).where(eq(workspaces.id, body.workspaceId)).get();
   if (!workspace) throw new DomainError("not_found", `no workspace with id ${body.workspaceId}`);
