@@ -13,7 +13,7 @@ const DURATION_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 
 
 function createMetrics() {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "kobuild_process_" });
+  collectDefaultMetrics({ register: registry, prefix: "kobuild_" });
   const on = { registers: [registry] };
   return {
     registry,

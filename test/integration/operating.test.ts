@@ -109,9 +109,11 @@ describe("an operated dashboard", () => {
     const registry = await fetch(`${dashboard.url}/api/registries`, {
       method: "POST",
       headers: { ...dashboardAuth, "content-type": "application/json" },
-      body: JSON.stringify({ name: "nowhere", url: `http://127.0.0.1:${PORT + 1}`, username: "robot", password: REGISTRY_PASSWORD }),
+      body: JSON.stringify({ name: "nowhere", url: `127.0.0.1:${PORT + 1}`, username: "robot", password: REGISTRY_PASSWORD }),
     });
     const registryId = registry.headers.get("x-request-id")!;
+    // Past the door: the registry was asked (nothing answers there), not the body refused.
+    expect(registry.status).toBeGreaterThan(400);
 
     const lines = await until("the request lines", () => logLines(), (l) => l.some((line) => line.requestId === registryId && line.msg === "request"), 10_000);
     expect(lines.find((l) => l.requestId === "trace-0123456789" && l.msg === "request")).toMatchObject({ level: "info", method: "GET", path: `/api/builds/${built.id}`, status: 200 });
