@@ -1,5 +1,4 @@
 import "server-only";
-import { refuseWhileDraining } from "./draining";
 import { eq, inArray } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds, bundles, workspaces } from "@/lib/db/schema";
@@ -12,6 +11,7 @@ import type { CreateBuildBody } from "./build-schemas";
 import { pumpBuildQueue } from "./build-queue";
 import { getBuildView } from "./get-build";
 import type { StoredBuildOptions } from "@/lib/build-options";
+import { refuseWhileDraining } from "./draining";
 
 /** Queues a driver build and starts it when the engine has room. */
 export async function createBuild(body: CreateBuildBody, { startedBy = null }: { startedBy?: string | null } = {}) {
