@@ -59,6 +59,16 @@ const layers = [
     },
   },
   {
+    // Every concern logs and counts: these two lean on nothing of lib/ but its configuration.
+    files: ["lib/log/**/*.{ts,tsx}", "lib/metrics/**/*.{ts,tsx}"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        { patterns: [...upward, { regex: "^@/lib/(?!env$|log/|metrics/)", message: "lib/log and lib/metrics are below every concern: they import only lib/env." }] },
+      ],
+    },
+  },
+  {
     files: ["components/**/*.{ts,tsx}"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [

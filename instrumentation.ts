@@ -2,10 +2,11 @@
 // before the first request, settle builds a previous process left behind, start
 // the queued ones, clean up unfinished uploads and deletes, schedule the
 // retention prune and the bundle sources' polls, send the webhook deliveries a
-// previous process left pending, and make sure
-// someone can sign in.
+// previous process left pending, make sure someone can sign in, and stop
+// gracefully on SIGTERM.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { log } = await import("@/lib/log/logger");
     const { watchEventLoop } = await import("@/lib/system/watch-event-loop");
     watchEventLoop();
     const { getDb } = await import("@/lib/db/client");
@@ -15,11 +16,11 @@ export async function register() {
     // Settles what a previous process left running, then starts the queued builds.
     const { recoverBuilds } = await import("@/lib/builds/build-queue");
     const interrupted = recoverBuilds();
-    if (interrupted > 0) console.log(`kobuild: ${interrupted} build(s) left running by a previous start marked interrupted`);
+    if (interrupted > 0) log().warn({ interrupted }, "builds left running by a previous start marked interrupted");
     const { cleanBundleLeftovers } = await import("@/lib/bundles/clean-bundle-leftovers");
     const left = cleanBundleLeftovers();
     if (left.parts + left.restored + left.trashed > 0) {
-      console.log(`kobuild: cleaned what a previous start left: ${left.parts} unfinished upload(s) removed, ${left.restored} bundle(s) whose delete did not finish put back, ${left.trashed} deleted bundle file(s) removed`);
+      log().info({ unfinishedUploadsRemoved: left.parts, bundlesPutBack: left.restored, deletedFilesRemoved: left.trashed }, "cleaned what a previous start left");
     }
     const { startRetentionTimer } = await import("@/lib/retention/start-retention-timer");
     startRetentionTimer();
@@ -29,5 +30,8 @@ export async function register() {
     startBundleSourceTimer();
     const { provisionAccess } = await import("@/lib/auth/first-start");
     await provisionAccess();
+    const { stopGracefullyOnSignals } = await import("@/lib/dashboard/graceful-shutdown");
+    stopGracefullyOnSignals();
+    log().info({ pid: process.pid }, "ready");
   }
 }

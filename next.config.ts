@@ -8,7 +8,8 @@ loadEnvOrExit();
 
 const nextConfig: NextConfig = {
   // Native addons (better-sqlite3, ssh2 through dockerode) must stay outside the bundle.
-  serverExternalPackages: ["better-sqlite3", "dockerode", "ssh2", "cpu-features", "protobufjs"],
+  // pino and prom-client keep one logger and one registry per process, not per bundle.
+  serverExternalPackages: ["better-sqlite3", "dockerode", "ssh2", "cpu-features", "protobufjs", "pino", "prom-client"],
   poweredByHeader: false,
   typedRoutes: false,
   // forbidden() in page guards: a signed-in user whose role is too small gets a 403 page that says so, not an error page.

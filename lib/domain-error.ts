@@ -22,6 +22,8 @@ export const DOMAIN_ERROR_CODES = [
   /** The disk kobuild writes to is full. */
   "insufficient_storage",
   "engine_unavailable",
+  /** kobuild is stopping: it takes no new work; `retryAfterSeconds` says when to try again. */
+  "shutting_down",
   /** A registry, git remote or other server kobuild talks to failed or did not answer. */
   "bad_gateway",
   "internal",

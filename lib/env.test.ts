@@ -78,3 +78,19 @@ describe("webhook settings", () => {
     expect(() => parseEnv({ KOBUILD_WEBHOOK_RETRY_SECONDS: "90000" })).toThrow(/at most 86400 seconds/);
   });
 });
+
+describe("operating settings", () => {
+  it("take a metrics token long enough to be one, never repeating a wrong one", () => {
+    const token = "m".repeat(32);
+    expect(parseEnv({ KOBUILD_METRICS_TOKEN: token }).metricsToken).toBe(token);
+    expect(parseEnv({}).metricsToken).toBeNull();
+    expect(() => parseEnv({ KOBUILD_METRICS_TOKEN: "short-token" })).toThrow(/^KOBUILD_METRICS_TOKEN must be 32 to 200 characters .* \(got "\(hidden\)"\)$/);
+  });
+
+  it("log at info unless KOBUILD_LOG_LEVEL names a level, and give builds 30 s on SIGTERM unless told", () => {
+    expect(parseEnv({})).toMatchObject({ logLevel: "info", shutdownGraceSeconds: 30 });
+    expect(parseEnv({ KOBUILD_LOG_LEVEL: "debug", KOBUILD_SHUTDOWN_GRACE_SECONDS: "0" })).toMatchObject({ logLevel: "debug", shutdownGraceSeconds: 0 });
+    expect(() => parseEnv({ KOBUILD_LOG_LEVEL: "verbose" })).toThrow(/^KOBUILD_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "verbose"\)$/);
+    expect(() => parseEnv({ KOBUILD_SHUTDOWN_GRACE_SECONDS: "soon" })).toThrow(/^KOBUILD_SHUTDOWN_GRACE_SECONDS must be a whole number of seconds/);
+  });
+});

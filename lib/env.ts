@@ -32,6 +32,10 @@ const wholeNumber = (min: number, max: number, unit = "") =>
     .transform(Number)
     .refine((n) => n >= min && n <= max, `must be between ${min} and ${max}`);
 
+/** The server log's levels, most to least urgent ("silent" says nothing). */
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 const flag = z.enum(["0", "1", "true", "false", ""]).transform((v) => v === "1" || v === "true");
 
 const schema = z.object({
@@ -93,6 +97,15 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.~+/=-]{32,200}$/, "must be 32 to 200 characters of letters, digits and _ . ~ + / = -")
     .optional(),
+  // A scraper's bearer token for GET /metrics; without it, any signed-in viewer may read the metrics.
+  KOBUILD_METRICS_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9_.~+/=-]{32,200}$/, "must be 32 to 200 characters of letters, digits and _ . ~ + / = -")
+    .optional(),
+  // What the server's JSON log lines say: this level and the ones above it.
+  KOBUILD_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  // On SIGTERM, running builds get this long to end before they are marked interrupted.
+  KOBUILD_SHUTDOWN_GRACE_SECONDS: wholeNumber(0, 3600, "seconds").default(30),
 });
 
 /** A 32-byte key from 64 hex digits or base64; null when the text is neither. */
@@ -128,6 +141,11 @@ export type Env = {
   publicUrl: string;
   /** Seconds before each retry of a failed webhook delivery. */
   webhookRetrySeconds: readonly number[];
+  /** Never logged nor shown; null: /metrics is for signed-in viewers. */
+  metricsToken: string | null;
+  logLevel: LogLevel;
+  /** How long running builds may go on after SIGTERM. */
+  shutdownGraceSeconds: number;
 };
 
 /** Before each retry of a failed webhook delivery: 1 s, 5 s, 30 s, 2 min, 10 min (six attempts in all). */
@@ -140,7 +158,7 @@ export class EnvError extends Error {
   }
 }
 
-const SECRET_VARIABLES = new Set(["KOBUILD_SECRET_KEY", "KOBUILD_ADMIN_TOKEN"]);
+const SECRET_VARIABLES = new Set(["KOBUILD_SECRET_KEY", "KOBUILD_ADMIN_TOKEN", "KOBUILD_METRICS_TOKEN"]);
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // Empty strings mean "unset", as in most shells' `VAR= cmd`.
@@ -173,6 +191,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     adminToken: e.KOBUILD_ADMIN_TOKEN ?? null,
     publicUrl: e.KOBUILD_PUBLIC_URL ?? `http://${e.KOBUILD_HOST.includes(":") ? `[${e.KOBUILD_HOST}]` : e.KOBUILD_HOST}:${e.KOBUILD_PORT}`,
     webhookRetrySeconds: e.KOBUILD_WEBHOOK_RETRY_SECONDS ?? WEBHOOK_RETRY_SECONDS,
+    metricsToken: e.KOBUILD_METRICS_TOKEN ?? null,
+    logLevel: e.KOBUILD_LOG_LEVEL,
+    shutdownGraceSeconds: e.KOBUILD_SHUTDOWN_GRACE_SECONDS,
   };
 }
 

@@ -7,7 +7,8 @@ const { host, port } = loadEnvOrExit();
 
 const server = spawn(process.execPath, [require.resolve("next/dist/bin/next"), "start", "--hostname", host, "--port", String(port)], {
   stdio: "inherit",
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  // kobuild answers SIGTERM itself (lib/dashboard/graceful-shutdown.ts): it drains before it exits.
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXT_MANUAL_SIG_HANDLE: "true" },
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

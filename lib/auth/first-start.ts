@@ -9,6 +9,7 @@ import { DomainError } from "@/lib/domain-error";
 import { adoptApiToken } from "./api-tokens";
 import { hashSecretToken, newSecretToken } from "./secret-token";
 import { createUser } from "./users";
+import { log } from "@/lib/log/logger";
 
 const LINK_HOURS = 24;
 export const FIRST_ADMIN_LINK_FILE = "first-admin-link";
@@ -27,9 +28,9 @@ export async function provisionAccess(db: Db = getDb()): Promise<string | null> 
   if (automation) {
     // The variable is the only live token of its name: an earlier value (changed or removed since) stops working now.
     const { adopted, revoked, refused } = adoptApiToken(automation.id, ADMIN_TOKEN_NAME, adminToken, db);
-    if (revoked > 0) console.log(`kobuild: the previous KOBUILD_ADMIN_TOKEN was ${adminToken ? "changed" : "removed"}: its old value no longer works`);
-    if (adopted) console.log("kobuild: KOBUILD_ADMIN_TOKEN is an admin's API token");
-    if (refused) console.log("kobuild: KOBUILD_ADMIN_TOKEN was revoked on Settings and stays revoked: choose a new value");
+    if (revoked > 0) log().info(`the previous KOBUILD_ADMIN_TOKEN was ${adminToken ? "changed" : "removed"}: its old value no longer works`);
+    if (adopted) log().info("KOBUILD_ADMIN_TOKEN is an admin's API token");
+    if (refused) log().warn("KOBUILD_ADMIN_TOKEN was revoked on Settings and stays revoked: choose a new value");
   }
   const file = path.join(dataDir, FIRST_ADMIN_LINK_FILE);
   if (db.select({ id: users.id }).from(users).where(and(isNotNull(users.passwordHash), isNull(users.disabledAt))).get()) {
@@ -41,7 +42,8 @@ export async function provisionAccess(db: Db = getDb()): Promise<string | null> 
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   const link = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}/login/first?token=${token}`;
   fs.writeFileSync(file, `${link}\n`, { mode: 0o600 });
-  console.log(`kobuild: nobody can sign in yet. Open this one-time link within ${LINK_HOURS} hours to create the first admin:\n  ${link}`);
+  // Shown on purpose: the one way in for the first admin (also kept in the data directory, mode 0600).
+  log().warn({ firstAdminLink: link }, `nobody can sign in yet: open the one-time link firstAdminLink within ${LINK_HOURS} hours to create the first admin`);
   return link;
 }
 

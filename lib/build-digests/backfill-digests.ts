@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { buildDigests, builds } from "@/lib/db/schema";
 import { digestBuild, ENDED_STATUSES } from "./digest-build";
+import { log } from "@/lib/log/logger";
 
 // Builds that ended before kobuild kept digests (or whose digest failed) are
 // digested on first use, oldest first so that failure groups see their
@@ -36,7 +37,7 @@ export function ensureDigests(db: Db = getDb()): Promise<void> {
         digestBuild(id, db);
       } catch (error) {
         failed.add(id);
-        console.error(`kobuild: could not count build ${id} for trends and failure groups`, error);
+        log().error({ buildId: id, err: error }, "could not count the build for trends and failure groups");
       }
       await new Promise((resolve) => setImmediate(resolve));
     }

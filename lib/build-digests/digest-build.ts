@@ -14,6 +14,7 @@ import { type Flavour } from "@/lib/vocabulary";
 // build instead of assembling every build's grid again.
 
 import { ENDED_BUILD_STATUSES as ENDED_STATUSES } from "@/lib/vocabulary";
+import { log } from "@/lib/log/logger";
 
 export { ENDED_STATUSES };
 const ENDED = new Set<string>(ENDED_STATUSES);
@@ -62,7 +63,7 @@ export function digestFinishedBuild(buildId: number) {
   try {
     digestBuild(buildId);
   } catch (error) {
-    console.error(`kobuild: could not count build ${buildId} for trends and failure groups`, error);
+    log().error({ buildId, err: error }, "could not count the build for trends and failure groups");
   }
 }
 

@@ -7,6 +7,7 @@ import { shardedBuildRecipe } from "@/lib/builds/shards/sharded-build-recipe";
 import { imageOperationRecipe } from "@/lib/images/image-operation-recipe";
 import { digestFinishedBuild } from "@/lib/build-digests/digest-build";
 import { notifyBuildEnded } from "@/lib/webhooks/build-notifications";
+import { log } from "@/lib/log/logger";
 
 // The table of build kinds lives above lib/builds and lib/images: the queue and
 // the runner know a build's common life (engine, log, stages, outcome), the
@@ -29,7 +30,7 @@ export function startBuildRunner() {
       try {
         notifyBuildEnded(buildId);
       } catch (error) {
-        console.error(`kobuild: could not queue the webhooks of build ${buildId}:`, (error as Error).message);
+        log().error({ buildId, error: (error as Error).message }, "could not queue the build's webhooks");
       }
     }
   });

@@ -5,6 +5,8 @@ import { waitForBuildChange } from "./build-signals";
 import { getBuildView } from "./get-build";
 import { readLogPage } from "./shared-log-pages";
 import { ENDED_BUILD_STATUSES } from "@/lib/vocabulary";
+import { metrics } from "@/lib/metrics/metrics";
+import { drainingSignal } from "./draining";
 
 const PAGE = 500;
 const HEARTBEAT_MS = 10_000;
@@ -18,9 +20,18 @@ const ENDED = new Set<string>(ENDED_BUILD_STATUSES);
  * missed), a `state` event whenever stages, progress or status change, and
  * `end` with the result. Pull-based: nothing is read from the database until
  * the client has taken what it was sent. `signal` ends it at once (the
- * client left, or may no longer read); `onClose` runs once when it ends in any way.
+ * client left, or may no longer read), and so does the dashboard stopping (the
+ * browser reconnects to the next process); `onClose` runs once when it ends in any way.
  */
-export function streamBuildEvents(buildId: number, { afterSeq = 0, signal, onClose }: { afterSeq?: number; signal?: AbortSignal; onClose?: () => void } = {}) {
+export function streamBuildEvents(buildId: number, { afterSeq = 0, signal: callerSignal, onClose: callerOnClose }: { afterSeq?: number; signal?: AbortSignal; onClose?: () => void } = {}) {
+  const signal = callerSignal ? AbortSignal.any([callerSignal, drainingSignal()]) : drainingSignal();
+  metrics().eventStreams.inc();
+  let counted = true;
+  const onClose = () => {
+    if (counted) metrics().eventStreams.dec();
+    counted = false;
+    callerOnClose?.();
+  };
   let lastSeq = afterSeq;
   let lastState = "";
   let lastStateAt = 0;
@@ -28,7 +39,7 @@ export function streamBuildEvents(buildId: number, { afterSeq = 0, signal, onClo
   const close = (controller: ReadableStreamDefaultController<Uint8Array>) => {
     if (closed) return;
     closed = true;
-    onClose?.();
+    onClose();
     try {
       controller.close();
     } catch {
@@ -39,12 +50,12 @@ export function streamBuildEvents(buildId: number, { afterSeq = 0, signal, onClo
     {
       start(controller) {
         controller.enqueue(sseBytes("retry: 2000\n\n"));
-        if (signal?.aborted) close(controller);
-        else signal?.addEventListener("abort", () => close(controller), { once: true });
+        if (signal.aborted) close(controller);
+        else signal.addEventListener("abort", () => close(controller), { once: true });
       },
       cancel() {
         closed = true;
-        onClose?.();
+        onClose();
       },
       async pull(controller) {
         // A reader that takes every frame at once would otherwise pull again in the same turn of the
@@ -52,7 +63,7 @@ export function streamBuildEvents(buildId: number, { afterSeq = 0, signal, onClo
         await yieldToEventLoop();
         for (;;) {
           if (closed) return;
-          if (signal?.aborted) return close(controller);
+          if (signal.aborted) return close(controller);
           // Shared with the build's other followers: read and encoded once.
           const page = readLogPage(buildId, lastSeq, PAGE);
           if (page) {
@@ -78,7 +89,7 @@ export function streamBuildEvents(buildId: number, { afterSeq = 0, signal, onClo
             return close(controller);
           }
           const why = await waitForBuildChange(buildId, HEARTBEAT_MS, signal);
-          if (closed || signal?.aborted) return close(controller);
+          if (closed || signal.aborted) return close(controller);
           if (why === "timeout") {
             controller.enqueue(sseComment("ping"));
             return;

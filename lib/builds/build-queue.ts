@@ -6,8 +6,10 @@ import { addressWithoutPassword, closeEngineClient, createEngineClient } from "@
 import { clientForEngine, defaultEngine } from "@/lib/engines/engine-clients";
 import { DEFAULT_ENGINE_ID, listEngineRows } from "@/lib/engines/engine-store";
 import { env } from "@/lib/env";
+import { log, outsideRequests } from "@/lib/log/logger";
 import { takeBuildSecrets } from "./build-secrets";
 import { signalBuildChanged } from "./build-signals";
+import { isDraining } from "./draining";
 import { forgetEngineWork, leftoverEngineWork, stopEngineWork } from "./engine-work";
 import { LogWriter } from "./log-writer";
 import { isShardedBuild } from "./shards/sharding-options";
@@ -33,7 +35,8 @@ export function setBuildRunner(run: RunBuild) {
 /** Starts queued builds while their engines have room. Safe to call any time. */
 export function pumpBuildQueue() {
   const run = queue.run;
-  if (queue.pumping || !run) return;
+  // A dashboard that stops leaves queued builds queued: the next start runs them.
+  if (queue.pumping || !run || isDraining()) return;
   queue.pumping = true;
   try {
     const db = getDb();
@@ -58,8 +61,9 @@ export function pumpBuildQueue() {
       }
       const controller = new AbortController();
       queue.running.set(next.id, { controller, engineId });
-      void run(next.id, controller.signal)
-        .catch((error: unknown) => console.error(`kobuild: build ${next.id} crashed`, error))
+      // A build outlives the request that queued it: its lines name the build, not that request.
+      void outsideRequests(() => run(next.id, controller.signal))
+        .catch((error: unknown) => log().error({ buildId: next.id, engineId, err: error }, "build crashed"))
         .finally(() => {
           queue.running.delete(next.id);
           pumpBuildQueue();
@@ -71,6 +75,43 @@ export function pumpBuildQueue() {
 }
 
 const COORDINATOR = "(coordinator)";
+
+/** Builds running now per engine id ("coordinator" for sharded builds' coordinators, which take no slot). */
+export function runningBuildsByEngine(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of queue.running.values()) {
+    const engine = r.engineId === COORDINATOR ? "coordinator" : r.engineId;
+    counts.set(engine, (counts.get(engine) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** Waits until no build runs in this process, or `ms` passed; answers how many still run. */
+export async function waitForRunningBuilds(ms: number): Promise<number> {
+  const deadline = Date.now() + ms;
+  while (queue.running.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, Math.min(200, Math.max(1, deadline - Date.now()))));
+  return queue.running.size;
+}
+
+/**
+ * As the dashboard stops with builds still running: they are marked
+ * interrupted as recoverBuilds() marks the ones a previous process left; what
+ * they started on the engine is stopped at the next start, which also notes
+ * it in their logs.
+ */
+export function interruptRunningBuilds(): number[] {
+  const ids = [...queue.running.keys()];
+  if (ids.length === 0) return [];
+  return getDb()
+    .update(builds)
+    .set({ status: "interrupted", error: INTERRUPTED, finishedAt: new Date() })
+    .where(and(inArray(builds.id, ids), eq(builds.status, "running")))
+    .returning({ id: builds.id })
+    .all()
+    .map((b) => b.id);
+}
+
+const INTERRUPTED = "the dashboard stopped while this build ran";
 
 /** Cancels a queued or running build. Returns false when it had already ended. */
 export function cancelBuild(buildId: number): boolean {
@@ -105,7 +146,7 @@ export function recoverBuilds() {
   const db = getDb();
   const stale = db
     .update(builds)
-    .set({ status: "interrupted", error: "the dashboard stopped while this build ran", finishedAt: new Date() })
+    .set({ status: "interrupted", error: INTERRUPTED, finishedAt: new Date() })
     .where(and(inArray(builds.status, ["running"])))
     .returning({ id: builds.id })
     .all()
@@ -115,7 +156,7 @@ export function recoverBuilds() {
     .set({ status: "cancelled", error: "the dashboard stopped while its sharded build ran", finishedAt: new Date() })
     .where(and(eq(builds.status, "queued"), isNotNull(builds.parentId)))
     .run();
-  stopLeftoverEngineWork().catch((error: unknown) => console.error("kobuild: could not look for work left on the engine", error));
+  stopLeftoverEngineWork().catch((error: unknown) => log().error({ err: error }, "could not look for work left on the engine"));
   pumpBuildQueue();
   return stale.length;
 }
@@ -137,7 +178,7 @@ export async function stopLeftoverEngineWork() {
       logs.flush();
     } catch (error) {
       // Kept for the next start; the engine may be back by then.
-      console.error(`kobuild: could not stop what build ${buildId} left on the engine ${addressWithoutPassword(work.dockerHost)}: ${(error as Error).message}`);
+      log().error({ buildId, engine: addressWithoutPassword(work.dockerHost), error: (error as Error).message }, "could not stop what the build left on the engine");
     } finally {
       if (once) closeEngineClient(once);
     }

@@ -11,9 +11,11 @@ import type { CreateBuildBody } from "./build-schemas";
 import { pumpBuildQueue } from "./build-queue";
 import { getBuildView } from "./get-build";
 import type { StoredBuildOptions } from "@/lib/build-options";
+import { refuseWhileDraining } from "./draining";
 
 /** Queues a driver build and starts it when the engine has room. */
 export async function createBuild(body: CreateBuildBody, { startedBy = null }: { startedBy?: string | null } = {}) {
+  refuseWhileDraining();
   const db = getDb();
   const workspace = db.select().from(workspaces).where(eq(workspaces.id, body.workspaceId)).get();
   if (!workspace) throw new DomainError("not_found", `no workspace with id ${body.workspaceId}`);

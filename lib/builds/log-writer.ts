@@ -1,5 +1,6 @@
 import "server-only";
 import type { Db } from "@/lib/db/client";
+import { metrics } from "@/lib/metrics/metrics";
 import { signalBuildChanged } from "./build-signals";
 
 export type LogLine = { stage: string | null; step: string | null; stream: number; ts: number; text: string };
@@ -106,6 +107,7 @@ export class LogWriter {
       this.options.onDiskFull?.(this.diskFull);
       return;
     }
+    metrics().logLinesStored.inc(lines.length);
     signalBuildChanged(this.buildId);
   }
 

@@ -9,6 +9,8 @@ import { clientForEngine, defaultEngine } from "@/lib/engines/engine-clients";
 import { DEFAULT_ENGINE_ID, findEngineRow } from "@/lib/engines/engine-store";
 import { probeEngine, probeEnginePatiently } from "@/lib/docker/probe-engine";
 import { env } from "@/lib/env";
+import { buildLog } from "@/lib/log/logger";
+import { metrics } from "@/lib/metrics/metrics";
 import { takeBuildSecrets, type BuildSecrets } from "./build-secrets";
 import { BuildSession, EngineBuildFailed, type BuildRecipe } from "./build-session";
 import { signalBuildChanged } from "./build-signals";
@@ -49,8 +51,11 @@ export async function runBuild(buildId: number, signal: AbortSignal, recipeFor: 
     onLimit: (message) => session?.warn(message),
     onDiskFull: () => diskFull.abort(),
   });
-  db.update(builds).set({ status: "running", startedAt: new Date() }).where(eq(builds.id, buildId)).run();
+  const startedAt = Date.now();
+  const events = buildLog(buildId, build.engineId ?? DEFAULT_ENGINE_ID, build.kind);
+  db.update(builds).set({ status: "running", startedAt: new Date(startedAt) }).where(eq(builds.id, buildId)).run();
   signalBuildChanged(buildId);
+  events.info("build started");
 
   let outcome: Outcome;
   try {
@@ -100,6 +105,12 @@ export async function runBuild(buildId: number, signal: AbortSignal, recipeFor: 
     ended();
   }
   signalBuildChanged(buildId);
+  const seconds = (Date.now() - startedAt) / 1000;
+  metrics().buildsEnded.inc({ kind: build.kind, status: outcome.status });
+  metrics().buildDuration.observe({ kind: build.kind, status: outcome.status }, seconds);
+  if (logs.droppedLines > 0) metrics().logLinesDropped.inc(logs.droppedLines);
+  // The error is the build's own (masked) words: what its page shows.
+  events[outcome.status === "failed" ? "warn" : "info"]({ status: outcome.status, seconds, error: outcome.error, failedStep: outcome.failedStep }, "build ended");
   return true;
 }
 

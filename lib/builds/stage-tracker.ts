@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
+import { metrics } from "@/lib/metrics/metrics";
 import { stages, steps } from "@/lib/db/schema";
 import { parseVertexName } from "@/lib/docker/progress/parse-vertex-name";
 import type { BuildEvent } from "@/lib/docker/progress/events";
@@ -27,6 +28,7 @@ export class StageTracker {
   }
 
   private readonly stageStatus = new Map<string, StageStatus>();
+  private readonly timed = new Set<string>();
 
   /** Applies a step event; returns the step's stage and its status when that status changed. */
   apply(event: Extract<BuildEvent, { type: "step" }>): { stage: string; status: StageStatus } | null {
@@ -82,6 +84,11 @@ export class StageTracker {
     const finished = own.map((s) => s.finishedAt).filter((t): t is number => t !== undefined);
     const status = stageStatusOf(own);
     const over = status === "done" || status === "cached" || status === "failed" || status === "cancelled";
+    // A stage is timed once, when it first ends (a later step event may touch it again).
+    if (over && started.length && finished.length && !this.timed.has(name)) {
+      this.timed.add(name);
+      metrics().stageDuration.observe({ status }, Math.max(0, Math.max(...finished) - Math.min(...started)) / 1000);
+    }
     this.db
       .update(stages)
       .set({

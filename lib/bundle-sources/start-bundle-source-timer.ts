@@ -1,6 +1,7 @@
 import "server-only";
 import { listBundleSources } from "./bundle-source-store";
 import { pollBundleSource } from "./poll-bundle-source";
+import { log } from "@/lib/log/logger";
 
 const CHECK_EVERY_MS = 60_000;
 
@@ -19,11 +20,11 @@ export function startBundleSourceTimer() {
         if (!due) continue;
         const poll = await pollBundleSource(source.id);
         if (poll.stored > 0 || poll.status !== "ok") {
-          console.log(`kobuild: bundle source ${source.location}: ${poll.stored} new bundle(s) stored${poll.status === "ok" ? "" : `; ${poll.error ?? `${poll.refusals.length} file(s) refused`}`}`);
+          log()[poll.status === "ok" ? "info" : "warn"]({ bundleSourceId: source.id, stored: poll.stored, status: poll.status, error: poll.error ?? undefined, refused: poll.refusals.length }, "bundle source polled");
         }
       }
     } catch (error) {
-      console.error("kobuild: polling the bundle sources failed", error);
+      log().error({ err: error }, "polling the bundle sources failed");
     } finally {
       holder.kobuildBundleSourcePolling = false;
     }

@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { bundles } from "@/lib/db/schema";
 import { env } from "@/lib/env";
+import { metrics } from "@/lib/metrics/metrics";
 import type { InspectLimits } from "./archive-meters";
 import { BundleError } from "./bundle-error";
 import { withBundleLock } from "./bundle-lock";
@@ -61,7 +62,7 @@ async function store(input: StoreBundleInput): Promise<StoredBundle> {
   const chunks = tee(input.source, handle, upload, input.maxBytes);
   let closed = false;
   try {
-    const info = await inspectInWorker(chunks, input.limits);
+    const info = await timedInspection(() => inspectInWorker(chunks, input.limits));
     if (!matchVersionPrefix(kernel, info.version, info.major)) {
       throw new BundleError("name_mismatch", `the kernel ${JSON.stringify(kernel)} does not start with ${info.version}.${info.major} (BUNDLE_VERSION.BUNDLE_MAJOR)`);
     }
@@ -100,6 +101,7 @@ async function store(input: StoreBundleInput): Promise<StoredBundle> {
       }
     });
   } finally {
+    metrics().uploadBytes.inc(upload.size);
     upload.stopped = true;
     // A refused archive leaves the tee waiting for the source's next chunk or
     // paused at a yield; it lets go of the source only once it returns. Until
@@ -109,6 +111,19 @@ async function store(input: StoreBundleInput): Promise<StoredBundle> {
     // close() waits for a write still in flight, so nothing lands after the removal.
     if (!closed) await handle.close().catch(() => undefined);
     await fs.rm(partPath, { force: true });
+  }
+}
+
+/** The inspection, timed: as the upload arrives, so a slow sender counts in it too. */
+async function timedInspection<T>(inspect: () => Promise<T>): Promise<T> {
+  const end = metrics().inspectionDuration.startTimer();
+  try {
+    const info = await inspect();
+    end({ outcome: "accepted" });
+    return info;
+  } catch (error) {
+    end({ outcome: error instanceof BundleError ? "refused" : "failed" });
+    throw error;
   }
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { DomainError } from "@/lib/domain-error";
+import { log } from "@/lib/log/logger";
 
 export type ActionRefusal = { error: string; field?: string };
 
@@ -13,6 +14,6 @@ export function actionError(error: unknown): ActionRefusal {
     return { error: `${field ? `${field}: ` : ""}${issue?.message ?? "invalid input"}`, field };
   }
   // Unknown errors may carry paths or secrets: logged here, never shown.
-  console.error("kobuild: unexpected error", error);
+  log().error({ err: error }, "unexpected error");
   return { error: "internal error" };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DomainError, type DomainErrorCode } from "@/lib/domain-error";
+import { log } from "@/lib/log/logger";
 
 // The HTTP doors' answer to every error: a domain error's code picks the status.
 const statusByCode: Record<DomainErrorCode, number> = {
@@ -14,6 +15,7 @@ const statusByCode: Record<DomainErrorCode, number> = {
   too_many_requests: 429,
   insufficient_storage: 507,
   engine_unavailable: 503,
+  shutting_down: 503,
   bad_gateway: 502,
   internal: 500,
 };
@@ -34,6 +36,6 @@ export function handleApiError(error: unknown): Response {
     return Response.json({ error: `${where}${issue?.message ?? "invalid input"}`, code: "bad_request" }, { status: 400 });
   }
   // Unknown errors are logged here and never shown: they may carry paths or secrets.
-  console.error("kobuild: unexpected error", error);
+  log().error({ err: error }, "unexpected error");
   return Response.json({ error: "internal error", code: "internal" }, { status: 500 });
 }

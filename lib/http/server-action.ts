@@ -8,6 +8,7 @@ import type { Role } from "@/lib/auth/roles";
 import { actionError, type ActionRefusal } from "./action-error";
 import { httpStatusOf } from "./api-error";
 import { DomainError } from "@/lib/domain-error";
+import { inRequest, log, requestIdOf } from "@/lib/log/logger";
 
 type ActionOptions<R> = {
   /** Who may call it; checked before any argument is read. */
@@ -36,6 +37,25 @@ export function serverAction<A extends unknown[], R, T = R>(
 ): (...args: A) => Promise<T | ActionRefusal>;
 export function serverAction<A extends unknown[], R>(options: ActionOptions<R> & { reply?: (result: R) => unknown }, handler: (principal: Principal, ...args: A) => Promise<R> | R) {
   return async (...args: A): Promise<unknown> => {
+    const requestId = requestIdOf(await headers());
+    const started = performance.now();
+    return inRequest(requestId, async () => {
+      let outcome = "ok";
+      try {
+        const answer = await run(...args);
+        if (answer && typeof answer === "object" && "error" in answer) outcome = "refused";
+        return answer;
+      } catch (error) {
+        // redirect() throws to leave: that is the action succeeding.
+        outcome = isRedirect(error) ? "ok" : "failed";
+        throw error;
+      } finally {
+        log().info({ action: options.audit ? options.audit.action : "read", outcome, ms: Math.round(performance.now() - started) }, "server action");
+      }
+    });
+  };
+
+  async function run(...args: A): Promise<unknown> {
     let principal: Principal | null = null;
     let result: R;
     try {
@@ -54,5 +74,9 @@ export function serverAction<A extends unknown[], R>(options: ActionOptions<R> &
     if (options.revalidate) revalidatePath(options.revalidate);
     if (options.redirectTo) redirect(options.redirectTo(result));
     return options.reply ? options.reply(result) : result;
-  };
+  }
+}
+
+function isRedirect(error: unknown): boolean {
+  return typeof (error as { digest?: unknown } | null)?.digest === "string" && (error as { digest: string }).digest.startsWith("NEXT_REDIRECT");
 }

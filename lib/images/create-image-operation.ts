@@ -2,6 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import type Docker from "dockerode";
 import { pumpBuildQueue } from "@/lib/builds/build-queue";
+import { refuseWhileDraining } from "@/lib/builds/draining";
 import { getBuildView } from "@/lib/builds/get-build";
 import { getDb } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
@@ -51,6 +52,7 @@ async function queueOperation(
   { startedBy = null, engine = defaultEngine() }: { startedBy?: string | null; engine?: Docker },
   defaultTag: (id: number) => string,
 ) {
+  refuseWhileDraining();
   const db = getDb();
   const dockerfile = await readOperationDockerfile(db, kind, body.workspaceId);
   for (const ref of operationInputs(options)) {

@@ -1,5 +1,6 @@
 import "server-only";
 import { pruneRecords } from "./prune-records";
+import { log } from "@/lib/log/logger";
 
 const EVERY_MS = 60 * 60_000;
 const FIRST_AFTER_MS = 5 * 60_000;
@@ -13,9 +14,9 @@ export function startRetentionTimer() {
     try {
       const plan = pruneRecords({ dryRun: false, actor: "kobuild (retention schedule)", quietWhenEmpty: true });
       const t = plan.totals;
-      if (t.builds + t.logLines + t.failures + t.images + t.auditRows > 0) console.log(`kobuild: retention removed ${t.builds} build(s), ${t.logBytes} bytes of logs, ${t.failures} failure log(s), ${t.images} image record(s), ${t.auditRows} audit row(s)`);
+      if (t.builds + t.logLines + t.failures + t.images + t.auditRows > 0) log().info({ builds: t.builds, logBytes: t.logBytes, failures: t.failures, images: t.images, auditRows: t.auditRows }, "retention removed old records");
     } catch (error) {
-      console.error("kobuild: the scheduled retention prune failed", error);
+      log().error({ err: error }, "the scheduled retention prune failed");
     }
   };
   const first = setTimeout(() => {

@@ -8,6 +8,7 @@ import { env } from "@/lib/env";
 import { isDelivered, nextAttemptAt } from "./delivery-schedule";
 import { SIGNATURE_HEADER, signBody } from "./webhook-signature";
 import { openWebhookSecret } from "./webhook-secret";
+import { log } from "@/lib/log/logger";
 
 // Sends pending deliveries: one POST per attempt, at most 10 s each, the
 // answer's status and first 4 KiB kept, a failure tried again on the
@@ -62,7 +63,7 @@ async function pump() {
     scheduleNext();
   } catch (error) {
     // The database went away or the disk is full: the next wake (or start) tries again.
-    console.error("kobuild: webhook deliveries stopped:", (error as Error).message);
+    log().error({ error: (error as Error).message }, "webhook deliveries stopped");
   }
 }
 

@@ -26,6 +26,9 @@ describe("start-up configuration", () => {
     ["KOBUILD_HOST", "a host", /^kobuild: invalid configuration: KOBUILD_HOST must be a host name/],
     ["KOBUILD_MAX_LOG_BYTES", "lots", /^kobuild: invalid configuration: KOBUILD_MAX_LOG_BYTES must be a whole number of bytes \(got "lots"\)$/],
     ["KOBUILD_SESSION_IDLE_MINUTES", "0", /^kobuild: invalid configuration: KOBUILD_SESSION_IDLE_MINUTES must be between 1 and 10080/],
+    ["KOBUILD_METRICS_TOKEN", "too-short", /^kobuild: invalid configuration: KOBUILD_METRICS_TOKEN must be 32 to 200 characters .* \(got "\(hidden\)"\)$/],
+    ["KOBUILD_LOG_LEVEL", "loud", /^kobuild: invalid configuration: KOBUILD_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "loud"\)$/],
+    ["KOBUILD_SHUTDOWN_GRACE_SECONDS", "forever", /^kobuild: invalid configuration: KOBUILD_SHUTDOWN_GRACE_SECONDS must be a whole number of seconds \(got "forever"\)$/],
   ])("a bad %s (%s) stops start-up with one line naming it", (name, value, message) => {
     const result = start({ [name]: value });
     expect(result.status).toBe(1);

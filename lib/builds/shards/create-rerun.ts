@@ -13,6 +13,7 @@ import { instanceId } from "@/lib/system/instance-id";
 import { resolveCommit } from "@/lib/workspace/git";
 import { isValidRefName } from "@/lib/workspace/ref-name";
 import { pumpBuildQueue } from "../build-queue";
+import { refuseWhileDraining } from "../draining";
 import { driverOptionsOf, shardingSchema, type RerunOf, type StoredBuildOptions } from "@/lib/build-options";
 import { getBuildView } from "../get-build";
 
@@ -59,6 +60,7 @@ export function describeRerun(buildId: number) {
  * merged onto that image, so it is complete.
  */
 export async function createRerun(sourceId: number, body: RerunBody, { startedBy = null }: { startedBy?: string | null } = {}) {
+  refuseWhileDraining();
   const db = getDb();
   const source = db.select().from(builds).where(eq(builds.id, sourceId)).get();
   if (!source) throw new DomainError("not_found", `no build with id ${sourceId}`);
