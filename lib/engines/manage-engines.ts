@@ -144,7 +144,8 @@ async function probeNewEngine(body: AddEngineBody): Promise<EngineState> {
     throw new DomainError("unprocessable", `cannot read the TLS certificates in ${body.certPath}: ${(error as { code?: string }).code ?? "unreadable"}`);
   }
   try {
-    return await probeEngine(client);
+    // Adding waits longer than a page would: Podman's service asks conmon and its runtime for their versions on each /version.
+    return await probeEngine(client, 10_000);
   } finally {
     closeEngineClient(client);
   }
