@@ -42,7 +42,15 @@ export default async function OverviewPage() {
         {docker.reachable ? (
           <Card title="Docker engine">
             <dl className="grid grid-cols-2 gap-4">
-              <Stat label="Engine version" value={<span data-testid="engine-version">{docker.version}</span>} />
+              <Stat
+                label="Engine version"
+                value={
+                  <>
+                    {docker.product === "podman" ? "Podman " : "Docker "}
+                    <span data-testid="engine-version">{docker.version}</span>
+                  </>
+                }
+              />
               <Stat label="API version" value={docker.apiVersion} />
               <Stat label="BuildKit" value={docker.buildkit ? "available" : "not available"} />
               <Stat label="Platform" value={`${docker.os}/${docker.arch}`} />

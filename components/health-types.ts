@@ -2,7 +2,7 @@
 export type HealthView = {
   status: "ok" | "degraded";
   docker:
-    | { reachable: true; host: string; version: string; apiVersion: string; os: string; arch: string; buildkit: boolean }
+    | { reachable: true; host: string; product: "docker" | "podman"; version: string; apiVersion: string; os: string; arch: string; buildkit: boolean }
     | { reachable: false; host: string; error: string };
   database: { ok: boolean; error?: string };
   dataDir: { path: string; freeBytes: number | null; totalBytes: number | null };

@@ -16,7 +16,8 @@ readonly WAIT_SECONDS=60
 # openssh-client reaches ssh:// engines; openssh-server is for the tests' own
 # sshd on loopback (the policy below keeps the package's sshd from starting).
 # busybox-static: the one-binary base image of the tests' private engines.
-readonly PACKAGES=(docker.io chromium debootstrap docker-registry xz-utils curl openssh-client openssh-server busybox-static)
+# podman: the Podman engine of the tests (its Docker-compatible service on a private socket).
+readonly PACKAGES=(docker.io chromium debootstrap docker-registry xz-utils curl openssh-client openssh-server busybox-static podman)
 readonly POLICY=/usr/sbin/policy-rc.d
 
 log() { printf 'setup-machine: %s\n' "$*" >&2; }

@@ -67,7 +67,8 @@ export class BuildSession {
     readonly tasks: TaskProgressTracker,
     readonly mask: (text: string) => string,
     readonly useBuildKit: boolean,
-    readonly engineVersion: string,
+    /** The engine's product and version, as the log names it ("Docker 20.10.24", "Podman 4.3.1"). */
+    readonly engineName: string,
   ) {}
 
   get buildId() {

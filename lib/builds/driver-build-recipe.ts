@@ -53,7 +53,7 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
     const bundleFiles = bundleRows.map((b) => bundlePath(b.kernel));
     session.note(
       `building ${workspace.name} at ${options.branch} with ${bundleFiles.length} bundle(s), ` +
-        `${session.useBuildKit ? "BuildKit" : "the classic builder"} on Docker ${session.engineVersion}`,
+        `${session.useBuildKit ? "BuildKit" : "the classic builder"} on ${session.engineName}`,
     );
 
     const network = options.network ?? "none";

@@ -7,7 +7,7 @@ import { keepDiskReserve, releaseDiskReserve } from "@/lib/db/disk-reserve";
 import { builds } from "@/lib/db/schema";
 import { clientForEngine, defaultEngine } from "@/lib/engines/engine-clients";
 import { DEFAULT_ENGINE_ID, findEngineRow } from "@/lib/engines/engine-store";
-import { probeEngine, probeEnginePatiently } from "@/lib/docker/probe-engine";
+import { PRODUCT_NAMES, probeEngine, probeEnginePatiently, type EngineProduct } from "@/lib/docker/probe-engine";
 import { env } from "@/lib/env";
 import { buildLog } from "@/lib/log/logger";
 import { metrics } from "@/lib/metrics/metrics";
@@ -63,11 +63,12 @@ export async function runBuild(buildId: number, signal: AbortSignal, recipeFor: 
     if (!engineRow) throw new Error("the build's engine was removed from kobuild");
     const engineState = await probeEnginePatiently(engine);
     if (!engineState.reachable) throw new Error(`cannot reach the Docker engine: ${engineState.error}`);
-    if (options.builder === "buildkit" && !engineState.buildkit) throw new Error("the engine has no BuildKit; choose the classic builder");
+    if (options.builder === "buildkit" && !engineState.buildkit) throw new Error(noBuildKit(engineState.product, engineState.version));
     const useBuildKit = options.builder === "classic" ? false : engineState.buildkit;
     db.update(builds).set({ builder: useBuildKit ? "buildkit" : "classic" }).where(eq(builds.id, buildId)).run();
 
-    session = new BuildSession(db, engine, build, buildSignal, logs, new TaskProgressTracker(db, buildId), mask, useBuildKit, engineState.version);
+    const engineName = `${PRODUCT_NAMES[engineState.product]} ${engineState.version}`;
+    session = new BuildSession(db, engine, build, buildSignal, logs, new TaskProgressTracker(db, buildId), mask, useBuildKit, engineName);
     session.engineAddress = engineRow.url;
     const result = await recipeFor(build, secrets)(session);
     if (result.imageRecordId !== null) db.update(builds).set({ imageId: result.imageRecordId }).where(eq(builds.id, buildId)).run();
@@ -129,6 +130,12 @@ async function engineLost(engine: Docker): Promise<string | null> {
     state = await probeEngine(engine);
   }
   return state.reachable ? null : `lost the Docker engine during the build (${state.error})`;
+}
+
+function noBuildKit(product: EngineProduct, version: string): string {
+  return product === "podman"
+    ? `the engine is Podman ${version}, whose Docker-compatible service has no BuildKit: choose the classic builder (or auto)`
+    : `the engine (Docker ${version}) has no BuildKit; choose the classic builder`;
 }
 
 function describeFailure(error: unknown): string {

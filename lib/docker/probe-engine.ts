@@ -1,9 +1,15 @@
 import "server-only";
 import type Docker from "dockerode";
 
+/** Which engine answers the Engine API: Docker's own, or Podman's Docker-compatible service. */
+export type EngineProduct = "docker" | "podman";
+
+export const PRODUCT_NAMES: Record<EngineProduct, string> = { docker: "Docker", podman: "Podman" };
+
 export type EngineState =
   | {
       reachable: true;
+      product: EngineProduct;
       version: string;
       apiVersion: string;
       os: string;
@@ -20,6 +26,17 @@ export function supportsBuildKit(apiVersion: string): boolean {
   return major > BUILDKIT_MIN_API[0] || (major === BUILDKIT_MIN_API[0] && minor >= BUILDKIT_MIN_API[1]);
 }
 
+type VersionAnswer = Docker.DockerVersion & { Platform?: { Name?: string }; Components?: { Name?: string }[] };
+
+/**
+ * Podman's service answers /version as Docker does, naming itself only in
+ * its components ("Podman Engine"); Docker's say "Engine".
+ */
+export function engineProductOf(answer: VersionAnswer): EngineProduct {
+  const names = [answer.Platform?.Name, ...(answer.Components ?? []).map((c) => c.Name)];
+  return names.some((name) => typeof name === "string" && /\bpodman\b/i.test(name)) ? "podman" : "docker";
+}
+
 export const SLOW_ENGINE = "the engine did not answer in time";
 
 /** Asks the engine for its version, giving up quickly so pages never hang on a dead engine. */
@@ -28,14 +45,17 @@ export async function probeEngine(engine: Docker, timeoutMs = 2000): Promise<Eng
   try {
     // dockerode 5 takes an abortSignal; its published types predate that.
     const version = engine.version as unknown as (opts: { abortSignal: AbortSignal }) => Promise<Docker.DockerVersion>;
-    const v = await version.call(engine, { abortSignal });
+    const v = (await version.call(engine, { abortSignal })) as VersionAnswer;
+    const product = engineProductOf(v);
     return {
       reachable: true,
+      product,
       version: v.Version,
       apiVersion: v.ApiVersion,
       os: v.Os,
       arch: v.Arch,
-      buildkit: supportsBuildKit(v.ApiVersion),
+      // Podman claims API 1.41 but has no BuildKit session: its builds take the classic path.
+      buildkit: product === "docker" && supportsBuildKit(v.ApiVersion),
     };
   } catch (error) {
     return { reachable: false, error: describeEngineError(error) };

@@ -6,7 +6,7 @@ import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { getDb } from "@/lib/db/client";
 import { builds, engines, images } from "@/lib/db/schema";
 import { addressWithoutPassword, closeEngineClient, createEngineClient } from "@/lib/docker/engine";
-import { probeEngine, type EngineState } from "@/lib/docker/probe-engine";
+import { probeEngine, type EngineProduct, type EngineState } from "@/lib/docker/probe-engine";
 import { DomainError } from "@/lib/domain-error";
 import { forgetEngineClient } from "./engine-clients";
 import { engineHealth, forgetEngineHealth, listEnginesWithHealth, type EngineHealth } from "./engine-health";
@@ -17,6 +17,8 @@ import { ACTIVE_BUILD_STATUSES } from "@/lib/vocabulary";
 /** An engine's last answer, the same shape whether it answered or not. */
 export type EngineHealthView = {
   reachable: boolean;
+  /** Docker or Podman (its Docker-compatible service), as its /version answer says. */
+  product: EngineProduct | null;
   version: string | null;
   apiVersion: string | null;
   buildkit: boolean | null;
@@ -142,7 +144,8 @@ async function probeNewEngine(body: AddEngineBody): Promise<EngineState> {
     throw new DomainError("unprocessable", `cannot read the TLS certificates in ${body.certPath}: ${(error as { code?: string }).code ?? "unreadable"}`);
   }
   try {
-    return await probeEngine(client);
+    // Adding waits longer than a page would: Podman's service asks conmon and its runtime for their versions on each /version.
+    return await probeEngine(client, 10_000);
   } finally {
     closeEngineClient(client);
   }
@@ -185,7 +188,7 @@ function engineView(row: EngineRow, health: EngineHealth, counts: BuildCounts | 
 function healthView(h: EngineHealth): EngineHealthView {
   const checkedAt = new Date(h.checkedAt).toISOString();
   return h.reachable
-    ? { reachable: true, version: h.version, apiVersion: h.apiVersion, buildkit: h.buildkit, error: null, checkedAt }
-    : { reachable: false, version: null, apiVersion: null, buildkit: null, error: h.error, checkedAt };
+    ? { reachable: true, product: h.product, version: h.version, apiVersion: h.apiVersion, buildkit: h.buildkit, error: null, checkedAt }
+    : { reachable: false, product: null, version: null, apiVersion: null, buildkit: null, error: h.error, checkedAt };
 }
 

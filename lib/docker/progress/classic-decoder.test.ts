@@ -172,3 +172,67 @@ describe("createClassicDecoder on crafted messages", () => {
     ]);
   });
 });
+
+// What Podman 4.3.1's Docker-compatible service sent for a two-stage build whose last step fails, message by message.
+const PODMAN_FAILING = [
+  { stream: "[1/2] STEP 1/3: FROM kobuild-t/bb:1 AS one\n" },
+  { stream: "[1/2] STEP 2/3: RUN echo out1 && echo err1 >&2\n" },
+  { stream: "out1\n" },
+  { stream: "err1\n" },
+  { stream: "--> 9be7e8984b6\n" },
+  { stream: "[1/2] STEP 3/3: RUN mkdir /x\n" },
+  { stream: "--> Using cache d7b7d130861ea0e0e7e2d0a1f7c36f4d0e8d0e3a1b1e0c1f1d1b1a1c1d1e1f10\n" },
+  { stream: "--> d7b7d130861\n" },
+  { stream: "[2/2] STEP 1/3: FROM kobuild-t/bb:1\n" },
+  { stream: "[2/2] STEP 2/3: COPY --from=one /x /x\n" },
+  { stream: "--> a2284673a61\n" },
+  { stream: "[2/2] STEP 3/3: RUN echo hi; false\n" },
+  { stream: "hi\n" },
+  { errorDetail: { message: 'building at STEP "RUN echo hi; false": while running runtime: exit status 1\n' }, error: 'building at STEP "RUN echo hi; false": while running runtime: exit status 1\n' },
+];
+// And for a one-stage build that succeeds: no "[i/n] ", the image in one aux at the end.
+const PODMAN_OK = [
+  { stream: "STEP 1/2: FROM kobuild/drivers-base:1\n" },
+  { stream: "STEP 2/2: COPY Dockerfile /x\n" },
+  { stream: "COMMIT docker.io/kobuild/test:1\n" },
+  { stream: "--> 88a15545228\n" },
+  { stream: "Successfully tagged docker.io/kobuild/test:1\n" },
+  { stream: "88a1554522838f81524aec6d73c1719d1ae3b13fcf3309d84fd8350dcbdc9a91\n" },
+  { aux: { ID: "sha256:88a1554522838f81524aec6d73c1719d1ae3b13fcf3309d84fd8350dcbdc9a91" } },
+  { stream: "Successfully built 88a155452283\n" },
+  { stream: "Successfully tagged kobuild/test:1\n" },
+];
+
+describe("createClassicDecoder on Podman's build output", () => {
+  const decode = (messages: unknown[]) => {
+    const decoder = createClassicDecoder({ now: () => 0 });
+    return [...messages.flatMap((m) => decoder.push(m)), ...decoder.end()];
+  };
+
+  it("numbers steps over the whole file, names the stages as BuildKit does, and tells a cached step", () => {
+    const final = [...finalSteps(decode(PODMAN_FAILING)).values()];
+    expect(final.map((e) => `${e.key} ${e.stage} ${e.status}`)).toEqual([
+      "step-1 one done",
+      "step-2 one done",
+      "step-3 one cached",
+      "step-4 stage-1 done",
+      "step-5 stage-1 done",
+      "step-6 stage-1 failed",
+    ]);
+    expect(final[5]!.name).toBe("[2/2] STEP 3/3: RUN echo hi; false");
+  });
+
+  it("puts each step's output in that step's log and ends a failure with the engine's error", () => {
+    const events = decode(PODMAN_FAILING);
+    expect(logs(events).filter((e) => e.key === "step-2").map((e) => e.text)).toEqual(["out1", "err1", "--> 9be7e8984b6"]);
+    expect(logs(events).filter((e) => e.key === "step-6").map((e) => e.text)).toEqual(["hi"]);
+    expect(events.at(-1)).toEqual({ type: "error", message: 'building at STEP "RUN echo hi; false": while running runtime: exit status 1' });
+    expect(events.some((e) => e.type === "image")).toBe(false);
+  });
+
+  it("gives the image of a build that succeeds", () => {
+    const events = decode(PODMAN_OK);
+    expect(events.filter((e) => e.type === "image")).toEqual([{ type: "image", id: "sha256:88a1554522838f81524aec6d73c1719d1ae3b13fcf3309d84fd8350dcbdc9a91" }]);
+    expect([...finalSteps(events).values()].map((e) => `${e.key} ${e.stage} ${e.status}`)).toEqual(["step-1 stage-0 done", "step-2 stage-0 done"]);
+  });
+});

@@ -9,6 +9,12 @@
 //   container <id>"; " ---> <id>" once the step is committed. Each stage ends
 //   with `{"aux":{"ID"}}`; the last one is the image. It builds every stage,
 //   one after the other. A failure ends with `{error, errorDetail}`.
+//
+// Podman's Docker-compatible service (4.x) speaks Buildah's dialect instead:
+//   "[2/3] STEP 1/4: FROM ..." (stage of all, then step of that stage; no
+//   "[i/n] " with one stage), output and stderr as plain lines, no container
+//   id, "--> Using cache <id>" for a cached step, "COMMIT <name>" and
+//   "--> <id>" once committed, and one `{"aux":{"ID"}}` at the very end.
 import { BUILD_LOG_KEY, type BuildDecoder, type BuildEvent, type StepEvent, type StepStatus } from "./events";
 import { errorText, isErrorMessage, isObject } from "./engine-message";
 import { createLineAssembler, type AssembledLine } from "./line-assembler";
@@ -20,13 +26,14 @@ export type ClassicDecoderOptions = {
 };
 
 const STEP = /^Step (\d+)\/(\d+) : (.*)$/;
+const PODMAN_STEP = /^(?:\[\d+\/\d+\] )?STEP \d+\/\d+: (.*)$/;
 /** FROM [--platform=...] <image> [AS <name>]; the stage's name as BuildKit would print it. */
 const FROM = /^FROM\s+(?:--\S+\s+)*\S+(?:\s+AS\s+(\S+))?\s*$/i;
 /** Text the builder itself writes, each time at the start of a message. */
-const BUILDER_MESSAGE = /^(Step \d+\/\d+ : | ---> |Removing intermediate container |Successfully built |Successfully tagged )/;
+const BUILDER_MESSAGE = /^(Step \d+\/\d+ : | ---> |Removing intermediate container |Successfully built |Successfully tagged |(?:\[\d+\/\d+\] )?STEP \d+\/\d+: |--> |COMMIT )/;
 /** While a container runs, only its end is the builder's: its output may itself look like anything else. */
 const CONTAINER_END = /^(Removing intermediate container \S+\n| ---> [0-9a-f]+\n)/;
-const COMMITTED = /^ ---> [0-9a-f]+$/;
+const COMMITTED = /^ ?---> [0-9a-f]+$|^--> [0-9a-f]+$/;
 const STDERR_START = "\x1b[91m";
 const STDERR_END = "\x1b[0m";
 
@@ -40,6 +47,7 @@ export function createClassicDecoder(options: ClassicDecoderOptions = {}): Build
   let builderLineCut = false; // it passed MAX_LINE_BYTES: the rest, up to its newline, is dropped
   let step: Step | undefined;
   let froms = 0;
+  let steps = 0; // Podman numbers steps per stage: keys count them over the whole file, as Docker's do
   let inContainer = false;
   let imageId: string | undefined;
   let failed = false;
@@ -96,10 +104,12 @@ export function createClassicDecoder(options: ClassicDecoderOptions = {}): Build
   };
 
   const builderLineEvents = (line: string): BuildEvent[] => {
-    const header = STEP.exec(line);
-    if (header) {
+    const docker = STEP.exec(line);
+    const podman = docker ? null : PODMAN_STEP.exec(line);
+    if (docker || podman) {
       const events = finishStep("done");
-      const instruction = header[3] ?? "";
+      steps += 1;
+      const instruction = (docker ? docker[3] : podman![1]) ?? "";
       const from = FROM.exec(instruction);
       let stage = step?.stage ?? null;
       if (from) {
@@ -107,7 +117,7 @@ export function createClassicDecoder(options: ClassicDecoderOptions = {}): Build
         stage = from[1]?.toLowerCase() ?? `stage-${froms}`;
         froms += 1;
       }
-      step = { key: `step-${header[1]}`, stage, name: line, status: "running", startedAt: now() };
+      step = { key: `step-${docker ? docker[1] : steps}`, stage, name: line, status: "running", startedAt: now() };
       inContainer = false;
       events.push(stepEvent(step));
       return events;
@@ -117,7 +127,7 @@ export function createClassicDecoder(options: ClassicDecoderOptions = {}): Build
     }
     // The bookkeeping lines stay in the step's log: they are what `docker build` shows there too.
     const events: BuildEvent[] = [stepLog(line, 1, now())];
-    if (line === " ---> Using cache" && step?.status === "running") {
+    if ((line === " ---> Using cache" || line.startsWith("--> Using cache ")) && step?.status === "running") {
       step.status = "cached";
       events.push(stepEvent(step, { finishedAt: now() }));
     } else if (line.startsWith(" ---> Running in ")) {

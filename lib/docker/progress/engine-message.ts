@@ -10,7 +10,9 @@ export function isErrorMessage(message: Record<string, unknown>) {
 }
 
 export function errorText(message: Record<string, unknown>): string {
-  const detail = isObject(message.errorDetail) ? message.errorDetail.message : undefined;
-  if (typeof detail === "string" && detail !== "") return detail;
-  return typeof message.error === "string" && message.error !== "" ? message.error : "the build failed";
+  // Podman ends its errors with a newline; Docker does not.
+  const detail = isObject(message.errorDetail) && typeof message.errorDetail.message === "string" ? message.errorDetail.message.trimEnd() : "";
+  if (detail !== "") return detail;
+  const error = typeof message.error === "string" ? message.error.trimEnd() : "";
+  return error !== "" ? error : "the build failed";
 }

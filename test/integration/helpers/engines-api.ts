@@ -11,7 +11,7 @@ export type Engine = {
   certPath: string | null;
   concurrency: number;
   isDefault: boolean;
-  health: { reachable: boolean; version: string | null; apiVersion: string | null; buildkit: boolean | null; error: string | null; checkedAt: string };
+  health: { reachable: boolean; product: "docker" | "podman" | null; version: string | null; apiVersion: string | null; buildkit: boolean | null; error: string | null; checkedAt: string };
   running: number;
   queued: number;
 };
