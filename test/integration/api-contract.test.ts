@@ -4,7 +4,10 @@
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import fs from "node:fs";
+import path from "node:path";
 import { AdminRequest } from "./helpers/admin-request";
+import { streamedUploadRequest } from "./helpers/bundle-store";
 import { bundlesDir } from "./helpers/driver-build";
 import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
 
@@ -24,6 +27,8 @@ const routes: Record<string, () => Promise<Route>> = {
   "/api/bundles": () => import("@/app/api/bundles/route"),
   "/api/bundle-sources": () => import("@/app/api/bundle-sources/route"),
   "/api/bundle-sources/{id}": () => import("@/app/api/bundle-sources/[id]/route"),
+  "/api/bundle-sources/{id}/poll": () => import("@/app/api/bundle-sources/[id]/poll/route"),
+  "/api/openapi.json": () => import("@/app/api/openapi.json/route"),
   "/api/engines": () => import("@/app/api/engines/route"),
   "/api/engines/{id}": () => import("@/app/api/engines/[id]/route"),
   "/api/registries": () => import("@/app/api/registries/route"),
@@ -61,6 +66,15 @@ async function call(method: string, template: string, params: Record<string, str
   const handler = (await routes[template]!())[method] as (request: Request, context: unknown) => Promise<Response>;
   const request = new AdminRequest(url, { method, ...(init.body !== undefined ? { body: JSON.stringify(init.body), headers: { "content-type": "application/json" } } : {}) });
   const response = await handler(request, { params: Promise.resolve(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]))) });
+  return check(method, template, response);
+}
+
+async function* notABundle() {
+  yield Buffer.from("not a tar archive");
+}
+
+/** Checks an answer's status is documented for the operation and its JSON body fits the documented schema. */
+async function check(method: string, template: string, response: Response) {
   const body: unknown = await response.json();
   const documented = document.paths[template]?.[method.toLowerCase()]?.responses[String(response.status)];
   expect(documented, `${method} ${template} answered ${response.status}, which the document does not list: ${JSON.stringify(body).slice(0, 300)}`).toBeDefined();
@@ -101,6 +115,18 @@ describe("the API's answers fit its OpenAPI document", () => {
     await call("GET", "/api/workspaces/{id}", { id: workspaceId });
     const bundles = await call("GET", "/api/bundles", {}, { query: "?sort=kernel" });
     expect((bundles.body.bundles as unknown[]).length).toBeGreaterThanOrEqual(4);
+    await call("GET", "/api/openapi.json");
+  });
+
+  it("bundle uploads: a file stored already, and a file that is no bundle", async () => {
+    const bundlesRoute = await import("@/app/api/bundles/route");
+    const none = { params: Promise.resolve({}) };
+    const sample = fs.readdirSync(bundlesDir).find((name) => name.endsWith(".tgz"))!;
+    const again = await check("POST", "/api/bundles", await bundlesRoute.POST(streamedUploadRequest(sample, fs.createReadStream(path.join(bundlesDir, sample))), none));
+    expect(again).toMatchObject({ status: 200, body: { results: [{ file: sample, status: "duplicate" }] } });
+    const junk = await check("POST", "/api/bundles", await bundlesRoute.POST(streamedUploadRequest("bundle-not-a-kernel.tgz", notABundle()), none));
+    expect(junk.status).toBeGreaterThanOrEqual(400);
+    expect(junk.body.results).toMatchObject([{ status: "rejected" }]);
   });
 
   it("a queued build, cancelled, as listed and shown", async () => {
@@ -133,6 +159,8 @@ describe("the API's answers fit its OpenAPI document", () => {
     bundleSourceId = source.body.id as number;
     await call("GET", "/api/bundle-sources");
     await call("GET", "/api/bundle-sources/{id}", { id: bundleSourceId });
+    const poll = await call("POST", "/api/bundle-sources/{id}/poll", { id: bundleSourceId });
+    expect(poll.body).toMatchObject({ status: "ok", stored: 0 });
     const hook = await call("POST", "/api/webhooks", {}, { body: { url: "http://127.0.0.1:4399/hook", events: ["build.failed"], secret: "a-secret-of-enough-length" } });
     expect(hook.status).toBe(201);
     webhookId = hook.body.id as number;

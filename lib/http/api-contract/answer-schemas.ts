@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ROLES } from "@/lib/auth/roles";
 import { DOMAIN_ERROR_CODES } from "@/lib/domain-error";
-import { BUILD_KINDS, BUILD_NETWORKS, BUILD_STATUSES, DELIVERY_STATUSES, STAGE_STATUSES, WEBHOOK_FORMATS } from "@/lib/vocabulary";
+import { BUILD_KINDS, BUILD_NETWORKS, FLAVOURS, BUILD_STATUSES, DELIVERY_STATUSES, STAGE_STATUSES, WEBHOOK_FORMATS } from "@/lib/vocabulary";
 import { retentionPolicySchema, workspaceRetentionSchema } from "@/lib/retention/retention-schemas";
 
 // What the routes answer, as zod schemas: the document's answers are made from
@@ -242,3 +242,71 @@ export const buildSchema = z
     stages: z.array(z.object({ name: z.string(), status: z.enum(STAGE_STATUSES), startedAt: nullableInstant, finishedAt: nullableInstant, durationMs: z.number().nullable() })),
   })
   .meta({ id: "Build" });
+
+// Images, registries and driver files
+
+export const driverFileSchema = z.object({
+  image: z.object({ id: z.number().int(), dockerId: z.string(), ref: z.string().nullable() }),
+  driver: z.object({
+    kernel: z.string(),
+    moduleVersion: z.string(),
+    flavour: z.enum(FLAVOURS),
+    kind: z.enum(["driver", "marker"]),
+    path: z.string(),
+    size: z.number().int(),
+    sha256: z.string().nullable(),
+  }),
+});
+
+export const pushedImageSchema = z.object({
+  ref: z.string(),
+  digest: z.string().nullable(),
+  registry: z.object({ id: z.number().int(), name: z.string() }),
+  image: z.object({ id: z.number().int(), dockerId: z.string() }),
+});
+
+export const registryTagsSchema = z.object({
+  registry: z.object({ id: z.number().int(), name: z.string(), url: z.string() }),
+  repository: z.string(),
+  tags: z.array(z.string()),
+});
+
+export const bundleSourcePollSchema = z.object({
+  status: z.enum(["ok", "partial", "failed"]),
+  error: z.string().nullable(),
+  listed: z.number().int(),
+  stored: z.number().int(),
+  duplicates: z.number().int(),
+  remaining: z.number().int(),
+  refusals: z.array(z.object({ file: z.string(), error: z.string() })),
+});
+
+export const acknowledgementSchema = z.object({ id: z.number().int(), groupId: z.number().int(), by: z.string(), owner: z.string(), note: z.string(), at: instant });
+
+/** The document itself, as far as a client needs to recognise it. */
+export const openApiAnswerSchema = z.object({ openapi: z.literal("3.1.0"), info: z.object({ title: z.string(), version: z.string() }).loose(), paths: z.record(z.string(), z.unknown()) }).loose();
+
+export const pulledImageSchema = z.object({
+  ref: z.string(),
+  dockerId: z.string(),
+  size: z.number().int(),
+  image: z.object({ id: z.number().int(), drivers: z.number().int(), layers: z.number().int().nullable() }).nullable(),
+  note: z.string().nullable().meta({ description: "Why the image was pulled but not read as a driver image." }),
+});
+
+// Bundle uploads: one result per file.
+
+const uploadResultSchema = z.discriminatedUnion("status", [
+  z.object({ file: z.string(), status: z.enum(["stored", "duplicate"]), bundle: bundleSchema }),
+  z.object({ file: z.string(), status: z.literal("replaced"), bundle: bundleSchema, previous: z.object({ sha256: z.string(), size: z.number().int() }) }),
+  z.object({
+    file: z.string(),
+    status: z.literal("rejected"),
+    error: z.string(),
+    httpStatus: z.number().int().meta({ description: "The status this file's refusal would have alone." }),
+    conflict: z.object({ kernel: z.string(), storedSha256: z.string(), sha256: z.string() }).optional(),
+  }),
+]);
+export const bundleUploadSchema = z.object({ results: z.array(uploadResultSchema) });
+/** Every file refused: the first one's message, and each file's result. */
+export const bundleUploadRefusedSchema = z.union([errorAnswerSchema, z.object({ error: z.string(), results: z.array(uploadResultSchema) })]);

@@ -4,6 +4,7 @@ import type { listAudit } from "@/lib/auth/audit";
 import type { listUsers } from "@/lib/auth/users";
 import type { listBundleSources } from "@/lib/bundle-sources/bundle-source-store";
 import type { listBundles } from "@/lib/bundles/list-bundles";
+import type { receiveBundleUploads } from "@/lib/bundles/receive-bundle-uploads";
 import type { getBuildView } from "@/lib/builds/get-build";
 import type { listBuildViews } from "@/lib/builds/list-builds";
 import type { describeEngines } from "@/lib/engines/manage-engines";
@@ -12,6 +13,11 @@ import type { getRetentionSettings } from "@/lib/retention/retention-store";
 import type { getHealth } from "@/lib/system/get-health";
 import type { listWebhooks } from "@/lib/webhooks/webhook-store";
 import type { describeWorkspaces } from "@/lib/workspace/describe-workspace";
+import type { pollBundleSource } from "@/lib/bundle-sources/poll-bundle-source";
+import type { findDriverFile } from "@/lib/driver-images/driver-file";
+import type { pullFromRegistry, pushToRegistry } from "@/lib/driver-images/transfer-driver-image";
+import type { acknowledgeFailureGroup } from "@/lib/failure-groups/acknowledge-failure-group";
+import type { listRegistryTags } from "@/lib/registries/registry-http";
 import type * as answers from "./answer-schemas";
 
 // Holds what the lib functions behind the routes return to the answer schemas
@@ -39,5 +45,12 @@ export const answerTies = {
   webhooks: true satisfies Fits<Answer<typeof listWebhooks>[number], z.ZodType<z.output<typeof answers.webhooksAnswerSchema>["webhooks"][number]>>,
   retention: true satisfies Fits<Answer<typeof getRetentionSettings>, typeof answers.retentionSettingsSchema>,
   buildList: true satisfies Fits<Answer<typeof listBuildViews>, typeof answers.buildListSchema>,
+  driverFile: true satisfies Fits<Answer<typeof findDriverFile>, typeof answers.driverFileSchema>,
+  pushed: true satisfies Fits<Answer<typeof pushToRegistry>, typeof answers.pushedImageSchema>,
+  tags: true satisfies Fits<Answer<typeof listRegistryTags>, z.ZodType<z.output<typeof answers.registryTagsSchema>["tags"]>>,
+  poll: true satisfies Fits<Answer<typeof pollBundleSource>, typeof answers.bundleSourcePollSchema>,
+  acknowledgement: true satisfies Fits<Answer<typeof acknowledgeFailureGroup>, typeof answers.acknowledgementSchema>,
+  pulled: true satisfies Fits<Answer<typeof pullFromRegistry>, typeof answers.pulledImageSchema>,
+  uploads: true satisfies Fits<Answer<typeof receiveBundleUploads>[number], z.ZodType<z.output<typeof answers.bundleUploadSchema>["results"][number] | { code: string }>>,
   build: true satisfies Fits<Answer<typeof getBuildView>, typeof answers.buildSchema>,
 };

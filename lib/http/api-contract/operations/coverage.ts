@@ -4,6 +4,7 @@ import { driverLookupBodySchema, driverQuerySchema, lookupFormatSchema } from "@
 import { acknowledgeBodySchema, failureGroupParamsSchema, failureGroupsQuerySchema } from "@/lib/failure-groups/failure-group-schemas";
 import { imageIdParamsSchema } from "@/lib/images/image-schemas";
 import { trendsQuerySchema } from "@/lib/trends/trend-schemas";
+import * as answers from "../answer-schemas";
 import { MEDIA, type OperationGroup } from "../operation";
 
 export const coverageOperations: OperationGroup = {
@@ -52,7 +53,7 @@ export const coverageOperations: OperationGroup = {
       role: "operator",
       params: failureGroupParamsSchema,
       body: acknowledgeBodySchema,
-      answers: [{ status: 201, description: "The acknowledgement." }],
+      answers: [{ status: 201, description: "The acknowledgement.", schema: answers.acknowledgementSchema }],
     },
     {
       method: "GET",
@@ -81,7 +82,7 @@ export const coverageOperations: OperationGroup = {
       role: "viewer",
       params: imageIdParamsSchema,
       query: driverCellQuerySchema,
-      answers: [{ status: 200, description: "The driver's path, size and sha256." }],
+      answers: [{ status: 200, description: "The driver's path, size and sha256.", schema: answers.driverFileSchema }],
     },
     {
       method: "GET",

@@ -19,8 +19,9 @@ export const bundleOperations: OperationGroup = {
       query: uploadBundlesQuerySchema,
       rawBody: { media: MEDIA.multipart, description: "One or more `bundle-<kernel>.tgz` files as form-data parts." },
       answers: [
-        { status: 201, description: "At least one file was stored or replaced: `{results: [{file, status, bundle or error}]}`." },
-        { status: 200, description: "Every file was already stored." },
+        { status: 201, description: "At least one file was stored or replaced.", schema: answers.bundleUploadSchema },
+        { status: 200, description: "Every file was already stored.", schema: answers.bundleUploadSchema },
+        ...([409, 413, 422, 507] as const).map((status) => ({ status, description: "Every file was refused, the first one this way: its message and each file's result (or an error of the request itself).", schema: answers.bundleUploadRefusedSchema })),
       ],
       errors: ["payload_too_large", "unprocessable", "conflict", "insufficient_storage"],
     },
@@ -45,7 +46,7 @@ export const bundleOperations: OperationGroup = {
       description: "A poll already running is joined.",
       role: "operator",
       params: bundleSourceIdParamsSchema,
-      answers: [{ status: 200, description: "`{status, error, listed, stored, duplicates, remaining, refusals}`." }],
+      answers: [{ status: 200, description: "What the poll found and stored.", schema: answers.bundleSourcePollSchema }],
     },
   ],
 };

@@ -17,7 +17,7 @@ export const systemOperations: OperationGroup = {
         { status: 503, description: "The database does not answer.", schema: answers.healthSchema },
       ],
     },
-    { method: "GET", path: "/api/openapi.json", summary: "This document", description: "The OpenAPI 3.1 description of every route, made from the schemas the routes parse with.", role: "viewer", answers: [{ status: 200, description: "The OpenAPI document." }] },
+    { method: "GET", path: "/api/openapi.json", summary: "This document", description: "The OpenAPI 3.1 description of every route, made from the schemas the routes parse with.", role: "viewer", answers: [{ status: 200, description: "The OpenAPI document.", schema: answers.openApiAnswerSchema }] },
     { method: "GET", path: "/api/retention", summary: "The retention policy", role: "admin", answers: [{ status: 200, description: "The default rules and each workspace's.", schema: answers.retentionSettingsSchema }] },
     {
       method: "PUT",
