@@ -1,5 +1,5 @@
 import type { OpenApiDocument, OpenApiOperation } from "@/lib/http/api-contract/openapi-document";
-import { JsonSchemaView, refName, type JsonSchema } from "./json-schema-view";
+import { JsonSchemaView, type JsonSchema } from "./json-schema-view";
 
 // Method badges differ by their word first; the colours only help the eye.
 const METHOD_STYLES: Record<string, string> = {
@@ -132,7 +132,7 @@ function OperationView({ path, method, operation }: Entry) {
                 {Object.entries(answer.content ?? {}).map(([media, { schema }]) => (
                   <div key={media} className="mt-1 ml-12">
                     <p className="font-mono text-slate-600 dark:text-slate-400">{media}</p>
-                    {"$ref" in schema && refName(String(schema.$ref)) === "Error" ? null : Object.keys(schema).length ? <JsonSchemaView schema={schema as JsonSchema} /> : null}
+                    {Object.keys(schema).length ? <JsonSchemaView schema={schema as JsonSchema} /> : null}
                     {answer["x-kobuild-undescribed"] ? <p className="text-slate-600 dark:text-slate-400">Its fields are not described here yet (see README).</p> : null}
                   </div>
                 ))}

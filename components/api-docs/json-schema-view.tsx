@@ -64,7 +64,8 @@ export function typeLabel(schema: JsonSchema): ReactNode {
 function limits(schema: JsonSchema): string[] {
   const said: string[] = [];
   if (schema.format) said.push(schema.format);
-  if (schema.minimum !== undefined) said.push(`≥ ${schema.minimum}`);
+  // z.number().int() bounds every integer by the safe range: no news to a reader.
+  if (schema.minimum !== undefined && schema.minimum > -Number.MAX_SAFE_INTEGER) said.push(`≥ ${schema.minimum}`);
   if (schema.maximum !== undefined && schema.maximum < Number.MAX_SAFE_INTEGER) said.push(`≤ ${schema.maximum}`);
   if (schema.minLength !== undefined && schema.minLength > 0) said.push(`at least ${schema.minLength} characters`);
   if (schema.maxLength !== undefined) said.push(`at most ${schema.maxLength} characters`);

@@ -24,6 +24,8 @@ const routes: Record<string, () => Promise<Route>> = {
   "/api/health": () => import("@/app/api/health/route"),
   "/api/workspaces": () => import("@/app/api/workspaces/route"),
   "/api/workspaces/{id}": () => import("@/app/api/workspaces/[id]/route"),
+  "/api/workspaces/{id}/refs": () => import("@/app/api/workspaces/[id]/refs/route"),
+  "/api/builds/{id}/rerun": () => import("@/app/api/builds/[id]/rerun/route"),
   "/api/bundles": () => import("@/app/api/bundles/route"),
   "/api/bundle-sources": () => import("@/app/api/bundle-sources/route"),
   "/api/bundle-sources/{id}": () => import("@/app/api/bundle-sources/[id]/route"),
@@ -113,6 +115,8 @@ describe("the API's answers fit its OpenAPI document", () => {
     const list = await call("GET", "/api/workspaces");
     expect((list.body.workspaces as { id: number }[]).map((w) => w.id)).toContain(workspaceId);
     await call("GET", "/api/workspaces/{id}", { id: workspaceId });
+    const refs = await call("GET", "/api/workspaces/{id}/refs", { id: workspaceId });
+    expect((refs.body.branches as { name: string }[]).map((b) => b.name)).toContain("master");
     const bundles = await call("GET", "/api/bundles", {}, { query: "?sort=kernel" });
     expect((bundles.body.bundles as unknown[]).length).toBeGreaterThanOrEqual(4);
     await call("GET", "/api/openapi.json");
@@ -136,6 +140,8 @@ describe("the API's answers fit its OpenAPI document", () => {
     expect(cancelled.status).toBe(202);
     const shown = await call("GET", "/api/builds/{id}", { id: buildId });
     expect(shown.body.id).toBe(buildId);
+    // Whatever a cancelled build's re-run would be, the answer is a documented one.
+    await call("GET", "/api/builds/{id}/rerun", { id: buildId });
     const listed = await call("GET", "/api/builds");
     expect((listed.body.builds as { id: number }[]).map((b) => b.id)).toContain(buildId);
     // A refusal fits the shared error shape.

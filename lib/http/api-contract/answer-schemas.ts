@@ -310,3 +310,24 @@ const uploadResultSchema = z.discriminatedUnion("status", [
 export const bundleUploadSchema = z.object({ results: z.array(uploadResultSchema) });
 /** Every file refused: the first one's message, and each file's result. */
 export const bundleUploadRefusedSchema = z.union([errorAnswerSchema, z.object({ error: z.string(), results: z.array(uploadResultSchema) })]);
+
+// Workspace refs and re-runs
+
+const refSchema = z.object({ name: z.string(), commit: z.string(), subject: z.string(), date: z.string() });
+export const workspaceRefsSchema = z.object({
+  workspace: z.object({ id: z.number().int(), name: z.string(), kind: z.enum(["path", "remote"]) }),
+  branches: z.array(refSchema),
+  tags: z.array(refSchema),
+  head: z.string().nullable(),
+  defaultBranch: z.string().nullable(),
+  moduleVersion: z.string().nullable().meta({ description: "kernel-modules/MODULE_VERSION of the working tree." }),
+  released: z.array(z.object({ collectorVersion: z.string(), moduleVersion: z.string().nullable(), status: z.enum(["ok", "missing-tag", "missing-module-version", "invalid-tag-name"]) })),
+  releasedModuleVersions: z.array(z.string()),
+  kernelVersions: z.number().int().meta({ description: "How many kernels KERNEL_VERSIONS lists." }),
+});
+
+export const rerunPreviewSchema = z.object({
+  buildId: z.number().int(),
+  tasks: z.number().int().meta({ description: "Tasks a re-run would build (of kernels with a stored bundle)." }),
+  kernels: z.array(z.object({ kernel: z.string(), tasks: z.array(z.string()).meta({ description: '"<module version> <flavour>" each.' }), bundle: z.boolean() })),
+});

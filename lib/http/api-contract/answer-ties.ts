@@ -13,6 +13,8 @@ import type { getRetentionSettings } from "@/lib/retention/retention-store";
 import type { getHealth } from "@/lib/system/get-health";
 import type { listWebhooks } from "@/lib/webhooks/webhook-store";
 import type { describeWorkspaces } from "@/lib/workspace/describe-workspace";
+import type { describeWorkspaceRefs } from "@/lib/workspace/describe-workspace-refs";
+import type { describeRerun } from "@/lib/builds/shards/create-rerun";
 import type { pollBundleSource } from "@/lib/bundle-sources/poll-bundle-source";
 import type { findDriverFile } from "@/lib/driver-images/driver-file";
 import type { pullFromRegistry, pushToRegistry } from "@/lib/driver-images/transfer-driver-image";
@@ -52,5 +54,7 @@ export const answerTies = {
   acknowledgement: true satisfies Fits<Answer<typeof acknowledgeFailureGroup>, typeof answers.acknowledgementSchema>,
   pulled: true satisfies Fits<Answer<typeof pullFromRegistry>, typeof answers.pulledImageSchema>,
   uploads: true satisfies Fits<Answer<typeof receiveBundleUploads>[number], z.ZodType<z.output<typeof answers.bundleUploadSchema>["results"][number] | { code: string }>>,
+  refs: true satisfies Fits<Answer<typeof describeWorkspaceRefs>, typeof answers.workspaceRefsSchema>,
+  rerun: true satisfies Fits<Answer<typeof describeRerun>, typeof answers.rerunPreviewSchema>,
   build: true satisfies Fits<Answer<typeof getBuildView>, typeof answers.buildSchema>,
 };

@@ -63,7 +63,7 @@ export const buildOperations: OperationGroup = {
       answers: [{ status: 202, description: "The build, being cancelled.", schema: answers.buildSchema }],
       errors: ["conflict"],
     },
-    { method: "GET", path: "/api/builds/{id}/rerun", summary: "What re-running what failed would build", role: "viewer", params: buildIdParamsSchema, answers: [{ status: 200, description: "`{buildId, tasks, kernels: [{kernel, tasks, bundle}]}`." }] },
+    { method: "GET", path: "/api/builds/{id}/rerun", summary: "What re-running what failed would build", role: "viewer", params: buildIdParamsSchema, answers: [{ status: 200, description: "The kernels and tasks a re-run would build.", schema: answers.rerunPreviewSchema }] },
     {
       method: "POST",
       path: "/api/builds/{id}/rerun",

@@ -88,6 +88,6 @@ export const workspaceOperations: OperationGroup = {
       answers: [{ status: 200, description: "The workspace.", schema: answers.workspaceSchema }],
       errors: ["conflict", "unprocessable", "bad_gateway"],
     },
-    { method: "GET", path: "/api/workspaces/{id}/refs", summary: "Branches, tags and module versions", role: "viewer", params: workspaceIdParamsSchema, answers: [{ status: 200, description: "Branches and tags (from git), `MODULE_VERSION`, released versions and their module versions." }] },
+    { method: "GET", path: "/api/workspaces/{id}/refs", summary: "Branches, tags and module versions", role: "viewer", params: workspaceIdParamsSchema, answers: [{ status: 200, description: "Branches and tags (from git), `MODULE_VERSION`, released versions and their module versions.", schema: answers.workspaceRefsSchema }] },
   ],
 };
