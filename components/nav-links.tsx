@@ -13,6 +13,7 @@ const links = [
   { href: "/trends", label: "Trends" },
   { href: "/images", label: "Images" },
   { href: "/settings", label: "Settings" },
+  { href: "/api-docs", label: "API" },
 ];
 
 export function NavLinks() {

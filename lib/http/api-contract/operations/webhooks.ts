@@ -1,0 +1,23 @@
+import { createWebhookBodySchema, deliveryParamsSchema, webhookIdParamsSchema } from "@/lib/webhooks/webhook-schemas";
+import * as answers from "../answer-schemas";
+import type { OperationGroup } from "../operation";
+
+export const webhookOperations: OperationGroup = {
+  tag: "Webhooks",
+  description: "Outgoing webhooks and their deliveries. A hook's URL may carry a token: admins only.",
+  operations: [
+    { method: "GET", path: "/api/webhooks", summary: "List the webhooks", description: "Each with its latest 20 deliveries; never a secret.", role: "admin", answers: [{ status: 200, description: "The webhooks.", schema: answers.webhooksAnswerSchema }] },
+    { method: "POST", path: "/api/webhooks", summary: "Add a webhook", role: "admin", body: createWebhookBodySchema, answers: [{ status: 201, description: "The hook, without its secret.", schema: answers.webhookSchema }] },
+    { method: "DELETE", path: "/api/webhooks/{id}", summary: "Remove a webhook and its deliveries", role: "admin", params: webhookIdParamsSchema, answers: [{ status: 200, description: "The hook as it was.", schema: answers.webhookSchema }] },
+    { method: "POST", path: "/api/webhooks/{id}/ping", summary: "Send a hook a ping event", role: "admin", params: webhookIdParamsSchema, answers: [{ status: 201, description: "The pending delivery.", schema: answers.deliverySchema }] },
+    {
+      method: "POST",
+      path: "/api/webhooks/{id}/deliveries/{deliveryId}/redeliver",
+      summary: "Send a delivery again",
+      description: "A new delivery of the same body (same bytes, same signature).",
+      role: "admin",
+      params: deliveryParamsSchema,
+      answers: [{ status: 201, description: "The new delivery.", schema: answers.deliverySchema }],
+    },
+  ],
+};
