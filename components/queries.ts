@@ -3,6 +3,7 @@
 // One query hook per resource the browser follows, with its key and its
 // fetcher: every page that shows a resource reads it the same way, and a
 // change invalidates it by the same key.
+import type { DriverOrigin } from "@/lib/provenance/driver-origin";
 import { useQuery } from "@tanstack/react-query";
 import type { BuildListView } from "@/lib/builds/list-builds";
 import type { WorkspaceView } from "@/lib/workspace/describe-workspace";
@@ -122,7 +123,7 @@ export function useCoverage(source: string, initial: CoverageGridData, live: boo
   return useQuery({ queryKey: queryKeys.coverage(source), queryFn: () => fetchJson<CoverageGridData>(source), initialData: initial, refetchInterval: live ? 3000 : false });
 }
 
-export type DriverInfo = { path: string; size: number; sha256: string | null; kind: "driver" | "marker"; download: string | null };
+export type DriverInfo = { path: string; size: number; sha256: string | null; kind: "driver" | "marker"; download: string | null; origin: DriverOrigin | null };
 export type FailureInfo = { id: number; signature: string | null; line: string | null; log: string; builds?: number[] };
 
 /** One cell's driver (`cell`: its kernel, module version and flavour as search parameters). */

@@ -5,6 +5,7 @@ import { formatBytes } from "@/components/format";
 import { useDriverInfo, useFailure } from "@/components/queries";
 import { CELL_LOOK } from "./cell-look";
 import type { CellDetail } from "./grid-model";
+import type { DriverOrigin } from "@/lib/provenance/driver-origin";
 import { ruleLocation } from "./rule-label";
 
 
@@ -52,6 +53,7 @@ export function CellPanel({ cell, imageId, onClose, failuresHref }: { cell: Cell
                 </dd>
               </>
             ) : null}
+            {driver.data.origin ? <DriverOriginRows origin={driver.data.origin} /> : null}
             {driver.data.download ? (
               <dd className="col-span-2 mt-2">
                 <a href={driver.data.download} className="inline-block rounded-md bg-blue-700 px-3 py-1.5 font-semibold text-white hover:bg-blue-800 dark:bg-blue-600" download>
@@ -103,5 +105,59 @@ export function CellPanel({ cell, imageId, onClose, failuresHref }: { cell: Cell
         )
       ) : null}
     </aside>
+  );
+}
+
+/** The driver's trail: the build that compiled it, its commit, the bundle it was sent and the compiler's image. */
+function DriverOriginRows({ origin }: { origin: DriverOrigin }) {
+  const short = (id: string) => id.replace(/^sha256:/, "").slice(0, 12);
+  return (
+    <>
+      <dt className="text-slate-600 dark:text-slate-400">Built by</dt>
+      <dd data-testid="driver-origin-build">
+        <Link className="underline" href={`/builds/${origin.buildId}`}>
+          build #{origin.buildId}
+        </Link>
+        {origin.via.length > 0 ? <span className="text-slate-600 dark:text-slate-400"> (carried by {origin.via.map((id) => `#${id}`).join(", ")})</span> : null}
+      </dd>
+      {origin.commit ? (
+        <>
+          <dt className="text-slate-600 dark:text-slate-400">Commit</dt>
+          <dd data-testid="driver-origin-commit">
+            <code className="font-mono text-xs" title={origin.commit}>
+              {origin.commit.slice(0, 12)}
+            </code>
+            {origin.branch ? <span> on {origin.branch}</span> : null}
+            {origin.workspace ? <span className="text-slate-600 dark:text-slate-400"> ({origin.workspace})</span> : null}
+            {origin.commitDirty ? <span> · with uncommitted changes</span> : null}
+          </dd>
+        </>
+      ) : null}
+      {origin.bundle ? (
+        <>
+          <dt className="text-slate-600 dark:text-slate-400">Bundle</dt>
+          <dd data-testid="driver-origin-bundle">
+            <span className="font-mono text-xs">bundle-{origin.bundle.kernel}.tgz</span>{" "}
+            <code className="font-mono text-xs text-slate-600 dark:text-slate-400" title={origin.bundle.sha256}>
+              sha256 {origin.bundle.sha256.slice(0, 12)}
+            </code>
+          </dd>
+        </>
+      ) : null}
+      {origin.builderImage ? (
+        <>
+          <dt className="text-slate-600 dark:text-slate-400">Compiler image</dt>
+          <dd data-testid="driver-origin-builder" className="break-all">
+            <span className="font-mono text-xs">{origin.builderImage.ref}</span>
+            {origin.builderImage.dockerId ? (
+              <code className="font-mono text-xs text-slate-600 dark:text-slate-400" title={origin.builderImage.dockerId}>
+                {" "}
+                {short(origin.builderImage.dockerId)}
+              </code>
+            ) : null}
+          </dd>
+        </>
+      ) : null}
+    </>
   );
 }
