@@ -8,7 +8,7 @@ import { formatDateTime, formatDuration } from "./format-time";
 import { canRerun, RerunButton, type RerunChoices } from "./rerun-button";
 import { BuildStatusBadge } from "./status-badge";
 
-const KIND: Record<string, string> = { drivers: "Driver build", merge: "Image merge", squash: "Image squash", collector: "Collector image" };
+const KIND: Record<string, string> = { drivers: "Driver build", reproduce: "Driver reproduction", merge: "Image merge", squash: "Image squash", collector: "Collector image" };
 
 /** Who and what: the build's number and status, where it came from, its times and the actions on it. */
 export function BuildHeader({ build, now, rerun }: { build: BuildViewJson; now: number | null; rerun: RerunChoices }) {

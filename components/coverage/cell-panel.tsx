@@ -2,10 +2,13 @@
 
 import Link from "next/link";
 import { formatBytes } from "@/components/format";
+import { useState } from "react";
+import { sendJson } from "@/components/fetch-json";
 import { useDriverInfo, useFailure } from "@/components/queries";
 import { CELL_LOOK } from "./cell-look";
 import type { CellDetail } from "./grid-model";
 import type { DriverOrigin } from "@/lib/provenance/driver-origin";
+import type { ReproductionView } from "@/lib/drivers/latest-reproduction";
 import { ruleLocation } from "./rule-label";
 
 
@@ -54,6 +57,7 @@ export function CellPanel({ cell, imageId, onClose, failuresHref }: { cell: Cell
               </>
             ) : null}
             {driver.data.origin ? <DriverOriginRows origin={driver.data.origin} /> : null}
+            {driver.data.origin && imageId !== null ? <Reproduction imageId={imageId} cell={cell} reproduction={driver.data.reproduction} onStarted={() => void driver.refetch()} /> : null}
             {driver.data.download ? (
               <dd className="col-span-2 mt-2">
                 <a href={driver.data.download} className="inline-block rounded-md bg-blue-700 px-3 py-1.5 font-semibold text-white hover:bg-blue-800 dark:bg-blue-600" download>
@@ -158,6 +162,74 @@ function DriverOriginRows({ origin }: { origin: DriverOrigin }) {
           </dd>
         </>
       ) : null}
+    </>
+  );
+}
+
+/** "Can we make it again, bit for bit?": the latest reproduction's verdict, and a button to start one. */
+function Reproduction({ imageId, cell, reproduction, onStarted }: { imageId: number; cell: CellDetail; reproduction: ReproductionView | null; onStarted: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const running = reproduction !== null && reproduction.identical === null && (reproduction.status === "queued" || reproduction.status === "running");
+  async function start() {
+    setStarting(true);
+    setError(null);
+    try {
+      await sendJson("POST", "/api/drivers/reproduce", { imageId, kernel: cell.kernel, moduleVersion: cell.moduleVersion, flavour: cell.flavour });
+      onStarted();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setStarting(false);
+    }
+  }
+  return (
+    <>
+      <dt className="text-slate-600 dark:text-slate-400">Reproduced</dt>
+      <dd data-testid="driver-reproduction">
+        {reproduction === null ? (
+          "not yet"
+        ) : (
+          <>
+            <Link className="underline" href={`/builds/${reproduction.buildId}`}>
+              build #{reproduction.buildId}
+            </Link>
+            {": "}
+            {reproduction.identical === true ? (
+              <strong>✓ identical, bit for bit</strong>
+            ) : reproduction.identical === false ? (
+              <>
+                <strong>✗ not identical</strong>
+                {reproduction.actual ? <span className="block break-all font-mono text-xs">now sha256 {reproduction.actual}</span> : null}
+                <ul className="ml-4 list-disc">
+                  {reproduction.differences.map((d) => (
+                    <li key={d}>{d}</li>
+                  ))}
+                </ul>
+              </>
+            ) : running ? (
+              `${reproduction.status}…`
+            ) : (
+              `${reproduction.status}, no verdict`
+            )}
+          </>
+        )}
+        {error ? (
+          <p role="alert" className="mt-1">
+            ⚠ {error}
+          </p>
+        ) : null}
+      </dd>
+      <dd className="col-span-2 mt-1">
+        <button
+          type="button"
+          onClick={() => void start()}
+          disabled={starting || running}
+          className="rounded-md border border-slate-300 px-3 py-1.5 font-semibold hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:hover:bg-slate-800"
+        >
+          {running ? "Reproducing…" : "Reproduce this driver"}
+        </button>
+      </dd>
     </>
   );
 }

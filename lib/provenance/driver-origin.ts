@@ -39,7 +39,7 @@ export function driverOrigin(db: Db, imageId: number, cell: { kernel: string; mo
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     const build = db.select().from(builds).where(eq(builds.imageId, current)).orderBy(desc(builds.id)).get();
     if (!build) return null;
-    if (build.kind === "drivers") {
+    if (build.kind === "drivers" || build.kind === "reproduce") {
       const family = [build.id, ...db.select({ id: builds.id }).from(builds).where(and(eq(builds.parentId, build.id), eq(builds.status, "succeeded"))).all().map((r) => r.id)];
       const task = db
         .select({ buildId: tasks.buildId, state: tasks.state, builder: tasks.builder })

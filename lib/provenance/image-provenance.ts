@@ -37,7 +37,7 @@ function collect(db: Db, build: NonNullable<ReturnType<typeof producerOf>>, want
   out.push(buildProvenance(db, build, wanted));
   if (depth >= MAX_DEPTH) return;
   // An operation's drivers were made by the builds of its inputs; a driver build's cached ones by the cache's.
-  const role = build.kind === "drivers" ? "cache" : "input";
+  const role = build.kind === "drivers" || build.kind === "reproduce" ? "cache" : "input";
   const inputs = db
     .select({ imageRecordId: buildInputs.imageRecordId, dockerId: buildInputs.dockerId })
     .from(buildInputs)

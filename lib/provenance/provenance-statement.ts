@@ -94,7 +94,7 @@ export function provenanceStatement(record: ProvenanceRecord): ProvenanceStateme
     predicateType: SLSA_PROVENANCE_TYPE,
     predicate: {
       buildDefinition: {
-        buildType: build.kind === "drivers" ? BUILD_TYPES.drivers : BUILD_TYPES.operation,
+        buildType: build.kind === "drivers" || build.kind === "reproduce" ? BUILD_TYPES.drivers : BUILD_TYPES.operation,
         externalParameters: { kind: build.kind, ...build.parameters },
         internalParameters: { builder: build.builder, status: build.status },
         resolvedDependencies: dependencies,

@@ -43,6 +43,7 @@ const ROUTES: Record<string, Door> = {
   "DELETE /api/bundles/[id]": "operator",
   "GET /api/coverage/compare": "viewer",
   "GET /api/drivers": "viewer",
+  "POST /api/drivers/reproduce": "operator",
   "POST /api/drivers/lookup": { needs: "viewer", why: "a driver lookup reads what kobuild holds and stores nothing, as a GET with a body too long for a URL" },
   "GET /api/engines": "viewer",
   "POST /api/engines": "admin",
