@@ -57,9 +57,10 @@ export async function startReproduction(request: ReproduceRequest, { startedBy =
 
   const reproduceOptions: StoredBuildOptions = {
     ...options,
-    // Nothing from a cache: the driver is compiled again from its inputs.
+    // Nothing from a cache, neither the driver cache nor the engine's layers: the driver is compiled again from its inputs.
     cacheRepo: null,
     cacheTag: null,
+    noCache: true,
     bundleIds: [bundle.id],
     sharding: null,
     rerunOf: null,
