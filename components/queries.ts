@@ -3,6 +3,8 @@
 // One query hook per resource the browser follows, with its key and its
 // fetcher: every page that shows a resource reads it the same way, and a
 // change invalidates it by the same key.
+import type { DriverOrigin } from "@/lib/provenance/driver-origin";
+import type { ReproductionView } from "@/lib/drivers/latest-reproduction";
 import { useQuery } from "@tanstack/react-query";
 import type { BuildListView } from "@/lib/builds/list-builds";
 import type { WorkspaceView } from "@/lib/workspace/describe-workspace";
@@ -122,12 +124,18 @@ export function useCoverage(source: string, initial: CoverageGridData, live: boo
   return useQuery({ queryKey: queryKeys.coverage(source), queryFn: () => fetchJson<CoverageGridData>(source), initialData: initial, refetchInterval: live ? 3000 : false });
 }
 
-export type DriverInfo = { path: string; size: number; sha256: string | null; kind: "driver" | "marker"; download: string | null };
+export type DriverInfo = { path: string; size: number; sha256: string | null; kind: "driver" | "marker"; download: string | null; origin: DriverOrigin | null; reproduction: ReproductionView | null };
 export type FailureInfo = { id: number; signature: string | null; line: string | null; log: string; builds?: number[] };
 
 /** One cell's driver (`cell`: its kernel, module version and flavour as search parameters). */
 export function useDriverInfo(imageId: number | null, cell: string, enabled: boolean) {
-  return useQuery({ queryKey: queryKeys.driver(imageId, cell), queryFn: () => fetchJson<DriverInfo>(`/api/images/${imageId}/driver?${cell}`), enabled: enabled && imageId !== null });
+  return useQuery({
+    queryKey: queryKeys.driver(imageId, cell),
+    queryFn: () => fetchJson<DriverInfo>(`/api/images/${imageId}/driver?${cell}`),
+    enabled: enabled && imageId !== null,
+    // A reproduction in progress: its verdict comes when it ends.
+    refetchInterval: (query) => (query.state.data?.reproduction && query.state.data.reproduction.identical === null && ["queued", "running"].includes(query.state.data.reproduction.status) ? 3000 : false),
+  });
 }
 
 /** One failure with its log. */

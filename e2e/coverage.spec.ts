@@ -68,6 +68,29 @@ test("a built cell offers its driver, whose bytes match the sha256 shown", async
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /^Download collector-.*\.ko\.gz$/ }).click()]);
   const body = await (await import("node:fs/promises")).readFile((await download.path())!);
   expect((await import("node:crypto")).createHash("sha256").update(body).digest("hex")).toBe(sha);
+  // Where it came from: this build compiled it, at the commit the build page names, from the kernel's bundle, on the toolchain.
+  await expect(page.getByTestId("driver-origin-build")).toHaveText(`build #${master}`);
+  const commit = ((await (await page.request.get(`/api/builds/${master}`)).json()) as { commit: string }).commit;
+  await expect(page.getByTestId("driver-origin-commit")).toContainText(`${commit.slice(0, 12)} on master`);
+  await expect(page.getByTestId("driver-origin-bundle")).toContainText(/^bundle-.+\.tgz sha256 [0-9a-f]{12}$/);
+  await expect(page.getByTestId("driver-origin-builder")).toContainText("kobuild/toolchain:bookworm-1");
+  await saveScreenshot(page, "coverage-built-cell");
+});
+
+test("the build page gives the build's provenance as a file", async ({ page }) => {
+  await page.goto(`/builds/${master}`);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download provenance" }).click()]);
+  expect(download.suggestedFilename()).toBe(`build-${master}.provenance.json`);
+  const statement = JSON.parse(await (await import("node:fs/promises")).readFile((await download.path())!, "utf8")) as {
+    _type: string;
+    subject: { name: string; digest: { sha256: string } }[];
+    predicate: { buildDefinition: { resolvedDependencies: { digest: Record<string, string> }[] } };
+  };
+  expect(statement._type).toBe("https://in-toto.io/Statement/v1");
+  expect(statement.subject.length).toBeGreaterThan(0);
+  for (const s of statement.subject) expect(s.name).toMatch(/^\/?kernel-modules\/.+\.(ko|o)\.gz$/);
+  const commit = ((await (await page.request.get(`/api/builds/${master}`)).json()) as { commit: string }).commit;
+  expect(statement.predicate.buildDefinition.resolvedDependencies.map((d) => d.digest.gitCommit)).toContain(commit);
 });
 
 test("the failures page groups the failures by their error", async ({ page, request }) => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DomainError } from "@/lib/domain-error";
-import { BUILD_NETWORKS } from "@/lib/vocabulary";
+import { BUILD_NETWORKS, FLAVOURS } from "@/lib/vocabulary";
 
 // The one schema of `builds.options`: what a build of each kind keeps of what
 // it was asked, never a secret value. The column is typed by it, and readers
@@ -50,6 +50,23 @@ export const driverBuildOptionsSchema = z.object({
 });
 export type DriverBuildOptions = z.infer<typeof driverBuildOptionsSchema>;
 
+/**
+ * Stored on a reproduction (kind `reproduce`): the driver it makes again, as
+ * the published image holds it, and once it has ended, how the new file compares.
+ */
+const reproduceSchema = z.object({
+  imageId: z.number().int(),
+  kernel: z.string(),
+  moduleVersion: z.string(),
+  flavour: z.enum(FLAVOURS),
+  path: z.string(),
+  sha256: z.string(),
+  /** The build that compiled the driver, whose inputs this one takes again. */
+  originBuildId: z.number().int(),
+  result: z.object({ identical: z.boolean(), expected: z.string(), actual: z.string().nullable(), differences: z.array(z.string()) }).nullish(),
+});
+export type ReproduceOptions = z.infer<typeof reproduceSchema>;
+
 /** A driver build's row: its options, the bundles it was sent, and how it is split or what it re-runs. */
 export const storedBuildOptionsSchema = driverBuildOptionsSchema.extend({
   bundleIds: z.array(z.number().int()).nullable().default(null),
@@ -57,8 +74,9 @@ export const storedBuildOptionsSchema = driverBuildOptionsSchema.extend({
   sharding: shardingSchema.nullish(),
   rerunOf: rerunOfSchema.nullish(),
   push: shardPushSchema.optional(),
-  /** A shard: the commit its sharded build chose, which every shard builds. */
+  /** A shard: the commit its sharded build chose, which every shard builds; a reproduction: the commit it makes again. */
   commit: z.string().nullish(),
+  reproduce: reproduceSchema.nullish(),
 });
 export type StoredBuildOptions = z.infer<typeof storedBuildOptionsSchema>;
 

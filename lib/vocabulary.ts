@@ -7,7 +7,7 @@ export const FLAVOURS = ["mod", "bpf"] as const;
 export type Flavour = (typeof FLAVOURS)[number];
 
 /** What a build is: the dockerized driver build, or an image operation. */
-export const BUILD_KINDS = ["drivers", "merge", "squash", "collector"] as const;
+export const BUILD_KINDS = ["drivers", "merge", "squash", "collector", "reproduce"] as const;
 export type BuildKind = (typeof BUILD_KINDS)[number];
 
 /** Where a build is; partial: a sharded build whose result lacks the kernels of shards that could not finish. */

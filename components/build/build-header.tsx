@@ -8,7 +8,7 @@ import { formatDateTime, formatDuration } from "./format-time";
 import { canRerun, RerunButton, type RerunChoices } from "./rerun-button";
 import { BuildStatusBadge } from "./status-badge";
 
-const KIND: Record<string, string> = { drivers: "Driver build", merge: "Image merge", squash: "Image squash", collector: "Collector image" };
+const KIND: Record<string, string> = { drivers: "Driver build", reproduce: "Driver reproduction", merge: "Image merge", squash: "Image squash", collector: "Collector image" };
 
 /** Who and what: the build's number and status, where it came from, its times and the actions on it. */
 export function BuildHeader({ build, now, rerun }: { build: BuildViewJson; now: number | null; rerun: RerunChoices }) {
@@ -40,6 +40,16 @@ export function BuildHeader({ build, now, rerun }: { build: BuildViewJson; now: 
         </div>
         <div className="flex flex-wrap items-center gap-2">
           {cancellable ? <CancelBuildButton buildId={build.id} /> : null}
+          {build.image ? (
+            <a
+              href={`/api/builds/${build.id}/provenance?download`}
+              download
+              title="An in-toto statement (SLSA Provenance v1): every driver file with its sha256, the commit, the bundles and the images it was built from"
+              className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 px-3 py-1.5 text-sm font-semibold hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+            >
+              Download provenance
+            </a>
+          ) : null}
           {canRerun(build) ? <RerunButton build={build} choices={rerun} /> : null}
           {/* A shard is its share of a sharded build, and a re-run reads an image named for it alone: both are run again through their source. */}
           {build.kind === "drivers" && !build.parent && !build.options.rerunOf ? (

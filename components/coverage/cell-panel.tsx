@@ -2,9 +2,13 @@
 
 import Link from "next/link";
 import { formatBytes } from "@/components/format";
+import { useState } from "react";
+import { sendJson } from "@/components/fetch-json";
 import { useDriverInfo, useFailure } from "@/components/queries";
 import { CELL_LOOK } from "./cell-look";
 import type { CellDetail } from "./grid-model";
+import type { DriverOrigin } from "@/lib/provenance/driver-origin";
+import type { ReproductionView } from "@/lib/drivers/latest-reproduction";
 import { ruleLocation } from "./rule-label";
 
 
@@ -52,6 +56,8 @@ export function CellPanel({ cell, imageId, onClose, failuresHref }: { cell: Cell
                 </dd>
               </>
             ) : null}
+            {driver.data.origin ? <DriverOriginRows origin={driver.data.origin} /> : null}
+            {driver.data.origin && imageId !== null ? <Reproduction imageId={imageId} cell={cell} reproduction={driver.data.reproduction} onStarted={() => void driver.refetch()} /> : null}
             {driver.data.download ? (
               <dd className="col-span-2 mt-2">
                 <a href={driver.data.download} className="inline-block rounded-md bg-blue-700 px-3 py-1.5 font-semibold text-white hover:bg-blue-800 dark:bg-blue-600" download>
@@ -103,5 +109,127 @@ export function CellPanel({ cell, imageId, onClose, failuresHref }: { cell: Cell
         )
       ) : null}
     </aside>
+  );
+}
+
+/** The driver's trail: the build that compiled it, its commit, the bundle it was sent and the compiler's image. */
+function DriverOriginRows({ origin }: { origin: DriverOrigin }) {
+  const short = (id: string) => id.replace(/^sha256:/, "").slice(0, 12);
+  return (
+    <>
+      <dt className="text-slate-600 dark:text-slate-400">Built by</dt>
+      <dd data-testid="driver-origin-build">
+        <Link className="underline" href={`/builds/${origin.buildId}`}>
+          build #{origin.buildId}
+        </Link>
+        {origin.via.length > 0 ? <span className="text-slate-600 dark:text-slate-400"> (carried by {origin.via.map((id) => `#${id}`).join(", ")})</span> : null}
+      </dd>
+      {origin.commit ? (
+        <>
+          <dt className="text-slate-600 dark:text-slate-400">Commit</dt>
+          <dd data-testid="driver-origin-commit">
+            <code className="font-mono text-xs" title={origin.commit}>
+              {origin.commit.slice(0, 12)}
+            </code>
+            {origin.branch ? <span> on {origin.branch}</span> : null}
+            {origin.workspace ? <span className="text-slate-600 dark:text-slate-400"> ({origin.workspace})</span> : null}
+            {origin.commitDirty ? <span> · with uncommitted changes</span> : null}
+          </dd>
+        </>
+      ) : null}
+      {origin.bundle ? (
+        <>
+          <dt className="text-slate-600 dark:text-slate-400">Bundle</dt>
+          <dd data-testid="driver-origin-bundle">
+            <span className="font-mono text-xs">bundle-{origin.bundle.kernel}.tgz</span>{" "}
+            <code className="font-mono text-xs text-slate-600 dark:text-slate-400" title={origin.bundle.sha256}>
+              sha256 {origin.bundle.sha256.slice(0, 12)}
+            </code>
+          </dd>
+        </>
+      ) : null}
+      {origin.builderImage ? (
+        <>
+          <dt className="text-slate-600 dark:text-slate-400">Compiler image</dt>
+          <dd data-testid="driver-origin-builder" className="break-all">
+            <span className="font-mono text-xs">{origin.builderImage.ref}</span>
+            {origin.builderImage.dockerId ? (
+              <code className="font-mono text-xs text-slate-600 dark:text-slate-400" title={origin.builderImage.dockerId}>
+                {" "}
+                {short(origin.builderImage.dockerId)}
+              </code>
+            ) : null}
+          </dd>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+/** "Can we make it again, bit for bit?": the latest reproduction's verdict, and a button to start one. */
+function Reproduction({ imageId, cell, reproduction, onStarted }: { imageId: number; cell: CellDetail; reproduction: ReproductionView | null; onStarted: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+  const running = reproduction !== null && reproduction.identical === null && (reproduction.status === "queued" || reproduction.status === "running");
+  async function start() {
+    setStarting(true);
+    setError(null);
+    try {
+      await sendJson("POST", "/api/drivers/reproduce", { imageId, kernel: cell.kernel, moduleVersion: cell.moduleVersion, flavour: cell.flavour });
+      onStarted();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setStarting(false);
+    }
+  }
+  return (
+    <>
+      <dt className="text-slate-600 dark:text-slate-400">Reproduced</dt>
+      <dd data-testid="driver-reproduction">
+        {reproduction === null ? (
+          "not yet"
+        ) : (
+          <>
+            <Link className="underline" href={`/builds/${reproduction.buildId}`}>
+              build #{reproduction.buildId}
+            </Link>
+            {": "}
+            {reproduction.identical === true ? (
+              <strong>✓ identical, bit for bit</strong>
+            ) : reproduction.identical === false ? (
+              <>
+                <strong>✗ not identical</strong>
+                {reproduction.actual ? <span className="block break-all font-mono text-xs">now sha256 {reproduction.actual}</span> : null}
+                <ul className="ml-4 list-disc">
+                  {reproduction.differences.map((d) => (
+                    <li key={d}>{d}</li>
+                  ))}
+                </ul>
+              </>
+            ) : running ? (
+              `${reproduction.status}…`
+            ) : (
+              `${reproduction.status}, no verdict`
+            )}
+          </>
+        )}
+        {error ? (
+          <p role="alert" className="mt-1">
+            ⚠ {error}
+          </p>
+        ) : null}
+      </dd>
+      <dd className="col-span-2 mt-1">
+        <button
+          type="button"
+          onClick={() => void start()}
+          disabled={starting || running}
+          className="rounded-md border border-slate-300 px-3 py-1.5 font-semibold hover:bg-slate-100 disabled:opacity-60 dark:border-slate-700 dark:hover:bg-slate-800"
+        >
+          {running ? "Reproducing…" : "Reproduce this driver"}
+        </button>
+      </dd>
+    </>
   );
 }

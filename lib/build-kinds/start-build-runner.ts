@@ -8,13 +8,15 @@ import { imageOperationRecipe } from "@/lib/images/image-operation-recipe";
 import { digestFinishedBuild } from "@/lib/build-digests/digest-build";
 import { notifyBuildEnded } from "@/lib/webhooks/build-notifications";
 import { log } from "@/lib/log/logger";
+import { reproduceRecipe } from "@/lib/drivers/reproduce-recipe";
 
 // The table of build kinds lives above lib/builds and lib/images: the queue and
 // the runner know a build's common life (engine, log, stages, outcome), the
 // kinds know what each one does, and neither folder imports the other's recipes.
 
-/** Every kind of build kobuild runs: a driver build (sharded or not, a re-run too), a merge, a squash, a collector image. */
+/** Every kind of build kobuild runs: a driver build (sharded or not, a re-run too), a driver's reproduction, a merge, a squash, a collector image. */
 const recipeFor: RecipeFor = (build, secrets) => {
+  if (build.kind === "reproduce") return reproduceRecipe(secrets);
   if (build.kind !== "drivers") return imageOperationRecipe(build.kind);
   return isShardedBuild(build.options) ? shardedBuildRecipe(secrets) : driverBuildRecipe(secrets);
 };

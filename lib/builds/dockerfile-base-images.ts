@@ -5,27 +5,51 @@
  * must hold these (or reach a registry that does) before the build can start.
  */
 export function dockerfileBaseImages(text: string, buildArgs: Record<string, string>): string[] {
-  const joined = text.replace(/\\\r?\n/g, " ");
-  const defaults: Record<string, string> = {};
   const stages = new Set<string>();
   const found: string[] = [];
-  let seenFrom = false;
+  for (const { from, name } of fromLines(text, buildArgs)) {
+    if (from !== "scratch" && !stages.has(from.toLowerCase()) && !found.includes(from)) found.push(from);
+    if (name) stages.add(name);
+  }
+  return found;
+}
+
+/**
+ * The image a stage starts from, following stages built on stages
+ * (`rhel-8-builder` FROM `rhel-8-base` FROM the toolchain): the compiler a
+ * builder stage ran. Null for a stage the file does not name or one FROM scratch.
+ */
+export function stageBaseImage(text: string, buildArgs: Record<string, string>, stage: string): string | null {
+  const parents = new Map<string, string>();
+  for (const { from, name } of fromLines(text, buildArgs)) if (name && !parents.has(name)) parents.set(name, from);
+  let current = stage.toLowerCase();
+  for (let hops = 0; hops <= parents.size; hops++) {
+    const from = parents.get(current);
+    if (from === undefined) return null;
+    if (!parents.has(from.toLowerCase())) return from === "scratch" ? null : from;
+    current = from.toLowerCase();
+  }
+  return null;
+}
+
+/** Each FROM line's image (ARGs expanded) and the stage name it gives, lower-cased. */
+function fromLines(text: string, buildArgs: Record<string, string>): { from: string; name: string | null }[] {
+  const joined = text.replace(/\\\r?\n/g, " ");
+  const defaults: Record<string, string> = {};
+  const lines: { from: string; name: string | null }[] = [];
   for (const raw of joined.split(/\r?\n/)) {
     const line = raw.trim();
     const arg = /^ARG\s+([A-Za-z_][A-Za-z0-9_]*)(?:=(\S*))?\s*$/i.exec(line);
-    if (arg && !seenFrom) {
+    if (arg && lines.length === 0) {
       const value = arg[2]?.replace(/^"(.*)"$/, "$1");
       if (value !== undefined) defaults[arg[1]!] = value;
       continue;
     }
     const from = /^FROM\s+(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?\s*$/i.exec(line);
     if (!from) continue;
-    seenFrom = true;
-    const image = expand(from[1]!, (name) => buildArgs[name] ?? defaults[name]);
-    if (image !== "scratch" && !stages.has(image.toLowerCase()) && !found.includes(image)) found.push(image);
-    if (from[2]) stages.add(from[2].toLowerCase());
+    lines.push({ from: expand(from[1]!, (name) => buildArgs[name] ?? defaults[name]), name: from[2]?.toLowerCase() ?? null });
   }
-  return found;
+  return lines;
 }
 
 function expand(text: string, lookup: (name: string) => string | undefined): string {

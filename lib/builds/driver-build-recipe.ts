@@ -22,6 +22,8 @@ import { planReaderFor } from "./plan/plan-reader";
 import { imageResults } from "./plan/image-results";
 import { storeDriverImage } from "@/lib/driver-images/store-driver-image";
 import { withWorkspaceSource } from "./workspace-source";
+import { dockerfileBaseImages, stageBaseImage } from "./dockerfile-base-images";
+import { recordBuildInputs } from "./record-build-inputs";
 
 const TASK_MASTER = "task-master";
 const DONE = new Set(["done", "cached"]);
@@ -107,6 +109,17 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
       if (taskMasterDone && !session.signal.aborted) plan.start();
       await plan.done();
     }
+    // What the FROM lines resolved to, for the drivers' provenance; the cache is one of them.
+    await recordBuildInputs(
+      db,
+      session.engine,
+      build.id,
+      dockerfileBaseImages(dockerfileText, buildargs).map((ref) => ({
+        role: ref === cacheImage ? "cache" : "base",
+        ref,
+        stages: declared.filter((stage) => stageBaseImage(dockerfileText, buildargs, stage) === ref),
+      })),
+    );
     // Up to a stage before the task master, the build has no plan to read (and reading it would run the task master).
     if (!plan.started && (!build.target || declared.indexOf(build.target) >= afterTaskMaster)) plan.start();
     await plan.done();

@@ -171,6 +171,32 @@ export const buildBundles = sqliteTable(
   (t) => [primaryKey({ columns: [t.buildId, t.kernel] })],
 );
 
+/**
+ * The images a build read, as the engine had them when it ended: the base
+ * images its FROM lines name, its cache, an operation's inputs. A tag moves
+ * later; these ids and digests say what the build really used.
+ */
+export const buildInputs = sqliteTable(
+  "build_inputs",
+  {
+    buildId: integer("build_id")
+      .notNull()
+      .references(() => builds.id, { onDelete: "cascade" }),
+    /** base: a FROM image; cache: the driver image the task master compared with; input: an image operation's input. */
+    role: text("role", { enum: ["base", "cache", "input"] }).notNull(),
+    ref: text("ref").notNull(),
+    /** The engine's image id (sha256:...), null when the engine no longer held it. */
+    dockerId: text("docker_id"),
+    /** The registry digest (repo@sha256:...) when the image came from or went to a registry. */
+    repoDigest: text("repo_digest"),
+    /** The Dockerfile's stages that start from this image (through stages built on stages): which builder compiled on it. */
+    stages: text("stages", { mode: "json" }).$type<string[]>().notNull().default([]),
+    /** An input kobuild read as a driver image: its record, to follow its own provenance. */
+    imageRecordId: integer("image_record_id").references(() => images.id, { onDelete: "set null" }),
+  },
+  (t) => [primaryKey({ columns: [t.buildId, t.role, t.ref] })],
+);
+
 const stageStatus = STAGE_STATUSES;
 
 export const stages = sqliteTable(

@@ -30,3 +30,13 @@ export const driverLookupBodySchema = z
 
 /** `?format=csv` of the lookup. */
 export const lookupFormatSchema = z.object({ format });
+
+/** `POST /api/drivers/reproduce`: one cell of an image whose driver is built again from its recorded inputs. */
+export const reproduceBodySchema = z
+  .object({
+    imageId: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    kernel: z.string().min(1).max(200).regex(/^[A-Za-z0-9][A-Za-z0-9._+~-]*$/, "must be a kernel id"),
+    moduleVersion,
+    flavour: z.enum(["mod", "bpf"]),
+  })
+  .strict();

@@ -13,6 +13,7 @@ import { removeTag, temporaryRef } from "@/lib/builds/temporary-tags";
 import { pullInputs, settleResult } from "./operation-result";
 import { layerWarning } from "@/lib/driver-images/layer-limit";
 import { instanceId } from "@/lib/system/instance-id";
+import { recordBuildInputs } from "@/lib/builds/record-build-inputs";
 
 
 /** The recipe of an image operation, by the build's kind. */
@@ -34,12 +35,14 @@ async function dockerfileOf(session: BuildSession, kind: "merge" | "squash" | "c
 
 /** Reads each input once (an image read before is not read again) and says what it holds. */
 async function readInputs(session: BuildSession, refs: string[]) {
-  const read = [];
+  const read: Awaited<ReturnType<typeof readDriverImageOnce>>[] = [];
   for (const ref of refs) {
     const input = await readDriverImageOnce(session.db, session.engine, ref, { signal: session.signal });
     session.note(`${ref}: ${input.drivers.length} driver file(s) and marker(s), ${input.layers ?? "?"} layer(s)`);
     read.push(input);
   }
+  // Each driver of the result traces back through the input it came from.
+  await recordBuildInputs(session.db, session.engine, session.buildId, refs.map((ref, i) => ({ role: "input", ref, imageRecordId: read[i]!.imageId })));
   return read;
 }
 
@@ -132,6 +135,7 @@ const collectorRecipe: BuildRecipe = async (session) => {
   session.note(`adding the drivers of module version ${o.moduleVersion} in ${driversRef} to ${slim} with ${dockerfile.source}`);
   await pullInputs(session, [slim, driversRef]);
   const [read] = await readInputs(session, [driversRef]);
+  await recordBuildInputs(session.db, session.engine, session.buildId, [{ role: "base", ref: slim }]);
   // Dockerfile.collector copies *.gz only: unavailability markers stay behind.
   const expected = read!.drivers.filter((d) => d.moduleVersion === o.moduleVersion && d.kind === "driver").map((d) => `/kernel-modules/${path.posix.basename(d.path)}`);
   if (expected.length === 0) {

@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import tar from "tar-stream";
 import { AdminRequest } from "./helpers/admin-request";
 import { bundlesDir, docker, imageLayers, runDocker, tempDir } from "./helpers/driver-build";
 import { startTestRegistry, registryTags, type TestRegistry } from "./helpers/registry";
@@ -26,6 +28,10 @@ const pushRoute = await import("@/app/api/images/[id]/push/route");
 const mergeRoute = await import("@/app/api/images/merge/route");
 const squashRoute = await import("@/app/api/images/squash/route");
 const collectorRoute = await import("@/app/api/images/collector/route");
+const buildProvenanceRoute = await import("@/app/api/builds/[id]/provenance/route");
+const imageProvenanceRoute = await import("@/app/api/images/[id]/provenance/route");
+const driverRoute = await import("@/app/api/images/[id]/driver/route");
+const { bundlePath } = await import("@/lib/bundles/bundle-path");
 
 // Everything this file tags carries the run's name, and goes at the end.
 const run = `${process.pid}-${Date.now().toString(36)}`;
@@ -40,6 +46,9 @@ let setA: number[] = [];
 let setB: number[] = [];
 let buildA: Awaited<ReturnType<typeof waitForBuild>>;
 let buildB: Awaited<ReturnType<typeof waitForBuild>>;
+/** The merge of a and b, and its squash: the provenance tests follow drivers back through both. */
+let mergedAll: Awaited<ReturnType<typeof waitForBuild>> | null = null;
+let squashedAll: Awaited<ReturnType<typeof waitForBuild>> | null = null;
 
 const none = { params: Promise.resolve({}) };
 const idParams = (id: number) => ({ params: Promise.resolve({ id: String(id) }) });
@@ -239,6 +248,8 @@ describe("merge and squash", () => {
     expect(await imageLayers(squashed.tag!)).toBe(2);
     expect(squashed.options).toMatchObject({ layersBefore: mergedLayers });
     expect(pathsOf(squashed.image!.id)).toEqual(union);
+    mergedAll = merged;
+    squashedAll = squashed;
   });
 
   it("warns when the image to squash is near the layer limit, and squashes it to two layers", async () => {
@@ -400,5 +411,135 @@ describe("removing a registry", () => {
     expect((await registryRoute.DELETE(request("DELETE"), idParams(registryId))).status).toBe(200);
     expect(getDb().select().from(registries).all()).toEqual([]);
     expect((await registryRoute.DELETE(request("DELETE"), idParams(registryId))).status).toBe(404);
+  });
+});
+
+type Descriptor = { name?: string; uri?: string; digest: Record<string, string>; annotations?: Record<string, unknown> };
+type Statement = {
+  _type: string;
+  predicateType: string;
+  subject: Descriptor[];
+  predicate: {
+    buildDefinition: { buildType: string; externalParameters: Record<string, unknown>; resolvedDependencies: Descriptor[] };
+    runDetails: { builder: { id: string }; metadata: { invocationId: string; startedOn?: string; finishedOn?: string } };
+  };
+};
+
+/** sha256 of every driver file under /kernel-modules of an image, read from `docker export` of a container made from it. */
+async function driverDigestsOf(ref: string): Promise<Map<string, string>> {
+  const container = (await docker(["create", ref, "/none"])).trim();
+  try {
+    const digests = new Map<string, string>();
+    const extract = tar.extract();
+    extract.on("entry", (header, stream, next) => {
+      const name = `/${header.name.replace(/^\.?\//, "")}`;
+      if (header.type !== "file" || !/^\/kernel-modules\/.+\.(ko|o)\.gz$/.test(name)) {
+        stream.on("end", next).resume();
+        return;
+      }
+      const hash = createHash("sha256");
+      stream.on("data", (chunk) => hash.update(chunk as Buffer));
+      stream.on("end", () => {
+        digests.set(name, hash.digest("hex"));
+        next();
+      });
+    });
+    const { spawn } = await import("node:child_process");
+    const child = spawn("/usr/bin/docker", ["export", container], { stdio: ["ignore", "pipe", "inherit"] });
+    child.stdout.pipe(extract);
+    await new Promise<void>((resolve, reject) => extract.on("finish", resolve).on("error", reject));
+    return digests;
+  } finally {
+    await runDocker(["rm", container]);
+  }
+}
+
+const subjectsOf = (statement: Statement) => new Map(statement.subject.map((s) => [`/${s.name!.replace(/^\//, "")}`, s.digest.sha256!]));
+const fileSha256 = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+
+describe("provenance", () => {
+  it("gives a build's drivers with the sha256 of each file in its image, the commit it built, its bundles and its base images", async () => {
+    const response = await buildProvenanceRoute.GET(request("GET", undefined, `http://127.0.0.1/api/builds/${buildA.id}/provenance`), idParams(buildA.id));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/vnd.in-toto+json");
+    const statement = (await response.json()) as Statement;
+    expect(statement._type).toBe("https://in-toto.io/Statement/v1");
+    expect(statement.predicateType).toBe("https://slsa.dev/provenance/v1");
+
+    // Every driver file in the image, and nothing else, with the digest of its bytes.
+    const inImage = await driverDigestsOf(buildA.tag!);
+    expect(inImage.size).toBeGreaterThan(0);
+    expect(subjectsOf(statement)).toEqual(inImage);
+
+    const dependencies = statement.predicate.buildDefinition.resolvedDependencies;
+    // The commit is the branch's, in the workspace's own repository.
+    const commit = execFileSync("git", ["-C", workspacePath, "rev-parse", "master"], { encoding: "utf8" }).trim();
+    const source = dependencies.find((d) => d.digest.gitCommit);
+    expect(source).toMatchObject({ uri: `git+file://${workspacePath}@master`, digest: { gitCommit: commit } });
+    // The test built its working tree with a change: the statement says the commit alone does not make it again.
+    expect(source!.annotations).toEqual({ uncommittedChanges: true });
+
+    // The bundles it was sent, by the digests kobuild stored and of the files in its store.
+    const sent = getDb().select().from(bundles).all().filter((b) => setA.includes(b.id));
+    const bundleDeps = dependencies.filter((d) => d.name?.startsWith("bundle-")).map((d) => [d.name, d.digest.sha256]);
+    expect(bundleDeps.sort()).toEqual(sent.map((b) => [`bundle-${b.kernel}.tgz`, b.sha256]).sort());
+    for (const b of sent) expect(fileSha256(bundlePath(b.kernel, dataDir))).toBe(b.sha256);
+
+    // The compiler's image and the cache, by the ids the engine gives them.
+    const imageId = async (ref: string) => (await docker(["image", "inspect", "-f", "{{.Id}}", ref])).trim().replace(/^sha256:/, "");
+    const toolchain = dependencies.find((d) => d.uri === "docker-image://kobuild/toolchain:bookworm-1");
+    expect(toolchain).toMatchObject({ digest: { sha256: await imageId("kobuild/toolchain:bookworm-1") }, annotations: { role: "base" } });
+    const cache = dependencies.find((d) => d.uri === "docker-image://kobuild/collector-drivers:empty");
+    expect(cache).toMatchObject({ digest: { sha256: await imageId("kobuild/collector-drivers:empty") }, annotations: { role: "cache" } });
+
+    expect(statement.predicate.buildDefinition.externalParameters).toMatchObject({ kind: "drivers", workspace: "sample", branch: "master", bundleIds: setA });
+    expect(statement.predicate.runDetails.metadata.invocationId).toMatch(new RegExp(`/builds/${buildA.id}$`));
+    expect(Date.parse(statement.predicate.runDetails.metadata.finishedOn!)).toBeGreaterThanOrEqual(Date.parse(statement.predicate.runDetails.metadata.startedOn!));
+  });
+
+  it("traces each driver of a squashed merge to the build that compiled it", async () => {
+    expect(squashedAll, "the merge and squash test ran first").not.toBeNull();
+    const squashed = squashedAll!;
+    const merged = mergedAll!;
+    const response = await imageProvenanceRoute.GET(request("GET", undefined, `http://127.0.0.1/api/images/${squashed.image!.id}/provenance`), idParams(squashed.image!.id));
+    expect(response.status).toBe(200);
+    const statements = (await response.text()).trim().split("\n").map((line) => JSON.parse(line) as Statement);
+    const byBuild = new Map(statements.map((s) => [Number(/\/builds\/(\d+)$/.exec(s.predicate.runDetails.metadata.invocationId)![1]), s]));
+    // The squash made it, from the merge, which took a and b (the empty base has no drivers to trace).
+    expect([...byBuild.keys()]).toEqual([squashed.id, merged.id, buildA.id, buildB.id]);
+    const inImage = await driverDigestsOf(squashed.tag!);
+    expect(subjectsOf(byBuild.get(squashed.id)!)).toEqual(inImage);
+    // a's and b's statements hold exactly the drivers they compiled, together all of them.
+    const fromA = subjectsOf(byBuild.get(buildA.id)!);
+    const fromB = subjectsOf(byBuild.get(buildB.id)!);
+    expect(fromA).toEqual(await driverDigestsOf(buildA.tag!));
+    expect(new Map([...fromA, ...fromB])).toEqual(inImage);
+    expect(byBuild.get(merged.id)!.predicate.buildDefinition.buildType).toBe("urn:kobuild:build-type:image-operation:v1");
+
+    // One cell's panel: the driver names its build, commit, bundle and compiler image.
+    const driver = getDb().select().from(drivers).where(eq(drivers.imageId, buildB.image!.id)).all().find((d) => d.kind === "driver")!;
+    const cell = new URLSearchParams({ kernel: driver.kernel, moduleVersion: driver.moduleVersion, flavour: driver.flavour });
+    const info = await json<{ origin: { buildId: number; via: number[]; commit: string; bundle: { kernel: string; sha256: string }; builderImage: { ref: string; dockerId: string } } }>(
+      await driverRoute.GET(request("GET", undefined, `http://127.0.0.1/api/images/${squashed.image!.id}/driver?${cell}`), idParams(squashed.image!.id)),
+      200,
+    );
+    const bundle = getDb().select().from(bundles).all().find((b) => b.kernel === driver.kernel)!;
+    expect(info.origin).toMatchObject({
+      buildId: buildB.id,
+      via: [squashed.id, merged.id],
+      commit: execFileSync("git", ["-C", workspacePath, "rev-parse", "master"], { encoding: "utf8" }).trim(),
+      bundle: { kernel: driver.kernel, sha256: bundle.sha256 },
+      builderImage: { ref: "kobuild/toolchain:bookworm-1", dockerId: (await docker(["image", "inspect", "-f", "{{.Id}}", "kobuild/toolchain:bookworm-1"])).trim() },
+    });
+  });
+
+  it("answers 404 for an unknown build and 409 for a build that made no image", async () => {
+    expect((await buildProvenanceRoute.GET(request("GET"), idParams(987654))).status).toBe(404);
+    expect((await imageProvenanceRoute.GET(request("GET"), idParams(987654))).status).toBe(404);
+    const queued = await createBuild(createBuildBodySchema.parse({ workspaceId, branch: "master", bundleIds: setA, checkoutBeforePatching: false, target: "patcher" }));
+    const ended = await waitForBuild(queued.id);
+    const refused = await json<{ error: string; code: string }>(await buildProvenanceRoute.GET(request("GET"), idParams(ended.id)), 409);
+    expect(refused.code).toBe("conflict");
+    expect(refused.error).toMatch(new RegExp(`^build ${ended.id} has no provenance: `));
   });
 });
