@@ -93,6 +93,11 @@ describe("single sign-on", () => {
     expect(users.status).toBe(200);
     const alice = (await listedUsers()).find((u) => u.name === "alice");
     expect(alice).toMatchObject({ role: "admin", hasPassword: false, singleSignOn: true });
+    // Settings shows admins where sign-in goes, never the client secret.
+    const settings = await (await browser.fetch(`${dashboard.url}/settings`)).text();
+    expect(settings).toContain(provider.issuer);
+    expect(settings).toContain("kobuild-admins");
+    expect(settings).not.toContain(oidcClient.secret);
   });
 
   it("maps an operator's group to operator, and a changed group at the provider to a new role at the next sign-in", async () => {
@@ -110,6 +115,19 @@ describe("single sign-on", () => {
     const after = (await listedUsers()).filter((u) => u.name.startsWith("olga"));
     // The same user (linked by issuer and subject), now a viewer.
     expect(after).toEqual([expect.objectContaining({ id: before[0]!.id, name: "olga", role: "viewer" })]);
+  });
+
+  it("refuses a provider user an admin disabled, and ends their sessions", async () => {
+    const browser = new CookieBrowser();
+    provider.accounts.set("dave", { groups: ["staff"] });
+    await signInAs(browser, "dave");
+    expect((await browser.fetch(`${dashboard.url}/api/builds`)).status).toBe(200);
+    const dave = (await listedUsers()).find((u) => u.name === "dave")!;
+    expect((await fetch(`${dashboard.url}/api/users/${dave.id}`, { method: "DELETE", headers: dashboardAuth })).status).toBe(200);
+    expect((await browser.fetch(`${dashboard.url}/api/builds`)).status).toBe(401);
+    const again = await signInAs(new CookieBrowser(), "dave");
+    expect(again.response.status).toBe(403);
+    expect(await again.response.text()).toMatch(/dave is disabled on this dashboard/);
   });
 
   it("refuses a user whose groups map to no role with a 403 page, and gives them no session and no user", async () => {
