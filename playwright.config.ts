@@ -11,7 +11,7 @@ export const runDir = process.env.KOBUILD_E2E_DIR;
 export const adminState = path.join(runDir, "admin-state.json");
 // KOBUILD_E2E_PORT moves both instances, so that two checkouts can run e2e side by side.
 const basePort = Number(process.env.KOBUILD_E2E_PORT ?? 3100);
-export const ports = { main: basePort, noEngine: basePort + 1 } as const;
+export const ports = { main: basePort, noEngine: basePort + 1, sso: basePort + 2, ssoProvider: basePort + 3 } as const;
 
 function server(port: number, name: string, extra: Record<string, string> = {}, command = "npm start") {
   return {
@@ -71,5 +71,7 @@ export default defineConfig({
     server(ports.main, "main", { KOBUILD_CACHE_DIR: path.join(__dirname, "data", "cache") }, "npm run --silent sample && npm start"),
     // Same app, pointed at a socket where no engine listens.
     server(ports.noEngine, "no-engine", { DOCKER_HOST: `unix://${path.join(runDir, "no-engine.sock")}` }),
+    // With single sign-on through a real OpenID Connect provider on 127.0.0.1, started by the same command.
+    server(ports.sso, "sso", { KOBUILD_E2E_OIDC_PROVIDER_PORT: String(ports.ssoProvider) }, "npx tsx e2e/single-sign-on-stack.ts"),
   ],
 });

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EnvError, parseEnv } from "./env";
@@ -92,5 +94,54 @@ describe("operating settings", () => {
     expect(parseEnv({ KOBUILD_LOG_LEVEL: "debug", KOBUILD_SHUTDOWN_GRACE_SECONDS: "0" })).toMatchObject({ logLevel: "debug", shutdownGraceSeconds: 0 });
     expect(() => parseEnv({ KOBUILD_LOG_LEVEL: "verbose" })).toThrow(/^KOBUILD_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent \(got "verbose"\)$/);
     expect(() => parseEnv({ KOBUILD_SHUTDOWN_GRACE_SECONDS: "soon" })).toThrow(/^KOBUILD_SHUTDOWN_GRACE_SECONDS must be a whole number of seconds/);
+  });
+});
+
+const without = (source: Record<string, string>, ...names: string[]) => Object.fromEntries(Object.entries(source).filter(([name]) => !names.includes(name)));
+
+describe("single sign-on (KOBUILD_OIDC_*)", () => {
+  const complete = {
+    KOBUILD_OIDC_ISSUER: "https://login.example.com/realms/main",
+    KOBUILD_OIDC_CLIENT_ID: "kobuild",
+    KOBUILD_OIDC_CLIENT_SECRET: "s3cret-value-of-the-client",
+    KOBUILD_OIDC_ADMIN_VALUES: "kobuild-admins",
+    KOBUILD_OIDC_OPERATOR_VALUES: " release , firmware ,",
+  };
+
+  it("is off without any of its variables, and on with issuer, client, secret and a role mapping", () => {
+    expect(parseEnv({}).oidc).toBeNull();
+    expect(parseEnv(complete).oidc).toEqual({
+      issuer: complete.KOBUILD_OIDC_ISSUER,
+      clientId: "kobuild",
+      clientSecret: complete.KOBUILD_OIDC_CLIENT_SECRET,
+      roleClaim: "groups",
+      roleValues: { admin: ["kobuild-admins"], operator: ["release", "firmware"], viewer: [] },
+      scopes: "openid profile email",
+      name: "single sign-on",
+    });
+  });
+
+  it("names the variable a partial configuration lacks, and never shows the secret", () => {
+    expect(() => parseEnv(without(complete, "KOBUILD_OIDC_CLIENT_ID"))).toThrow(/^KOBUILD_OIDC_CLIENT_ID must be set \(single sign-on is half configured/);
+    expect(() => parseEnv({ KOBUILD_OIDC_NAME: "Okta" })).toThrow(/^KOBUILD_OIDC_ISSUER must be set/);
+    expect(() => parseEnv(without(complete, "KOBUILD_OIDC_ADMIN_VALUES", "KOBUILD_OIDC_OPERATOR_VALUES"))).toThrow(/^KOBUILD_OIDC_VIEWER_VALUES or KOBUILD_OIDC_OPERATOR_VALUES or KOBUILD_OIDC_ADMIN_VALUES must be set/);
+    try {
+      parseEnv({ ...complete, KOBUILD_OIDC_CLIENT_SECRET: "x".repeat(5000) });
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toMatch(/^KOBUILD_OIDC_CLIENT_SECRET must be at most 4096 characters \(got "\(hidden\)"\)$/);
+    }
+  });
+
+  it("takes the secret from a file, and refuses http:// issuers but on loopback", () => {
+    const file = path.join(os.tmpdir(), `kobuild-oidc-secret-${process.pid}`);
+    fs.writeFileSync(file, "from-a-file\n", { mode: 0o600 });
+    expect(parseEnv({ ...without(complete, "KOBUILD_OIDC_CLIENT_SECRET"), KOBUILD_OIDC_CLIENT_SECRET_FILE: file }).oidc?.clientSecret).toBe("from-a-file");
+    expect(() => parseEnv({ ...complete, KOBUILD_OIDC_CLIENT_SECRET_FILE: file })).toThrow(/^KOBUILD_OIDC_CLIENT_SECRET_FILE must not be set together/);
+    fs.rmSync(file);
+    expect(() => parseEnv({ ...complete, KOBUILD_OIDC_ISSUER: "http://login.example.com" })).toThrow(/^KOBUILD_OIDC_ISSUER must be an https:\/\/ address \(http:\/\/ only on loopback\)/);
+    expect(parseEnv({ ...complete, KOBUILD_OIDC_ISSUER: "http://127.0.0.1:4901" }).oidc?.issuer).toBe("http://127.0.0.1:4901");
+    expect(() => parseEnv({ ...complete, KOBUILD_OIDC_SCOPES: "profile email" })).toThrow(/^KOBUILD_OIDC_SCOPES must include openid/);
+    expect(() => parseEnv({ ...complete, KOBUILD_OIDC_ROLE_CLAIM: "groups..x" })).toThrow(/^KOBUILD_OIDC_ROLE_CLAIM must be a claim name or a dotted path/);
   });
 });

@@ -35,6 +35,12 @@ const wholeNumber = (min: number, max: number, unit = "") =>
 /** The server log's levels, most to least urgent ("silent" says nothing). */
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/** Comma-separated values of a claim (group names, roles), as KOBUILD_OIDC_*_VALUES list them. */
+const claimValues = z
+  .string()
+  .max(4096, "must be at most 4096 characters")
+  .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+  .refine((values) => values.length > 0, "must list at least one value, separated by commas");
 
 const flag = z.enum(["0", "1", "true", "false", ""]).transform((v) => v === "1" || v === "true");
 
@@ -106,7 +112,42 @@ const schema = z.object({
   KOBUILD_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   // On SIGTERM, running builds get this long to end before they are marked interrupted.
   KOBUILD_SHUTDOWN_GRACE_SECONDS: wholeNumber(0, 3600, "seconds").default(30),
+  // Single sign-on with OpenID Connect: all of issuer, client id and secret, or none of them.
+  KOBUILD_OIDC_ISSUER: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, "must be the provider's issuer address, such as https://login.example.com/realms/main")
+    .refine((v) => v.startsWith("https://") || isLoopbackUrl(v), "must be an https:// address (http:// only on loopback)")
+    .optional(),
+  KOBUILD_OIDC_CLIENT_ID: z.string().max(512, "must be at most 512 characters").regex(/^\S+$/, "must not hold spaces").optional(),
+  KOBUILD_OIDC_CLIENT_SECRET: z.string().max(4096, "must be at most 4096 characters").optional(),
+  KOBUILD_OIDC_CLIENT_SECRET_FILE: z
+    .string()
+    .refine((file) => fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true, "must name a file that exists")
+    .optional(),
+  KOBUILD_OIDC_ROLE_CLAIM: z
+    .string()
+    .regex(/^[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_:/-]+)*$/, "must be a claim name or a dotted path such as realm_access.roles")
+    .default("groups"),
+  KOBUILD_OIDC_ADMIN_VALUES: claimValues.optional(),
+  KOBUILD_OIDC_OPERATOR_VALUES: claimValues.optional(),
+  KOBUILD_OIDC_VIEWER_VALUES: claimValues.optional(),
+  KOBUILD_OIDC_SCOPES: z
+    .string()
+    .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, "must be scopes separated by single spaces")
+    .refine((v) => v.split(" ").includes("openid"), "must include openid")
+    .default("openid profile email"),
+  KOBUILD_OIDC_NAME: z.string().trim().min(1).max(40, "must be at most 40 characters").default("single sign-on"),
 });
+
+/** Whether an address names this machine (http:// is accepted for an issuer only there). */
+export function isLoopbackUrl(address: string): boolean {
+  try {
+    const host = new URL(address).hostname;
+    return host === "localhost" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
 
 /** A 32-byte key from 64 hex digits or base64; null when the text is neither. */
 export function decodeSecretKey(text: string): Buffer | null {
@@ -139,6 +180,8 @@ export type Env = {
   adminToken: string | null;
   /** Where people reach the dashboard, without a trailing slash: links in webhook messages start with it. */
   publicUrl: string;
+  /** Whether KOBUILD_PUBLIC_URL was given (else a sign-in's return address comes from the request). */
+  publicUrlConfigured: boolean;
   /** Seconds before each retry of a failed webhook delivery. */
   webhookRetrySeconds: readonly number[];
   /** Never logged nor shown; null: /metrics is for signed-in viewers. */
@@ -146,6 +189,22 @@ export type Env = {
   logLevel: LogLevel;
   /** How long running builds may go on after SIGTERM. */
   shutdownGraceSeconds: number;
+  /** Single sign-on; null when not configured. */
+  oidc: OidcSettings | null;
+};
+
+export type OidcSettings = {
+  issuer: string;
+  clientId: string;
+  /** Never logged nor sent to a browser. */
+  clientSecret: string;
+  /** A claim name, or a dotted path into nested claims. */
+  roleClaim: string;
+  /** Claim values that make a user each role; the highest role matched wins. */
+  roleValues: { admin: readonly string[]; operator: readonly string[]; viewer: readonly string[] };
+  scopes: string;
+  /** What the sign-in button says: "Sign in with <name>". */
+  name: string;
 };
 
 /** Before each retry of a failed webhook delivery: 1 s, 5 s, 30 s, 2 min, 10 min (six attempts in all). */
@@ -158,7 +217,50 @@ export class EnvError extends Error {
   }
 }
 
-const SECRET_VARIABLES = new Set(["KOBUILD_SECRET_KEY", "KOBUILD_ADMIN_TOKEN", "KOBUILD_METRICS_TOKEN"]);
+const SECRET_VARIABLES = new Set(["KOBUILD_SECRET_KEY", "KOBUILD_ADMIN_TOKEN", "KOBUILD_METRICS_TOKEN", "KOBUILD_OIDC_CLIENT_SECRET"]);
+
+const OIDC_VARIABLES = [
+  "KOBUILD_OIDC_ISSUER",
+  "KOBUILD_OIDC_CLIENT_ID",
+  "KOBUILD_OIDC_CLIENT_SECRET",
+  "KOBUILD_OIDC_CLIENT_SECRET_FILE",
+  "KOBUILD_OIDC_ROLE_CLAIM",
+  "KOBUILD_OIDC_ADMIN_VALUES",
+  "KOBUILD_OIDC_OPERATOR_VALUES",
+  "KOBUILD_OIDC_VIEWER_VALUES",
+  "KOBUILD_OIDC_SCOPES",
+  "KOBUILD_OIDC_NAME",
+] as const;
+
+/** Single sign-on's settings: none of its variables, or all it needs (a partial set names what is missing). */
+function oidcSettings(e: z.infer<typeof schema>, present: Record<string, string | undefined>): OidcSettings | null {
+  const given = OIDC_VARIABLES.filter((name) => present[name] !== undefined);
+  if (given.length === 0) return null;
+  const missing = (variable: string, reason: string) => new EnvError(variable, `${reason} (single sign-on is half configured: ${given.join(", ")} set)`, undefined);
+  if (!e.KOBUILD_OIDC_ISSUER) throw missing("KOBUILD_OIDC_ISSUER", "must be set");
+  if (!e.KOBUILD_OIDC_CLIENT_ID) throw missing("KOBUILD_OIDC_CLIENT_ID", "must be set");
+  if (e.KOBUILD_OIDC_CLIENT_SECRET && e.KOBUILD_OIDC_CLIENT_SECRET_FILE) {
+    throw new EnvError("KOBUILD_OIDC_CLIENT_SECRET_FILE", "must not be set together with KOBUILD_OIDC_CLIENT_SECRET", e.KOBUILD_OIDC_CLIENT_SECRET_FILE);
+  }
+  const clientSecret = e.KOBUILD_OIDC_CLIENT_SECRET ?? (e.KOBUILD_OIDC_CLIENT_SECRET_FILE ? fs.readFileSync(e.KOBUILD_OIDC_CLIENT_SECRET_FILE, "utf8").trim() : "");
+  if (!clientSecret) {
+    if (e.KOBUILD_OIDC_CLIENT_SECRET_FILE) throw new EnvError("KOBUILD_OIDC_CLIENT_SECRET_FILE", "must name a file that holds the client secret, not an empty one", e.KOBUILD_OIDC_CLIENT_SECRET_FILE);
+    throw missing("KOBUILD_OIDC_CLIENT_SECRET", "must be set (or KOBUILD_OIDC_CLIENT_SECRET_FILE)");
+  }
+  const roleValues = { admin: e.KOBUILD_OIDC_ADMIN_VALUES ?? [], operator: e.KOBUILD_OIDC_OPERATOR_VALUES ?? [], viewer: e.KOBUILD_OIDC_VIEWER_VALUES ?? [] };
+  if (roleValues.admin.length + roleValues.operator.length + roleValues.viewer.length === 0) {
+    throw missing("KOBUILD_OIDC_VIEWER_VALUES", "or KOBUILD_OIDC_OPERATOR_VALUES or KOBUILD_OIDC_ADMIN_VALUES must be set: without them nobody can sign in");
+  }
+  return {
+    issuer: e.KOBUILD_OIDC_ISSUER,
+    clientId: e.KOBUILD_OIDC_CLIENT_ID,
+    clientSecret,
+    roleClaim: e.KOBUILD_OIDC_ROLE_CLAIM,
+    roleValues,
+    scopes: e.KOBUILD_OIDC_SCOPES,
+    name: e.KOBUILD_OIDC_NAME,
+  };
+}
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // Empty strings mean "unset", as in most shells' `VAR= cmd`.
@@ -190,10 +292,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     secretKey: e.KOBUILD_SECRET_KEY ? decodeSecretKey(e.KOBUILD_SECRET_KEY) : null,
     adminToken: e.KOBUILD_ADMIN_TOKEN ?? null,
     publicUrl: e.KOBUILD_PUBLIC_URL ?? `http://${e.KOBUILD_HOST.includes(":") ? `[${e.KOBUILD_HOST}]` : e.KOBUILD_HOST}:${e.KOBUILD_PORT}`,
+    publicUrlConfigured: e.KOBUILD_PUBLIC_URL !== undefined,
     webhookRetrySeconds: e.KOBUILD_WEBHOOK_RETRY_SECONDS ?? WEBHOOK_RETRY_SECONDS,
     metricsToken: e.KOBUILD_METRICS_TOKEN ?? null,
     logLevel: e.KOBUILD_LOG_LEVEL,
     shutdownGraceSeconds: e.KOBUILD_SHUTDOWN_GRACE_SECONDS,
+    oidc: oidcSettings(e, present),
   };
 }
 

@@ -4,7 +4,7 @@ import { useState, useTransition } from "react";
 import { Field, FormError, inputClass, submitClass } from "@/components/form-parts";
 import { formatDate } from "@/components/format";
 
-type User = { id: number; name: string; role: string; hasPassword: boolean; createdAt: Date | string; disabledAt: Date | string | null };
+type User = { id: number; name: string; role: string; hasPassword: boolean; singleSignOn?: boolean; createdAt: Date | string; disabledAt: Date | string | null };
 type Token = { id: number; name: string; user: string; createdAt: Date | string; lastUsedAt: Date | string | null; revokedAt: Date | string | null };
 type Audit = { id: number; at: Date | string; actor: string; action: string; target: string | null; status: number | null };
 type Done = { error: string } | { ok: true };
@@ -61,7 +61,7 @@ export function AccessSections(props: {
               <tr key={u.id} className="border-b border-slate-200 dark:border-slate-800">
                 <th scope="row" className="py-2 pr-4 font-normal">{u.name}{u.disabledAt ? " (disabled)" : ""}</th>
                 <td className="py-2 pr-4">{u.role}</td>
-                <td className="py-2 pr-4">{u.hasPassword ? "password or API token" : "API token only"}</td>
+                <td className="py-2 pr-4">{u.singleSignOn ? `single sign-on${u.hasPassword ? ", password" : ""} or API token` : u.hasPassword ? "password or API token" : "API token only"}</td>
                 <td className="py-2 pr-4 whitespace-nowrap">{date(u.createdAt)}</td>
                 <td className="py-2 text-right">
                   {u.disabledAt || u.id === props.me ? null : (

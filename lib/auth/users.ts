@@ -1,5 +1,5 @@
 import "server-only";
-import { asc, count, eq } from "drizzle-orm";
+import { and, asc, count, eq } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
@@ -30,11 +30,11 @@ export async function verifyLogin(name: string, password: string, db: Db = getDb
 
 export function listUsers(db: Db = getDb()) {
   return db
-    .select({ id: users.id, name: users.name, role: users.role, hasPassword: users.passwordHash, createdAt: users.createdAt, disabledAt: users.disabledAt })
+    .select({ id: users.id, name: users.name, role: users.role, hasPassword: users.passwordHash, oidcSubject: users.oidcSubject, createdAt: users.createdAt, disabledAt: users.disabledAt })
     .from(users)
     .orderBy(asc(users.name))
     .all()
-    .map((u) => ({ ...u, hasPassword: u.hasPassword !== null }));
+    .map(({ oidcSubject, ...u }) => ({ ...u, hasPassword: u.hasPassword !== null, singleSignOn: oidcSubject !== null }));
 }
 
 export function activeUser(id: number, db: Db = getDb()): User | null {
@@ -72,4 +72,28 @@ export async function changePassword(id: number, current: string, next: string, 
   db.update(users).set({ passwordHash: await hashPassword(next) }).where(eq(users.id, id)).run();
   endSessionsOf(id, { keep: keepSession }, db);
   recheckStreams(id);
+}
+
+/**
+ * The user a provider's identity signs in as: found by issuer and subject
+ * (never by name or e-mail, which another user may hold or a provider may
+ * reuse), made on first sign-in, and given the role the provider's claim maps
+ * to now. The name is the provider's, made to fit kobuild's names; when a
+ * user already holds it, a number is added.
+ */
+export function userOfIdentity({ issuer, subject, name, role }: { issuer: string; subject: string; name: string; role: Role }, db: Db = getDb()): User {
+  return db.transaction((tx) => {
+    const linked = tx.select().from(users).where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject))).get();
+    if (linked) return linked.role === role ? linked : tx.update(users).set({ role }).where(eq(users.id, linked.id)).returning().get()!;
+    const base = fittingName(name);
+    let candidate = base;
+    for (let n = 2; tx.select({ id: users.id }).from(users).where(eq(users.name, candidate)).get(); n++) candidate = `${base.slice(0, 58)}-${n}`;
+    return tx.insert(users).values({ name: candidate, role, passwordHash: null, oidcIssuer: issuer, oidcSubject: subject }).returning().get();
+  });
+}
+
+/** A provider's user name as kobuild's names are written: letters, digits and . _ @ -, starting with a letter or digit, at most 64. */
+function fittingName(name: string): string {
+  const fitted = name.replace(/[^A-Za-z0-9._@-]+/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 64);
+  return fitted || "user";
 }

@@ -360,7 +360,10 @@ export const users = sqliteTable("users", {
   passwordHash: text("password_hash"),
   createdAt: createdAt(),
   disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
-});
+  /** Single sign-on: the provider's issuer and the user's subject there; a user is found by the pair, never by name or e-mail. */
+  oidcIssuer: text("oidc_issuer"),
+  oidcSubject: text("oidc_subject"),
+}, (t) => [uniqueIndex("users_oidc_identity").on(t.oidcIssuer, t.oidcSubject)]);
 
 /** Browser sessions: only the sha256 of the cookie's value is kept. */
 export const sessions = sqliteTable("sessions", {

@@ -51,3 +51,11 @@ export function requireSameOrigin(headers: Headers) {
     throw new DomainError("forbidden", "this change came from a page of another origin: kobuild takes changes signed with a session cookie only from its own pages (or send an API token)");
   }
 }
+
+/** The origin the browser addressed (scheme from X-Forwarded-Proto, host from ownHost); `fallback` when no Host came. */
+export function requestOrigin(headers: Headers, fallback: string): string {
+  const host = ownHost(headers);
+  if (!host) return fallback;
+  const proto = headers.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
+  return `${proto}://${host}`;
+}

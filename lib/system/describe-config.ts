@@ -17,5 +17,18 @@ export function describeConfig() {
     { name: "KOBUILD_BUILDS_PER_ENGINE", value: String(e.buildsPerEngine), meaning: "builds that run at once on the engine" },
     { name: "KOBUILD_PUBLIC_URL", value: e.publicUrl, meaning: "the dashboard's address in webhook messages' links" },
     { name: "KOBUILD_WEBHOOK_RETRY_SECONDS", value: e.webhookRetrySeconds.join(","), meaning: "seconds before each retry of a failed webhook delivery" },
+    // Single sign-on: where and how, never the client secret.
+    { name: "KOBUILD_OIDC_ISSUER", value: e.oidc?.issuer ?? "", meaning: "the OpenID Connect provider people sign in with (empty: passwords only)" },
+    ...(e.oidc
+      ? [
+          { name: "KOBUILD_OIDC_CLIENT_ID", value: e.oidc.clientId, meaning: "kobuild's client id at the provider" },
+          { name: "KOBUILD_OIDC_ROLE_CLAIM", value: e.oidc.roleClaim, meaning: "the claim whose values give the role" },
+          ...(["admin", "operator", "viewer"] as const).map((role) => ({
+            name: `KOBUILD_OIDC_${role.toUpperCase()}_VALUES`,
+            value: e.oidc!.roleValues[role].join(","),
+            meaning: `claim values that make a user ${role === "admin" ? "an" : "a"} ${role}`,
+          })),
+        ]
+      : []),
   ];
 }

@@ -20,6 +20,8 @@ type Door = Role | { needs: "public" | "viewer"; why: string };
 const ROUTES: Record<string, Door> = {
   "GET /api/health": { needs: "public", why: "load balancers, `npm run up` and the e2e servers ask it before anyone signs in" },
   "POST /api/session": { needs: "public", why: "signing in is how a session starts" },
+  "GET /api/auth/oidc/start": { needs: "public", why: "single sign-on starts before anyone is signed in" },
+  "GET /api/auth/oidc/callback": { needs: "public", why: "the provider sends the browser back here to finish signing in" },
   "GET /api/audit": "admin",
   "GET /api/builds": "viewer",
   "POST /api/builds": "operator",
