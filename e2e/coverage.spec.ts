@@ -61,7 +61,8 @@ test("the grid shows built, failed and unavailable cells, and a failed cell's pa
   await expect(page.getByText("No kernel matches these filters.")).toBeVisible();
 });
 
-test("a built cell offers its driver, whose bytes match the sha256 shown", async ({ page }) => {
+test("a built cell offers its driver, whose bytes match the sha256 shown, says where it came from and is reproduced bit for bit", async ({ page }) => {
+  test.setTimeout(300_000);
   await page.goto(`/coverage?build=${master}`);
   await page.getByRole("grid", { name: /Coverage/ }).getByRole("button", { name: /2\.2\.0 mod: built/ }).first().click();
   const sha = (await page.getByTestId("driver-sha256").textContent())!.trim();
@@ -75,6 +76,12 @@ test("a built cell offers its driver, whose bytes match the sha256 shown", async
   await expect(page.getByTestId("driver-origin-bundle")).toContainText(/^bundle-.+\.tgz sha256 [0-9a-f]{12}$/);
   await expect(page.getByTestId("driver-origin-builder")).toContainText("kobuild/toolchain:bookworm-1");
   await saveScreenshot(page, "coverage-built-cell");
+
+  // Made again from the same commit, bundle and compiler: the same bytes.
+  await expect(page.getByTestId("driver-reproduction")).toHaveText("not yet");
+  await page.getByRole("button", { name: "Reproduce this driver" }).click();
+  await expect(page.getByTestId("driver-reproduction")).toContainText("✓ identical, bit for bit", { timeout: 240_000 });
+  await saveScreenshot(page, "coverage-reproduced-cell");
 });
 
 test("the build page gives the build's provenance as a file", async ({ page }) => {
