@@ -16,7 +16,8 @@ readonly WAIT_SECONDS=60
 # openssh-client reaches ssh:// engines; openssh-server is for the tests' own
 # sshd on loopback (the policy below keeps the package's sshd from starting).
 # busybox-static: the one-binary base image of the tests' private engines.
-readonly PACKAGES=(docker.io chromium debootstrap docker-registry xz-utils curl openssh-client openssh-server busybox-static)
+# docker-compose: the container test reads compose.yaml with it.
+readonly PACKAGES=(docker.io chromium debootstrap docker-registry xz-utils curl openssh-client openssh-server busybox-static docker-compose)
 readonly POLICY=/usr/sbin/policy-rc.d
 
 log() { printf 'setup-machine: %s\n' "$*" >&2; }
