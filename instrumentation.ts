@@ -6,6 +6,10 @@
 // someone can sign in.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // The standalone server (the container image) runs no next.config and no
+    // start script: a bad value must stop it here, with the same one line.
+    const { loadEnvOrExit } = await import("@/lib/env");
+    loadEnvOrExit();
     const { watchEventLoop } = await import("@/lib/system/watch-event-loop");
     watchEventLoop();
     const { getDb } = await import("@/lib/db/client");

@@ -169,6 +169,18 @@ describe("the image", () => {
   });
 });
 
+describe("its configuration", () => {
+  it("stops with one line naming a bad variable, as `npm start` does", async () => {
+    const name = `${CONTAINER}-bad-config`;
+    made.containers.push(name);
+    const result = await runDocker(["run", "--name", name, "--network", "none", "-e", "KOBUILD_MAX_LOG_BYTES=lots", IMAGE]);
+    expect(result.code).toBe(1);
+    expect(result.output.split("\n").filter((l) => l.startsWith("kobuild: invalid configuration"))).toEqual([
+      'kobuild: invalid configuration: KOBUILD_MAX_LOG_BYTES must be a whole number of bytes (got "lots")',
+    ]);
+  });
+});
+
 describe("compose.yaml", () => {
   /** `docker-compose config` (Debian's compose) in a copy of the repository's compose files, with `.env` made as the README says. */
   function composeConfig(env: string) {
