@@ -6,6 +6,10 @@
 // gracefully on SIGTERM.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
+    // The standalone server (the container image) runs no next.config and no
+    // start script: a bad value must stop it here, with the same one line.
+    const { loadEnvOrExit } = await import("@/lib/env");
+    loadEnvOrExit();
     const { log } = await import("@/lib/log/logger");
     const { watchEventLoop } = await import("@/lib/system/watch-event-loop");
     watchEventLoop();

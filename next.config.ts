@@ -7,6 +7,8 @@ import { API_CONTENT_SECURITY_POLICY, COMMON_SECURITY_HEADERS } from "./lib/http
 loadEnvOrExit();
 
 const nextConfig: NextConfig = {
+  // .next/standalone: the server with only the node_modules it uses, what the container image runs.
+  output: "standalone",
   // Native addons (better-sqlite3, ssh2 through dockerode) must stay outside the bundle.
   // pino and prom-client keep one logger and one registry per process, not per bundle.
   serverExternalPackages: ["better-sqlite3", "dockerode", "ssh2", "cpu-features", "protobufjs", "pino", "prom-client"],

@@ -17,7 +17,8 @@ readonly WAIT_SECONDS=60
 # sshd on loopback (the policy below keeps the package's sshd from starting).
 # busybox-static: the one-binary base image of the tests' private engines.
 # podman: the Podman engine of the tests (its Docker-compatible service on a private socket).
-readonly PACKAGES=(docker.io chromium debootstrap docker-registry xz-utils curl openssh-client openssh-server busybox-static podman)
+# docker-compose: the container test reads compose.yaml with it.
+readonly PACKAGES=(docker.io chromium debootstrap docker-registry xz-utils curl openssh-client openssh-server busybox-static podman docker-compose)
 readonly POLICY=/usr/sbin/policy-rc.d
 
 log() { printf 'setup-machine: %s\n' "$*" >&2; }

@@ -13,7 +13,7 @@ const state = (holder.kobuildShutdown ??= { installed: false, stopping: null });
  * streams (browsers reconnect to the next process), gives running builds
  * KOBUILD_SHUTDOWN_GRACE_SECONDS to end, marks those still running
  * interrupted (as a start-up marks what a crash left), and exits 0.
- * `npm start` runs Next with NEXT_MANUAL_SIG_HANDLE so that these handlers,
+ * `npm start` and the container image run Next with NEXT_MANUAL_SIG_HANDLE so that these handlers,
  * not Next's own exit, answer the signal.
  */
 export function stopGracefullyOnSignals() {

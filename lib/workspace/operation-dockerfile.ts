@@ -8,7 +8,10 @@ import { DomainError } from "@/lib/domain-error";
 
 export type OperationKind = "merge" | "squash" | "collector";
 
-/** kobuild's own copies follow the same contracts as a checkout's; used when no workspace is named. */
+/**
+ * kobuild's own copies follow the same contracts as a checkout's; used when no
+ * workspace is named. The container image carries them (see Dockerfile).
+ */
 const OWN_DIR = path.join(process.cwd(), "sample", "collector", "kernel-modules", "dockerized");
 
 /**
@@ -27,7 +30,9 @@ export function operationDockerfile(db: Db, kind: OperationKind, workspaceId: nu
 export async function readOperationDockerfile(db: Db, kind: OperationKind, workspaceId: number | null) {
   const where = operationDockerfile(db, kind, workspaceId);
   try {
-    return { ...where, text: await fs.promises.readFile(where.path, "utf8") };
+    // Mostly a checkout's file, read at run time: the server build must not trace
+    // it, or it would ship the whole project with the server.
+    return { ...where, text: await fs.promises.readFile(/* turbopackIgnore: true */ where.path, "utf8") };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new DomainError("not_found", `there is no ${where.source}`);
     throw error;

@@ -87,7 +87,8 @@ async function prepareRemote(workspace: Workspace, { branch, buildId, signal, co
     await fs.rm(dir, { recursive: true, force: true });
     await fs.mkdir(path.dirname(dir), { recursive: true });
     // A bare clone copies every branch and tag as they are; --local hard-links the objects instead of copying them.
-    await git(workspace.path, ["clone", "--quiet", "--bare", "--local", "--", workspace.path, path.join(dir, ".git")]);
+    // (Not a file of the app: the server build must not trace the project's own .git for it.)
+    await git(workspace.path, ["clone", "--quiet", "--bare", "--local", "--", workspace.path, path.join(/* turbopackIgnore: true */ dir, ".git")]);
   });
   try {
     await git(dir, ["config", "core.bare", "false"]);

@@ -22,11 +22,17 @@ async function readOptional(file: string): Promise<string | null> {
   }
 }
 
+/**
+ * A file of a workspace's checkout: data read at run time, which the server
+ * build must not try to trace (or it would ship the whole project).
+ */
+const checkoutFile = (sourceDir: string, file: string) => path.join(/* turbopackIgnore: true */ sourceDir, file);
+
 /** The BLOCKLIST files of the checkout the build context carries. */
 export async function readBlocklistFiles(sourceDir: string): Promise<BlocklistFile[]> {
   const found: BlocklistFile[] = [];
   for (const file of BLOCKLIST_FILES) {
-    const text = await readOptional(path.join(sourceDir, file));
+    const text = await readOptional(checkoutFile(sourceDir, file));
     if (text !== null) found.push({ file, rules: parseBlocklist(text) });
   }
   return found;
@@ -34,6 +40,6 @@ export async function readBlocklistFiles(sourceDir: string): Promise<BlocklistFi
 
 /** The kernels of KERNEL_VERSIONS in the checkout the build context carries; null without the file. */
 export async function readKernelsFile(sourceDir: string): Promise<string[] | null> {
-  const text = await readOptional(path.join(sourceDir, KERNEL_VERSIONS_FILE));
+  const text = await readOptional(checkoutFile(sourceDir, KERNEL_VERSIONS_FILE));
   return text === null ? null : parseKernelVersions(text).map((line) => line.split(/\s+/)[0]!);
 }
