@@ -59,6 +59,8 @@ const schema = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= 64, "must be between 1 and 64")
     .default(1),
+  // Bundles stored within this many seconds of each other go into one catch-up build of each channel.
+  KOBUILD_CHANNEL_DEBOUNCE_SECONDS: wholeNumber(0, 3600, "seconds").default(30),
   // Every git command that talks to a workspace's remote (ls-remote, clone, fetch) is ended after this long.
   KOBUILD_GIT_TIMEOUT_SECONDS: wholeNumber(1, 3600, "seconds").default(300),
   // Largest JSON body a route reads; a bigger one is refused (413) without being buffered.
@@ -113,6 +115,8 @@ export type Env = {
   sshConfig: string | undefined;
   buildsPerEngine: number;
   maxBundleBytes: number;
+  /** Seconds a channel waits after a bundle is stored before its catch-up, so that a batch goes into one build. */
+  channelDebounceSeconds: number;
   /** Seconds a fetch from a workspace's remote may take. */
   gitTimeoutSeconds: number;
   maxJsonBytes: number;
@@ -163,6 +167,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     sshConfig: e.KOBUILD_SSH_CONFIG,
     buildsPerEngine: e.KOBUILD_BUILDS_PER_ENGINE,
     maxBundleBytes: e.KOBUILD_MAX_BUNDLE_BYTES,
+    channelDebounceSeconds: e.KOBUILD_CHANNEL_DEBOUNCE_SECONDS,
     gitTimeoutSeconds: e.KOBUILD_GIT_TIMEOUT_SECONDS,
     maxJsonBytes: e.KOBUILD_MAX_JSON_BYTES,
     maxLogBytes: e.KOBUILD_MAX_LOG_BYTES,

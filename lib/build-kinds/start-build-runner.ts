@@ -7,6 +7,7 @@ import { shardedBuildRecipe } from "@/lib/builds/shards/sharded-build-recipe";
 import { imageOperationRecipe } from "@/lib/images/image-operation-recipe";
 import { digestFinishedBuild } from "@/lib/build-digests/digest-build";
 import { notifyBuildEnded } from "@/lib/webhooks/build-notifications";
+import { channelBuildEnded } from "@/lib/channels/catch-up";
 
 // The table of build kinds lives above lib/builds and lib/images: the queue and
 // the runner know a build's common life (engine, log, stages, outcome), the
@@ -31,6 +32,8 @@ export function startBuildRunner() {
       } catch (error) {
         console.error(`kobuild: could not queue the webhooks of build ${buildId}:`, (error as Error).message);
       }
+      // A channel's catch-up goes through its gate; the queue does not wait for the tag to move or the push.
+      void channelBuildEnded(buildId).catch((error: unknown) => console.error(`kobuild: could not settle the channel of build ${buildId}:`, (error as Error).message));
     }
   });
 }
