@@ -32,8 +32,8 @@ export function startBuildRunner() {
       } catch (error) {
         console.error(`kobuild: could not queue the webhooks of build ${buildId}:`, (error as Error).message);
       }
-      // A channel's catch-up goes through its gate; the queue does not wait for the tag to move or the push.
-      void channelBuildEnded(buildId).catch((error: unknown) => console.error(`kobuild: could not settle the channel of build ${buildId}:`, (error as Error).message));
     }
+    // A channel's catch-up goes through its gate (or says it failed, cancelled too); the queue does not wait for the tag to move or the push.
+    void channelBuildEnded(buildId).catch((error: unknown) => console.error(`kobuild: could not settle the channel of build ${buildId}:`, (error as Error).message));
   });
 }

@@ -148,7 +148,8 @@ export async function channelBuildEnded(buildId: number) {
   const db = getDb();
   const row = db.select().from(channels).where(eq(channels.currentBuildId, buildId)).get();
   if (!row) return;
-  const build = db.select().from(builds).where(eq(builds.id, buildId)).get()!;
+  const build = db.select().from(builds).where(eq(builds.id, buildId)).get();
+  if (!build || build.status === "queued" || build.status === "running") return;
   try {
     if (build.status !== "succeeded" || build.imageId === null) {
       const reason = `catch-up build #${buildId} ended ${build.status}${build.error ? `: ${build.error}` : ""}`;
@@ -195,7 +196,7 @@ async function publish(row: ChannelRow, build: typeof builds.$inferSelect, db: D
     publishedCommit: build.commit,
     publishedAt: new Date(),
   });
-  endLink(db, row.id, build.id, "published");
+  endLink(db, row.id, build.id, anyway ? "published anyway" : "published");
   const data = { channel: row.name, channelId: row.id, buildId: build.id, image: row.image, dockerId: image.dockerId, branch: row.branch, commit: build.commit, url: channelUrl(row.id) };
   emitEvent("channel.published", data);
   if (recovered) emitEvent("channel.recovered", { ...data, was: row.state });

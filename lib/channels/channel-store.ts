@@ -134,8 +134,11 @@ export async function channelView(row: ChannelRow, db: Db = getDb()) {
     .orderBy(desc(channelBuilds.buildId))
     .limit(20)
     .all();
+  // A catch-up the dashboard's restart interrupted never reached the gate: the channel says so rather than "building" forever.
+  const current = row.currentBuildId !== null ? links.find((l) => l.buildId === row.currentBuildId) : undefined;
+  const stale = row.state === "building" && current !== undefined && current.status !== "queued" && current.status !== "running" && current.outcome === null;
   const figures = links
-    .filter((l) => l.outcome === "published" && l.waitingSince && l.endedAt)
+    .filter((l) => (l.outcome === "published" || l.outcome === "published anyway") && l.waitingSince && l.endedAt)
     .map((l) => ({ buildId: l.buildId, seconds: Math.max(0, Math.round((l.endedAt!.getTime() - l.waitingSince!.getTime()) / 1000)), kernels: l.kernels.length }));
   return {
     id: row.id,
@@ -146,8 +149,8 @@ export async function channelView(row: ChannelRow, db: Db = getDb()) {
     image: row.image,
     registry,
     triggers: { bundleStored: row.onBundleStored },
-    state: row.state,
-    reason: row.reason,
+    state: stale ? ("failed" as const) : row.state,
+    reason: stale ? `catch-up build #${current!.buildId} ended ${current!.status} before it reached the gate` : row.reason,
     heldCells: row.heldCells,
     heldBuildId: row.heldBuildId,
     currentBuildId: row.currentBuildId,
@@ -155,8 +158,8 @@ export async function channelView(row: ChannelRow, db: Db = getDb()) {
     pending: {
       /** Kernels with a stored bundle the published image holds nothing for. */
       bundles: lacking.map((b) => b.kernel),
-      /** The branch's commit when it is not the one published. */
-      commit: head && head !== row.publishedCommit ? head : null,
+      /** The branch's commit when it moved past the published one (before the first publish, the bundles say it all). */
+      commit: head && row.publishedCommit !== null && head !== row.publishedCommit ? head : null,
       headCommit: head,
     },
     builds: links.map((l) => ({ id: l.buildId, trigger: l.trigger, kernels: l.kernels, status: l.status, commit: l.commit, outcome: l.outcome, createdAt: l.createdAt, endedAt: l.endedAt })),

@@ -612,7 +612,7 @@ export const channelBuilds = sqliteTable(
     /** The kernels it was started for, and when the oldest of them was stored (time-to-driver starts there). */
     kernels: text("kernels", { mode: "json" }).$type<string[]>().notNull().default([]),
     waitingSince: integer("waiting_since", { mode: "timestamp_ms" }),
-    /** published, held, failed, nothing (the build made nothing new), or null while it runs. */
+    /** published, published anyway (after a hold), held, failed, or null while it runs. */
     outcome: text("outcome"),
     endedAt: integer("ended_at", { mode: "timestamp_ms" }),
   },

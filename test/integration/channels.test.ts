@@ -173,6 +173,7 @@ describe("a channel kept complete", () => {
     const after = (await published.json()) as ChannelJson;
     expect(after.state).toBe("up-to-date");
     expect(after.published!.dockerId).not.toBe(before.published!.dockerId);
+    expect(after.builds[0]!.outcome).toBe("published anyway");
     expect(getDb().select().from(auditLog).all().some((a) => a.action === "publish channel anyway" && a.target?.includes("2.3.0 is for 6.2+ nodes only"))).toBe(true);
     const events = getDb().select().from(webhookDeliveries).all().map((d) => d.event);
     expect(events).toEqual(expect.arrayContaining(["channel.published", "channel.held", "channel.recovered"]));
