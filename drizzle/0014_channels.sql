@@ -20,6 +20,8 @@ CREATE TABLE `channels` (
 	`image` text NOT NULL,
 	`registry_id` integer,
 	`on_bundle_stored` integer DEFAULT true NOT NULL,
+	`schedule` text,
+	`last_scheduled_at` integer,
 	`state` text DEFAULT 'new' NOT NULL,
 	`reason` text,
 	`held_cells` text DEFAULT '[]' NOT NULL,

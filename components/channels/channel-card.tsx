@@ -23,6 +23,9 @@ export function ChannelCard({ channel, sync, canSync }: { channel: ChannelView; 
             {c.workspace?.name ?? "(workspace removed)"} at <code className="font-mono">{c.branch}</code>
             {c.legacyProbes ? ", with legacy probes" : ""}
           </span>
+          <span className="text-sm text-slate-600 dark:text-slate-400">
+            catches up {[c.triggers.bundleStored ? "when bundles are stored" : null, c.triggers.schedule ? `on schedule ${c.triggers.schedule} UTC (next ${formatDate(c.triggers.nextScheduledAt)})` : null, "on Sync now"].filter(Boolean).join(", ")}
+          </span>
         </div>
         {canSync ? <SyncButton channelId={c.id} name={c.name} sync={sync} /> : null}
       </div>

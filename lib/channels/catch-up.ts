@@ -17,9 +17,10 @@ import { fetchWorkspace } from "@/lib/workspace/fetch-workspace";
 import { getWorkspace } from "@/lib/workspace/get-workspace";
 import { resolveCommit } from "@/lib/workspace/git";
 import { gateCells, type ImageFacts } from "./channel-gate";
+import { runDue } from "./channel-schedule";
 import { bundlesLacking, getChannelRow, type ChannelRow } from "./channel-store";
 
-export type CatchUpTrigger = "bundle" | "manual" | "branch";
+export type CatchUpTrigger = "bundle" | "manual" | "branch" | "schedule";
 
 /** The working name of a channel's published image while its catch-ups read it as their cache (`<repo>/collector-drivers:<tag>`, as the task master reads it). */
 function cacheOf(channelId: number) {
@@ -211,6 +212,17 @@ export async function publishAnyway(id: number) {
   if (!build || build.imageId === null) throw new DomainError("conflict", `the held build of channel ${row.name} no longer has an image`);
   await publish(row, build, db, { anyway: true });
   return getChannelRow(id, db);
+}
+
+/** Channels whose schedule fell due since their last scheduled run; each is marked run at `now` before its sync starts. */
+export function channelsDue(now: Date, db: Db = getDb()) {
+  const due = db
+    .select()
+    .from(channels)
+    .all()
+    .filter((row) => row.schedule !== null && runDue(row.schedule, row.lastScheduledAt ?? row.createdAt, now));
+  for (const row of due) db.update(channels).set({ lastScheduledAt: now }).where(eq(channels.id, row.id)).run();
+  return due;
 }
 
 /** Channels that follow stored bundles and lack one of these kernels. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseImageRef } from "@/lib/docker/image/image-ref";
 import { isValidRefName } from "@/lib/workspace/ref-name";
+import { cronProblem } from "./channel-schedule";
 
 const name = z
   .string()
@@ -28,7 +29,22 @@ const image = z
     }
   });
 
-const triggers = z.object({ bundleStored: z.boolean().default(true) }).strict();
+/** A cron line, checked as the timer will read it: five fields (minute hour day month weekday), UTC. */
+const schedule = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .superRefine((value, ctx) => {
+    if (value.split(/\s+/).length !== 5) {
+      ctx.addIssue({ code: "custom", message: "must be a cron line of five fields: minute hour day-of-month month day-of-week (UTC)" });
+      return;
+    }
+    const problem = cronProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: `is not a cron line: ${problem}` });
+  });
+
+const triggers = z.object({ bundleStored: z.boolean().optional(), schedule: schedule.nullish() }).strict();
 
 export const createChannelBodySchema = z
   .object({

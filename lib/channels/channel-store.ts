@@ -5,6 +5,7 @@ import { builds, bundles, channelBuilds, channels, drivers, failures, registries
 import { DomainError } from "@/lib/domain-error";
 import { parseImageRef } from "@/lib/docker/image/image-ref";
 import { resolveCommit } from "@/lib/workspace/git";
+import { nextRun } from "./channel-schedule";
 import type { CreateChannelBody, UpdateChannelBody } from "./channel-schemas";
 
 export type ChannelRow = typeof channels.$inferSelect;
@@ -54,6 +55,9 @@ export async function createChannel(body: CreateChannelBody, createdBy: string |
       image: body.image,
       registryId: body.registryId ?? null,
       onBundleStored: body.triggers?.bundleStored ?? true,
+      schedule: body.triggers?.schedule ?? null,
+      // The schedule counts from now: a channel made at 10:59 with "0 * * * *" runs at 11:00, not at once for a past run.
+      lastScheduledAt: new Date(),
       createdBy,
       updatedAt: new Date(),
     })
@@ -80,6 +84,7 @@ export async function updateChannel(id: number, body: UpdateChannelBody, db: Db 
       ...next,
       legacyProbes: body.legacyProbes ?? row.legacyProbes,
       onBundleStored: body.triggers?.bundleStored ?? row.onBundleStored,
+      ...(body.triggers?.schedule !== undefined ? { schedule: body.triggers.schedule, lastScheduledAt: new Date() } : {}),
       updatedAt: new Date(),
     })
     .where(eq(channels.id, id))
@@ -148,7 +153,7 @@ export async function channelView(row: ChannelRow, db: Db = getDb()) {
     legacyProbes: row.legacyProbes,
     image: row.image,
     registry,
-    triggers: { bundleStored: row.onBundleStored },
+    triggers: { bundleStored: row.onBundleStored, schedule: row.schedule, nextScheduledAt: row.schedule ? nextRun(row.schedule, row.lastScheduledAt ?? row.createdAt) : null },
     state: stale ? ("failed" as const) : row.state,
     reason: stale ? `catch-up build #${current!.buildId} ended ${current!.status} before it reached the gate` : row.reason,
     heldCells: row.heldCells,

@@ -577,6 +577,9 @@ export const channels = sqliteTable("channels", {
   registryId: integer("registry_id").references(() => registries.id, { onDelete: "set null" }),
   /** Whether a stored bundle brings a catch-up by itself (a sync asked by hand always does). */
   onBundleStored: integer("on_bundle_stored", { mode: "boolean" }).notNull().default(true),
+  /** A cron line (five fields, UTC) that starts a catch-up on its own, and when it last did. */
+  schedule: text("schedule"),
+  lastScheduledAt: integer("last_scheduled_at", { mode: "timestamp_ms" }),
   /** up-to-date, building, held, failed (lib/vocabulary CHANNEL_STATES); new: never synced. */
   state: text("state", { enum: CHANNEL_STATES }).notNull().default("new"),
   /** Why the channel is held or failed, in words; the held cells as `kernel moduleVersion flavour: from -> to`. */

@@ -18,7 +18,7 @@ const { getDb } = await import("@/lib/db/client");
 const { auditLog, buildBundles, builds, drivers, webhookDeliveries } = await import("@/lib/db/schema");
 const { eq } = await import("drizzle-orm");
 const { importSample } = await import("@/lib/workspace/import-sample");
-const { startChannelTriggers } = await import("@/lib/channels/channel-triggers");
+const { runDueSchedules, startChannelTriggers } = await import("@/lib/channels/channel-triggers");
 const channelsRoute = await import("@/app/api/channels/route");
 const channelRoute = await import("@/app/api/channels/[id]/route");
 const syncRoute = await import("@/app/api/channels/[id]/sync/route");
@@ -37,6 +37,7 @@ const request = (method: string, body?: unknown) =>
 // Two 6.1 kernels of the sample: the first is stored before the channel exists, the second is uploaded later.
 const FIRST = "6.1.0-56-amd64";
 const LATER = "6.1.0-57-amd64";
+const SCHEDULED = "6.1.0-57-cloud-amd64";
 let workspaceId = 0;
 let channelId = 0;
 
@@ -99,6 +100,7 @@ describe("channel input", () => {
       [{ ...good, image: "kobuild-test/refused/collector-drivers" }, 400, /must name its tag/],
       [{ ...good, branch: "bad..name" }, 400, /branch/],
       [{ ...good, unknown: true }, 400, /unknown|unrecognized/i],
+      [{ ...good, triggers: { schedule: "0 25 * * *" } }, 400, /not a cron line/],
     ];
     for (const [body, status, message] of cases) {
       const response = await channelsRoute.POST(request("POST", body), none);
@@ -177,5 +179,24 @@ describe("a channel kept complete", () => {
     expect(getDb().select().from(auditLog).all().some((a) => a.action === "publish channel anyway" && a.target?.includes("2.3.0 is for 6.2+ nodes only"))).toBe(true);
     const events = getDb().select().from(webhookDeliveries).all().map((d) => d.event);
     expect(events).toEqual(expect.arrayContaining(["channel.published", "channel.held", "channel.recovered"]));
+  }, 900_000);
+
+  it("a schedule catches up what the bundle trigger was told to leave", async () => {
+    const patched = await channelRoute.PATCH(request("PATCH", { triggers: { bundleStored: false, schedule: "0 3 * * *" } }), idParams(channelId));
+    expect(patched.status).toBe(200);
+    const before = (await patched.json()) as ChannelJson & { triggers: { schedule: string; nextScheduledAt: string } };
+    expect(before.triggers.schedule).toBe("0 3 * * *");
+    expect(new Date(before.triggers.nextScheduledAt).getUTCHours()).toBe(3);
+    const upload = await bundlesRoute.POST(streamedUploadRequest(`bundle-${SCHEDULED}.tgz`, fs.createReadStream(path.join(bundlesDir, `bundle-${SCHEDULED}.tgz`))), none);
+    expect(upload.status).toBe(201);
+    expect((await channel()).pending.bundles).toEqual([SCHEDULED]);
+    // Not due before 03:00 UTC; due once a day has passed.
+    expect(await runDueSchedules(new Date())).toEqual([]);
+    expect(await runDueSchedules(new Date(Date.now() + 25 * 3600_000))).toEqual([channelId]);
+    const after = await settled(before.builds.length);
+    expect(after.builds[0]!.trigger).toBe("schedule");
+    expect(after.builds[0]!.kernels).toEqual([SCHEDULED]);
+    expect(after.state, after.reason ?? "").toBe("up-to-date");
+    expect(after.pending.bundles).toEqual([]);
   }, 900_000);
 });
