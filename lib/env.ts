@@ -90,6 +90,8 @@ const schema = z.object({
     .transform((v) => v.split(",").map(Number))
     .refine((delays) => delays.every((d) => d <= 86_400), "each delay must be at most 86400 seconds")
     .optional(),
+  // The secret git push hooks (POST /api/hooks/git) prove themselves with; without it the route refuses every hook.
+  KOBUILD_GIT_HOOK_SECRET: z.string().min(16, "must be at least 16 characters").max(256, "must be at most 256 characters").optional(),
   // An API token for automation: at start, an admin that signs in with it exists.
   KOBUILD_ADMIN_TOKEN: z
     .string()
@@ -128,6 +130,8 @@ export type Env = {
   secretKey: Buffer | null;
   /** Never logged nor shown. */
   adminToken: string | null;
+  /** Signs (GitHub) or is sent by (GitLab) git push hooks; never logged nor shown; null: hooks are off. */
+  gitHookSecret: string | null;
   /** Where people reach the dashboard, without a trailing slash: links in webhook messages start with it. */
   publicUrl: string;
   /** Seconds before each retry of a failed webhook delivery. */
@@ -144,7 +148,7 @@ export class EnvError extends Error {
   }
 }
 
-const SECRET_VARIABLES = new Set(["KOBUILD_SECRET_KEY", "KOBUILD_ADMIN_TOKEN"]);
+const SECRET_VARIABLES = new Set(["KOBUILD_SECRET_KEY", "KOBUILD_ADMIN_TOKEN", "KOBUILD_GIT_HOOK_SECRET"]);
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // Empty strings mean "unset", as in most shells' `VAR= cmd`.
@@ -176,6 +180,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     maxEventStreamsPerBuild: e.KOBUILD_MAX_EVENT_STREAMS_PER_BUILD,
     secretKey: e.KOBUILD_SECRET_KEY ? decodeSecretKey(e.KOBUILD_SECRET_KEY) : null,
     adminToken: e.KOBUILD_ADMIN_TOKEN ?? null,
+    gitHookSecret: e.KOBUILD_GIT_HOOK_SECRET ?? null,
     publicUrl: e.KOBUILD_PUBLIC_URL ?? `http://${e.KOBUILD_HOST.includes(":") ? `[${e.KOBUILD_HOST}]` : e.KOBUILD_HOST}:${e.KOBUILD_PORT}`,
     webhookRetrySeconds: e.KOBUILD_WEBHOOK_RETRY_SECONDS ?? WEBHOOK_RETRY_SECONDS,
   };

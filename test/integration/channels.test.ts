@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +14,8 @@ import { until } from "./helpers/until";
 // published one built holds the channel at the gate.
 const dataDir = freshDataDir("channels");
 process.env.KOBUILD_CHANNEL_DEBOUNCE_SECONDS = "1";
+const HOOK_SECRET = "a-shared-secret-of-the-push-hooks";
+process.env.KOBUILD_GIT_HOOK_SECRET = HOOK_SECRET;
 
 const { getDb } = await import("@/lib/db/client");
 const { auditLog, buildBundles, builds, drivers, webhookDeliveries } = await import("@/lib/db/schema");
@@ -26,6 +29,10 @@ const publishRoute = await import("@/app/api/channels/[id]/publish/route");
 const coverageRoute = await import("@/app/api/channels/[id]/coverage/route");
 const bundlesRoute = await import("@/app/api/bundles/route");
 const hooksRoute = await import("@/app/api/webhooks/route");
+const gitHookRoute = await import("@/app/api/hooks/git/route");
+const { registerWorkspace } = await import("@/lib/workspace/register-workspace");
+const { cancelBuild } = await import("@/lib/builds/build-queue");
+const { waitForBuild } = await import("./helpers/wait-for-build");
 
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const image = `kobuild-test/channel-${run}/collector-drivers:stable`;
@@ -39,6 +46,7 @@ const FIRST = "6.1.0-56-amd64";
 const LATER = "6.1.0-57-amd64";
 const SCHEDULED = "6.1.0-57-cloud-amd64";
 let workspaceId = 0;
+let workspacePath = "";
 let channelId = 0;
 
 type ChannelJson = {
@@ -69,7 +77,7 @@ function sentKernels(buildId: number) {
 }
 
 beforeAll(async () => {
-  const workspacePath = makeSampleWorkspace(dataDir);
+  workspacePath = makeSampleWorkspace(dataDir);
   const firstOnly = fs.mkdtempSync(path.join(dataDir, "first-bundle-"));
   fs.copyFileSync(path.join(bundlesDir, `bundle-${FIRST}.tgz`), path.join(firstOnly, `bundle-${FIRST}.tgz`));
   workspaceId = (await importSample({ workspacePath, bundleDir: firstOnly })).workspace.id;
@@ -198,5 +206,37 @@ describe("a channel kept complete", () => {
     expect(after.builds[0]!.kernels).toEqual([SCHEDULED]);
     expect(after.state, after.reason ?? "").toBe("up-to-date");
     expect(after.pending.bundles).toEqual([]);
+  }, 900_000);
+
+  it("a push hook proved by the shared secret catches up the channels that follow the pushed branch", async () => {
+    const remoteUrl = `file://${workspacePath}`;
+    const remote = await registerWorkspace({ name: "sample-remote", url: remoteUrl, network: "none" });
+    const created = await channelsRoute.POST(request("POST", { name: "pushed", workspaceId: remote.id, branch: "master", image: `kobuild-test/channel-${run}/collector-drivers:pushed` }), none);
+    expect(created.status).toBe(201);
+    const pushedId = ((await created.json()) as ChannelJson).id;
+    const hook = (body: string, headers: Record<string, string>) =>
+      gitHookRoute.POST(new Request("http://127.0.0.1/api/hooks/git", { method: "POST", headers: { "content-type": "application/json", ...headers }, body }), none);
+    const push = (branch: string) => JSON.stringify({ ref: `refs/heads/${branch}`, repository: { clone_url: `${remoteUrl}.git`, html_url: `${remoteUrl}/` } });
+    const sign = (body: string, secret = HOOK_SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+
+    expect((await hook(push("master"), {})).status).toBe(401);
+    expect((await hook(push("master"), { "x-hub-signature-256": sign(push("master"), "not-the-secret-at-all") })).status).toBe(401);
+    expect((await hook(push("master"), { "x-gitlab-token": "not-the-secret-at-all" })).status).toBe(401);
+    const otherBranch = await hook(push("bpf-ringbuf"), { "x-gitlab-token": HOOK_SECRET, "x-gitlab-event": "Push Hook" });
+    expect(otherBranch.status).toBe(202);
+    expect(((await otherBranch.json()) as { channels: unknown[] }).channels).toEqual([]);
+    const notPush = await hook(JSON.stringify({ zen: "hello" }), { "x-hub-signature-256": sign(JSON.stringify({ zen: "hello" })), "x-github-event": "push" });
+    expect(notPush.status).toBe(400);
+
+    const answered = await hook(push("master"), { "x-hub-signature-256": sign(push("master")), "x-github-event": "push" });
+    expect(answered.status).toBe(202);
+    const result = (await answered.json()) as { branch: string; channels: { id: number; sync: { status: string; buildId: number } }[] };
+    expect(result.branch).toBe("master");
+    expect(result.channels.map((c) => [c.id, c.sync.status])).toEqual([[pushedId, "started"]]);
+    const link = ((await (await channelRoute.GET(request("GET"), idParams(pushedId))).json()) as ChannelJson).builds[0]!;
+    expect(link).toMatchObject({ id: result.channels[0]!.sync.buildId, trigger: "branch" });
+    // The whole build is the earlier tests' business: this one stops it.
+    cancelBuild(link.id);
+    expect(["cancelled", "failed"]).toContain((await waitForBuild(link.id)).status);
   }, 900_000);
 });
