@@ -94,7 +94,11 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await runDocker(["rmi", image]);
+  // The channel's tag, its working name as a cache, and every build's result: this engine is shared.
+  const { instanceId } = await import("@/lib/system/instance-id");
+  const refs = [image, ...getDb().select({ tag: builds.tag }).from(builds).all().flatMap((b) => (b.tag ? [b.tag] : []))];
+  for (const id of [1, 2, 3]) refs.push(`kobuild/collector-drivers:channel-${id}-${instanceId()}`);
+  for (const ref of refs) await runDocker(["rmi", ref]);
 });
 
 describe("channel input", () => {
