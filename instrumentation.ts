@@ -32,6 +32,8 @@ export async function register() {
     startWebhookDispatcher();
     const { startBundleSourceTimer } = await import("@/lib/bundle-sources/start-bundle-source-timer");
     startBundleSourceTimer();
+    const { startChannelTriggers } = await import("@/lib/channels/channel-triggers");
+    startChannelTriggers();
     const { provisionAccess } = await import("@/lib/auth/first-start");
     await provisionAccess();
     const { stopGracefullyOnSignals } = await import("@/lib/dashboard/graceful-shutdown");

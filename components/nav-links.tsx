@@ -11,6 +11,7 @@ const links = [
   { href: "/failures", label: "Failures" },
   { href: "/drivers", label: "Find a driver" },
   { href: "/trends", label: "Trends" },
+  { href: "/channels", label: "Channels" },
   { href: "/images", label: "Images" },
   { href: "/settings", label: "Settings" },
   { href: "/api-docs", label: "API" },

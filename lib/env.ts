@@ -69,6 +69,8 @@ const schema = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= 64, "must be between 1 and 64")
     .default(1),
+  // Bundles stored within this many seconds of each other go into one catch-up build of each channel.
+  KOBUILD_CHANNEL_DEBOUNCE_SECONDS: wholeNumber(0, 3600, "seconds").default(30),
   // Every git command that talks to a workspace's remote (ls-remote, clone, fetch) is ended after this long.
   KOBUILD_GIT_TIMEOUT_SECONDS: wholeNumber(1, 3600, "seconds").default(300),
   // Largest JSON body a route reads; a bigger one is refused (413) without being buffered.
@@ -98,6 +100,8 @@ const schema = z.object({
     .transform((v) => v.split(",").map(Number))
     .refine((delays) => delays.every((d) => d <= 86_400), "each delay must be at most 86400 seconds")
     .optional(),
+  // The secret git push hooks (POST /api/hooks/git) prove themselves with; without it the route refuses every hook.
+  KOBUILD_GIT_HOOK_SECRET: z.string().min(16, "must be at least 16 characters").max(256, "must be at most 256 characters").optional(),
   // An API token for automation: at start, an admin that signs in with it exists.
   KOBUILD_ADMIN_TOKEN: z
     .string()
@@ -167,6 +171,8 @@ export type Env = {
   sshConfig: string | undefined;
   buildsPerEngine: number;
   maxBundleBytes: number;
+  /** Seconds a channel waits after a bundle is stored before its catch-up, so that a batch goes into one build. */
+  channelDebounceSeconds: number;
   /** Seconds a fetch from a workspace's remote may take. */
   gitTimeoutSeconds: number;
   maxJsonBytes: number;
@@ -178,6 +184,8 @@ export type Env = {
   secretKey: Buffer | null;
   /** Never logged nor shown. */
   adminToken: string | null;
+  /** Signs (GitHub) or is sent by (GitLab) git push hooks; never logged nor shown; null: hooks are off. */
+  gitHookSecret: string | null;
   /** Where people reach the dashboard, without a trailing slash: links in webhook messages start with it. */
   publicUrl: string;
   /** Whether KOBUILD_PUBLIC_URL was given (else a sign-in's return address comes from the request). */
@@ -217,7 +225,7 @@ export class EnvError extends Error {
   }
 }
 
-const SECRET_VARIABLES = new Set(["KOBUILD_SECRET_KEY", "KOBUILD_ADMIN_TOKEN", "KOBUILD_METRICS_TOKEN", "KOBUILD_OIDC_CLIENT_SECRET"]);
+const SECRET_VARIABLES = new Set(["KOBUILD_SECRET_KEY", "KOBUILD_ADMIN_TOKEN", "KOBUILD_METRICS_TOKEN", "KOBUILD_OIDC_CLIENT_SECRET", "KOBUILD_GIT_HOOK_SECRET"]);
 
 const OIDC_VARIABLES = [
   "KOBUILD_OIDC_ISSUER",
@@ -283,6 +291,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     sshConfig: e.KOBUILD_SSH_CONFIG,
     buildsPerEngine: e.KOBUILD_BUILDS_PER_ENGINE,
     maxBundleBytes: e.KOBUILD_MAX_BUNDLE_BYTES,
+    channelDebounceSeconds: e.KOBUILD_CHANNEL_DEBOUNCE_SECONDS,
     gitTimeoutSeconds: e.KOBUILD_GIT_TIMEOUT_SECONDS,
     maxJsonBytes: e.KOBUILD_MAX_JSON_BYTES,
     maxLogBytes: e.KOBUILD_MAX_LOG_BYTES,
@@ -291,6 +300,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     maxEventStreamsPerBuild: e.KOBUILD_MAX_EVENT_STREAMS_PER_BUILD,
     secretKey: e.KOBUILD_SECRET_KEY ? decodeSecretKey(e.KOBUILD_SECRET_KEY) : null,
     adminToken: e.KOBUILD_ADMIN_TOKEN ?? null,
+    gitHookSecret: e.KOBUILD_GIT_HOOK_SECRET ?? null,
     publicUrl: e.KOBUILD_PUBLIC_URL ?? `http://${e.KOBUILD_HOST.includes(":") ? `[${e.KOBUILD_HOST}]` : e.KOBUILD_HOST}:${e.KOBUILD_PORT}`,
     publicUrlConfigured: e.KOBUILD_PUBLIC_URL !== undefined,
     webhookRetrySeconds: e.KOBUILD_WEBHOOK_RETRY_SECONDS ?? WEBHOOK_RETRY_SECONDS,

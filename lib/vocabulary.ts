@@ -70,3 +70,7 @@ export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 /** Where one delivery of an event to a webhook is: waiting for its (next) attempt, answered with 2xx, or given up. */
 export const DELIVERY_STATUSES = ["pending", "delivered", "failed"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** A channel's state: never synced, its image holds everything, a catch-up runs, a catch-up waits at the gate, the last catch-up failed. */
+export const CHANNEL_STATES = ["new", "up-to-date", "building", "held", "failed"] as const;
+export type ChannelState = (typeof CHANNEL_STATES)[number];

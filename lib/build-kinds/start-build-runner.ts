@@ -9,6 +9,7 @@ import { digestFinishedBuild } from "@/lib/build-digests/digest-build";
 import { notifyBuildEnded } from "@/lib/webhooks/build-notifications";
 import { log } from "@/lib/log/logger";
 import { reproduceRecipe } from "@/lib/drivers/reproduce-recipe";
+import { channelBuildEnded } from "@/lib/channels/catch-up";
 
 // The table of build kinds lives above lib/builds and lib/images: the queue and
 // the runner know a build's common life (engine, log, stages, outcome), the
@@ -35,5 +36,7 @@ export function startBuildRunner() {
         log().error({ buildId, error: (error as Error).message }, "could not queue the build's webhooks");
       }
     }
+    // A channel's catch-up goes through its gate (or says it failed, cancelled too); the queue does not wait for the tag to move or the push.
+    void channelBuildEnded(buildId).catch((error: unknown) => log().error({ buildId, error: (error as Error).message }, "could not settle the build's channel"));
   });
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { tellBundleStored } from "./bundle-events";
 import { createHash, randomBytes, type Hash } from "node:crypto";
 import fs, { type FileHandle } from "node:fs/promises";
 import path from "node:path";
@@ -84,6 +85,7 @@ async function store(input: StoreBundleInput): Promise<StoredBundle> {
       if (other) {
         const bundle = await replaceStoredBundle({ db, dataDir, stored: other, newFile: partPath, fields });
         await syncDirectory(path.dirname(finalPath));
+        tellBundleStored(bundle);
         return { bundle, duplicate: false, replaced: other };
       }
       await onDisk(() => fs.rename(partPath, finalPath));
@@ -94,6 +96,7 @@ async function store(input: StoreBundleInput): Promise<StoredBundle> {
           .values({ kernel, ...fields })
           .returning()
           .get();
+        tellBundleStored(row);
         return { bundle: row, duplicate: false };
       } catch (error) {
         await fs.rm(finalPath, { force: true });

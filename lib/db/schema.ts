@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { BuildOptionsRow } from "@/lib/build-options";
-import { BUILD_KINDS, BUILD_NETWORKS, BUILD_STATUSES, DELIVERY_STATUSES, FLAVOURS, STAGE_STATUSES, WEBHOOK_FORMATS, type BuildPlanRecord, type BuilderProgress } from "@/lib/vocabulary";
+import { BUILD_KINDS, BUILD_NETWORKS, BUILD_STATUSES, CHANNEL_STATES, DELIVERY_STATUSES, FLAVOURS, STAGE_STATUSES, WEBHOOK_FORMATS, type BuildPlanRecord, type BuilderProgress } from "@/lib/vocabulary";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from "drizzle-orm/sqlite-core";
 
 // Times are milliseconds since the epoch. Drivers and failures belong to an
@@ -585,4 +585,68 @@ export const webhookDeliveries = sqliteTable(
     finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
   },
   (t) => [index("webhook_deliveries_due").on(t.status, t.nextAttemptAt), index("webhook_deliveries_hook").on(t.webhookId, t.id)],
+);
+
+/**
+ * A channel (lib/channels): a workspace's branch whose driver image kobuild
+ * keeps complete, every stored bundle by every module version the branch
+ * builds, under one image reference that moves only when a catch-up build
+ * passes the gate.
+ */
+export const channels = sqliteTable("channels", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull().unique(),
+  workspaceId: integer("workspace_id")
+    .notNull()
+    .references(() => workspaces.id, { onDelete: "cascade" }),
+  branch: text("branch").notNull(),
+  legacyProbes: integer("legacy_probes", { mode: "boolean" }).notNull().default(false),
+  /** repository:tag the channel publishes (pushed to `registryId` when one is set). */
+  image: text("image").notNull(),
+  registryId: integer("registry_id").references(() => registries.id, { onDelete: "set null" }),
+  /** Whether a stored bundle brings a catch-up by itself (a sync asked by hand always does). */
+  onBundleStored: integer("on_bundle_stored", { mode: "boolean" }).notNull().default(true),
+  /** A cron line (five fields, UTC) that starts a catch-up on its own, and when it last did. */
+  schedule: text("schedule"),
+  lastScheduledAt: integer("last_scheduled_at", { mode: "timestamp_ms" }),
+  /** up-to-date, building, held, failed (lib/vocabulary CHANNEL_STATES); new: never synced. */
+  state: text("state", { enum: CHANNEL_STATES }).notNull().default("new"),
+  /** Why the channel is held or failed, in words; the held cells as `kernel moduleVersion flavour: from -> to`. */
+  reason: text("reason"),
+  heldCells: text("held_cells", { mode: "json" }).$type<string[]>().notNull().default([]),
+  /** The image record and engine id of what the reference points at, and the commit it was built from. */
+  publishedImageId: integer("published_image_id").references(() => images.id, { onDelete: "set null" }),
+  publishedDockerId: text("published_docker_id"),
+  publishedCommit: text("published_commit"),
+  publishedAt: integer("published_at", { mode: "timestamp_ms" }),
+  /** The catch-up build running now, and the one held (its image waits for "publish anyway"). */
+  currentBuildId: integer("current_build_id").references(() => builds.id, { onDelete: "set null" }),
+  heldBuildId: integer("held_build_id").references(() => builds.id, { onDelete: "set null" }),
+  /** A sync asked while a catch-up runs: one more follows it. */
+  syncPending: integer("sync_pending", { mode: "boolean" }).notNull().default(false),
+  createdBy: text("created_by"),
+  createdAt: createdAt(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+});
+
+/** Every catch-up build of a channel: why it started, the bundles it waited for, and how it ended for the channel. */
+export const channelBuilds = sqliteTable(
+  "channel_builds",
+  {
+    channelId: integer("channel_id")
+      .notNull()
+      .references(() => channels.id, { onDelete: "cascade" }),
+    buildId: integer("build_id")
+      .notNull()
+      .references(() => builds.id, { onDelete: "cascade" }),
+    /** bundle, branch, schedule, manual. */
+    trigger: text("trigger").notNull(),
+    /** The kernels it was started for, and when the oldest of them was stored (time-to-driver starts there). */
+    kernels: text("kernels", { mode: "json" }).$type<string[]>().notNull().default([]),
+    waitingSince: integer("waiting_since", { mode: "timestamp_ms" }),
+    /** published, published anyway (after a hold), held, failed, or null while it runs. */
+    outcome: text("outcome"),
+    endedAt: integer("ended_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.buildId] })],
 );

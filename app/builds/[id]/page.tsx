@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { BuildPage } from "@/components/build/build-page";
 import type { BuildViewJson } from "@/components/build/build-types";
@@ -6,6 +7,7 @@ import { listEngineRows } from "@/lib/engines/engine-store";
 import { listRegistries } from "@/lib/registries/registry-store";
 import { DomainError } from "@/lib/domain-error";
 import { requirePage } from "@/lib/auth/page-guard";
+import { channelsOfBuild } from "@/lib/channels/channel-store";
 import { startRerunAction } from "./actions";
 
 export const dynamic = "force-dynamic";
@@ -36,5 +38,24 @@ export default async function Page({ params }: Params) {
     engines: listEngineRows().map((e) => e.name),
     start: startRerunAction,
   };
-  return <BuildPage initial={readBuild(id)} rerun={rerun} />;
+  const initial = readBuild(id);
+  const channels = channelsOfBuild(initial.id);
+  return (
+    <>
+      {channels.length > 0 ? (
+        <p className="mb-3 text-sm">
+          A catch-up of channel{channels.length === 1 ? "" : "s"}{" "}
+          {channels.map((c, i) => (
+            <span key={c.id}>
+              {i > 0 ? ", " : ""}
+              <Link className="font-semibold underline underline-offset-2" href={`/channels#channel-${c.id}`}>
+                {c.name}
+              </Link>
+            </span>
+          ))}
+        </p>
+      ) : null}
+      <BuildPage initial={initial} rerun={rerun} />
+    </>
+  );
 }

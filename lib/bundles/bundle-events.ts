@@ -1,0 +1,23 @@
+// Who wants to hear that a bundle was stored (channels catching up): the store
+// only tells, and knows nothing of its listeners. A listener that throws never
+// fails the upload that stored the bundle.
+
+export type BundleStoredListener = (bundle: { id: number; kernel: string }) => void;
+
+const listeners = new Set<BundleStoredListener>();
+
+/** Subscribes; the returned function unsubscribes. */
+export function onBundleStored(listener: BundleStoredListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function tellBundleStored(bundle: { id: number; kernel: string }) {
+  for (const listener of listeners) {
+    try {
+      listener(bundle);
+    } catch (error) {
+      console.error(`kobuild: a listener of stored bundles failed for ${bundle.kernel}:`, (error as Error).message);
+    }
+  }
+}
