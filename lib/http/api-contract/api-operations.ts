@@ -1,6 +1,7 @@
 import type { OperationGroup } from "./operation";
 import { accessOperations } from "./operations/access";
 import { buildOperations } from "./operations/builds";
+import { channelOperations } from "./operations/channels";
 import { coverageOperations } from "./operations/coverage";
 import { engineOperations, imageOperations, registryOperations } from "./operations/images";
 import { bundleOperations, workspaceOperations } from "./operations/sources";
@@ -11,6 +12,7 @@ import { webhookOperations } from "./operations/webhooks";
 export const API_OPERATIONS: OperationGroup[] = [
   buildOperations,
   coverageOperations,
+  channelOperations,
   bundleOperations,
   workspaceOperations,
   imageOperations,

@@ -132,6 +132,7 @@ const ERROR_MEANINGS: Record<DomainErrorCode, string> = {
   too_many_requests: "too many attempts or streams; Retry-After says when to try again",
   insufficient_storage: "the disk kobuild stores to is full",
   engine_unavailable: "the Docker engine does not answer",
+  shutting_down: "the dashboard is stopping and takes no new work; Retry-After says when to try again",
   bad_gateway: "a registry, git remote or other server failed or did not answer",
   internal: "an unexpected error (logged on the server, never shown)",
 };

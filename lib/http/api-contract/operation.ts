@@ -14,6 +14,8 @@ export const MEDIA = {
   text: "text/plain",
   gzip: "application/gzip",
   multipart: "multipart/form-data",
+  inToto: "application/vnd.in-toto+json",
+  jsonl: "application/jsonl",
 } as const;
 export type MediaType = (typeof MEDIA)[keyof typeof MEDIA];
 

@@ -1,6 +1,6 @@
 import { createTokenBodySchema, createUserBodySchema, idParamsSchema, signInSchema } from "@/lib/auth/auth-schemas";
 import * as answers from "../answer-schemas";
-import type { OperationGroup } from "../operation";
+import { MEDIA, type OperationGroup } from "../operation";
 
 export const accessOperations: OperationGroup = {
   tag: "Access",
@@ -49,5 +49,23 @@ export const accessOperations: OperationGroup = {
     },
     { method: "DELETE", path: "/api/tokens/{id}", summary: "Revoke an API token", role: "admin", params: idParamsSchema, answers: [{ status: 200, description: "The token, revoked.", schema: answers.revokedApiTokenSchema }] },
     { method: "GET", path: "/api/audit", summary: "The latest changes", description: "Who did what, on what, with which answer: the latest 200.", role: "admin", answers: [{ status: 200, description: "The entries, newest first.", schema: answers.auditAnswerSchema }] },
+    {
+      method: "GET",
+      path: "/api/auth/oidc/start",
+      summary: "Sign in with single sign-on",
+      description: "Redirects to the OpenID Connect provider (code flow with PKCE); `?next=` is the page to return to (same origin only). 404 when single sign-on is not configured.",
+      role: "public",
+      answers: [{ status: 303, description: "To the provider's sign-in page.", media: MEDIA.text }],
+      errors: ["not_found", "bad_gateway"],
+    },
+    {
+      method: "GET",
+      path: "/api/auth/oidc/callback",
+      summary: "The provider's return",
+      description: "Exchanges the code, checks the ID token and the claim that maps to a role, and sets the session cookie. Refusals are HTML pages: 400 for a stale or altered flow, 403 for a claim that maps to no role or a disabled user, 502 when the provider fails.",
+      role: "public",
+      answers: [{ status: 303, description: "Signed in: to the page asked for, with the session cookie.", media: MEDIA.text }],
+      errors: ["bad_request", "forbidden", "bad_gateway"],
+    },
   ],
 };

@@ -75,5 +75,15 @@ export const buildOperations: OperationGroup = {
       answers: [{ status: 201, description: "The new build.", schema: answers.buildSchema }],
       errors: ["conflict"],
     },
+    {
+      method: "GET",
+      path: "/api/builds/{id}/provenance",
+      summary: "The build's provenance",
+      description: "An in-toto Statement v1 with a SLSA Provenance v1 predicate: every driver file of its image with its sha256, the commit, the bundles and the images it was built from. `?download` names it as a file. 409 for a build that made no image.",
+      role: "viewer",
+      params: buildIdParamsSchema,
+      answers: [{ status: 200, description: "The statement.", media: MEDIA.inToto }],
+      errors: ["conflict"],
+    },
   ],
 };

@@ -1,6 +1,6 @@
 import { buildIdParamsSchema } from "@/lib/builds/build-schemas";
 import { compareQuerySchema, driverCellQuerySchema, failureIdParamsSchema, failuresQuerySchema } from "@/lib/coverage/coverage-schemas";
-import { driverLookupBodySchema, driverQuerySchema, lookupFormatSchema } from "@/lib/drivers/driver-lookup-schemas";
+import { driverLookupBodySchema, driverQuerySchema, lookupFormatSchema, reproduceBodySchema } from "@/lib/drivers/driver-lookup-schemas";
 import { acknowledgeBodySchema, failureGroupParamsSchema, failureGroupsQuerySchema } from "@/lib/failure-groups/failure-group-schemas";
 import { imageIdParamsSchema } from "@/lib/images/image-schemas";
 import { trendsQuerySchema } from "@/lib/trends/trend-schemas";
@@ -94,6 +94,26 @@ export const coverageOperations: OperationGroup = {
       query: driverCellQuerySchema,
       answers: [{ status: 200, description: "The driver file (gzip), as an attachment.", media: MEDIA.gzip }],
       errors: ["engine_unavailable"],
+    },
+    {
+      method: "GET",
+      path: "/api/images/{id}/provenance",
+      summary: "Every statement behind an image's drivers",
+      description: "JSON Lines, one in-toto statement per line: the build that made the image, then the builds of its inputs (a merge's, a squash's, a cache's), each with the drivers of this image it made. 409 for an image kobuild only read.",
+      role: "viewer",
+      params: imageIdParamsSchema,
+      answers: [{ status: 200, description: "The statements.", media: MEDIA.jsonl }],
+      errors: ["conflict"],
+    },
+    {
+      method: "POST",
+      path: "/api/drivers/reproduce",
+      summary: "Build one driver again from its recorded inputs",
+      description: "A build of kind `reproduce` at the recorded commit, with the same bundle and base images and no cache; when it ends its `options.reproduce.result` says whether the new file is identical, or where it differs. 422 with the reason when an input is gone or changed.",
+      role: "operator",
+      body: reproduceBodySchema,
+      answers: [{ status: 201, description: "The build (kind reproduce).", schema: answers.buildSchema }],
+      errors: ["not_found", "unprocessable", "engine_unavailable"],
     },
   ],
 };
