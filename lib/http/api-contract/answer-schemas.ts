@@ -21,7 +21,15 @@ export const errorAnswerSchema = z
 export const signedInSchema = z.object({ name: z.string(), role: z.enum(ROLES) });
 
 export const userSchema = z
-  .object({ id: z.number().int(), name: z.string(), role: z.enum(ROLES), hasPassword: z.boolean(), createdAt: instant, disabledAt: nullableInstant })
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    hasPassword: z.boolean(),
+    createdAt: instant,
+    disabledAt: nullableInstant,
+    singleSignOn: z.boolean().meta({ description: "Signs in through the OpenID Connect provider (its role follows the provider's claim)." }),
+  })
   .meta({ id: "User" });
 export const usersAnswerSchema = z.object({ users: z.array(userSchema) });
 export const createdUserSchema = z.object({ id: z.number().int(), name: z.string(), role: z.enum(ROLES), createdAt: instant });
@@ -45,7 +53,8 @@ export const auditAnswerSchema = z.object({ entries: z.array(auditEntrySchema) }
 
 // System
 
-const reachableEngineState = z.object({ reachable: z.literal(true), version: z.string(), apiVersion: z.string(), os: z.string(), arch: z.string(), buildkit: z.boolean() });
+const engineProduct = z.enum(["docker", "podman"]).meta({ description: "What answers the Engine API: Docker, or Podman's Docker-compatible service (classic builder only)." });
+const reachableEngineState = z.object({ reachable: z.literal(true), product: engineProduct, version: z.string(), apiVersion: z.string(), os: z.string(), arch: z.string(), buildkit: z.boolean() });
 const unreachableEngineState = z.object({ reachable: z.literal(false), error: z.string() });
 
 export const healthSchema = z
@@ -127,6 +136,7 @@ export const engineSchema = z
     isDefault: z.boolean(),
     health: z.object({
       reachable: z.boolean(),
+      product: engineProduct.nullable(),
       version: z.string().nullable(),
       apiVersion: z.string().nullable(),
       buildkit: z.boolean().nullable(),
