@@ -13,6 +13,7 @@ import { pushImageRef } from "@/lib/registries/registry-transfer";
 import { instanceId } from "@/lib/system/instance-id";
 import { emitEvent } from "@/lib/webhooks/emit-event";
 import { env } from "@/lib/env";
+import { metrics } from "@/lib/metrics/metrics";
 import { fetchWorkspace } from "@/lib/workspace/fetch-workspace";
 import { getWorkspace } from "@/lib/workspace/get-workspace";
 import { resolveCommit } from "@/lib/workspace/git";
@@ -140,6 +141,17 @@ function endLink(db: Db, channelId: number, buildId: number, outcome: string) {
     .run();
 }
 
+/** From the moment the channel lacked the drivers (the oldest new bundle stored, the push) to their publication. */
+function observeTimeToDriver(db: Db, channelId: number, buildId: number) {
+  const link = db
+    .select({ trigger: channelBuilds.trigger, waitingSince: channelBuilds.waitingSince, endedAt: channelBuilds.endedAt })
+    .from(channelBuilds)
+    .where(and(eq(channelBuilds.channelId, channelId), eq(channelBuilds.buildId, buildId)))
+    .get();
+  if (!link?.waitingSince || !link.endedAt) return;
+  metrics().channelTimeToDriver.observe({ trigger: link.trigger }, Math.max(0, (link.endedAt.getTime() - link.waitingSince.getTime()) / 1000));
+}
+
 /**
  * A build has ended: when it is a channel's catch-up, its result goes
  * through the gate and is published, or holds the channel naming the cells,
@@ -198,6 +210,7 @@ async function publish(row: ChannelRow, build: typeof builds.$inferSelect, db: D
     publishedAt: new Date(),
   });
   endLink(db, row.id, build.id, anyway ? "published anyway" : "published");
+  observeTimeToDriver(db, row.id, build.id);
   const data = { channel: row.name, channelId: row.id, buildId: build.id, image: row.image, dockerId: image.dockerId, branch: row.branch, commit: build.commit, url: channelUrl(row.id) };
   emitEvent("channel.published", data);
   if (recovered) emitEvent("channel.recovered", { ...data, was: row.state });

@@ -27,6 +27,13 @@ function createMetrics() {
     logLinesDropped: new Counter({ name: "kobuild_log_lines_dropped_total", help: "Build log lines not stored because the build's log reached KOBUILD_MAX_LOG_BYTES.", ...on }),
     uploadBytes: new Counter({ name: "kobuild_bundle_upload_bytes_total", help: "Bytes of header bundles received by uploads and bundle sources, stored or refused.", ...on }),
     inspectionDuration: new Histogram({ name: "kobuild_bundle_inspection_seconds", help: "Time to inspect one header bundle (read and check its archive), by outcome.", labelNames: ["outcome"] as const, buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120], ...on }),
+    channelTimeToDriver: new Histogram({
+      name: "kobuild_channel_time_to_driver_seconds",
+      help: "Time from a channel lacking drivers (a new bundle stored, the branch moved, a schedule, a sync) to their publication, by trigger.",
+      labelNames: ["trigger"] as const,
+      buckets: DURATION_BUCKETS,
+      ...on,
+    }),
     eventStreams: new Gauge({ name: "kobuild_event_stream_subscribers", help: "Live build event streams (SSE) open now.", ...on }),
   };
 }

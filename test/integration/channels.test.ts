@@ -33,6 +33,7 @@ const gitHookRoute = await import("@/app/api/hooks/git/route");
 const { registerWorkspace } = await import("@/lib/workspace/register-workspace");
 const { cancelBuild } = await import("@/lib/builds/build-queue");
 const { waitForBuild } = await import("./helpers/wait-for-build");
+const { metrics } = await import("@/lib/metrics/metrics");
 
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const image = `kobuild-test/channel-${run}/collector-drivers:stable`;
@@ -165,6 +166,12 @@ describe("a channel kept complete", () => {
     expect([...kernelsWithDrivers(after.published!.imageId)].sort()).toEqual([FIRST, LATER].sort());
     expect(after.published!.dockerId).not.toBe(before.published!.dockerId);
     expect(after.timeToDriver.latest.length).toBeGreaterThan(0);
+    // The same figure reaches Prometheus: one observation of a bundle-triggered catch-up, as long as the page says.
+    const observed = (await metrics().channelTimeToDriver.get()).values;
+    const count = observed.find((v) => v.metricName === "kobuild_channel_time_to_driver_seconds_count" && v.labels.trigger === "bundle");
+    const sum = observed.find((v) => v.metricName === "kobuild_channel_time_to_driver_seconds_sum" && v.labels.trigger === "bundle");
+    expect(count?.value).toBe(1);
+    expect(Math.abs(sum!.value - after.timeToDriver.latest[0]!.seconds)).toBeLessThanOrEqual(1);
   }, 900_000);
 
   it("holds the channel when the new module version fails where the published one built, and an admin may publish anyway", async () => {
