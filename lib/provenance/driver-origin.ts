@@ -1,8 +1,9 @@
 import "server-only";
-import { and, desc, eq, inArray, isNotNull, or } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { buildBundles, buildInputs, builds, drivers, images, tasks } from "@/lib/db/schema";
 import type { Flavour } from "@/lib/vocabulary";
+import { producingBuild } from "./producing-build";
 
 export type DriverOrigin = {
   /** The build that compiled the driver (a shard's own build when a sharded build made it). */
@@ -37,8 +38,9 @@ export function driverOrigin(db: Db, imageId: number, cell: { kernel: string; mo
   const via: number[] = [];
   let current = imageId;
   for (let hop = 0; hop < MAX_HOPS; hop++) {
-    const build = db.select().from(builds).where(eq(builds.imageId, current)).orderBy(desc(builds.id)).get();
-    if (!build) return null;
+    const build = producingBuild(db, current);
+    // A build met twice is a circle of records (the same image made twice): no origin to name.
+    if (!build || via.includes(build.id)) return null;
     if (build.kind === "drivers" || build.kind === "reproduce") {
       const family = [build.id, ...db.select({ id: builds.id }).from(builds).where(and(eq(builds.parentId, build.id), eq(builds.status, "succeeded"))).all().map((r) => r.id)];
       const task = db
@@ -83,14 +85,14 @@ export function driverOriginOf(imageId: number, cell: { kernel: string; moduleVe
 function inputHolding(db: Db, buildId: number, role: "cache" | "input", sha256: string): number | null {
   const inputs = db.select({ imageRecordId: buildInputs.imageRecordId, dockerId: buildInputs.dockerId }).from(buildInputs).where(and(eq(buildInputs.buildId, buildId), eq(buildInputs.role, role))).all();
   for (const input of inputs) {
-    if (input.imageRecordId === null && !input.dockerId) continue;
-    const candidates = db
-      .select({ id: images.id })
-      .from(images)
-      .where(or(input.imageRecordId !== null ? eq(images.id, input.imageRecordId) : undefined, input.dockerId ? and(eq(images.dockerId, input.dockerId), isNotNull(images.readAt)) : undefined))
-      .orderBy(desc(images.id))
-      .all();
-    for (const { id } of candidates) {
+    // The record the build read is the one to follow; an image id alone may name several records (the same bytes made twice).
+    const candidates =
+      input.imageRecordId !== null
+        ? [input.imageRecordId]
+        : input.dockerId
+          ? db.select({ id: images.id }).from(images).where(and(eq(images.dockerId, input.dockerId), isNotNull(images.readAt))).orderBy(desc(images.id)).all().map((r) => r.id)
+          : [];
+    for (const id of candidates) {
       if (db.select({ id: drivers.id }).from(drivers).where(and(eq(drivers.imageId, id), eq(drivers.sha256, sha256))).get()) return id;
     }
   }

@@ -1,8 +1,9 @@
 import "server-only";
 import { and, desc, eq, isNotNull } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
-import { buildInputs, builds, images } from "@/lib/db/schema";
+import { buildInputs, images } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
+import { producingBuild } from "./producing-build";
 import type { ProvenanceStatement } from "./provenance-statement";
 import { buildProvenance, imageSubjects } from "./read-build-provenance";
 
@@ -28,7 +29,7 @@ export function imageProvenance(imageId: number, db: Db = getDb()): ProvenanceSt
 }
 
 function producerOf(db: Db, imageId: number) {
-  return db.select().from(builds).where(eq(builds.imageId, imageId)).orderBy(desc(builds.id)).get() ?? null;
+  return producingBuild(db, imageId);
 }
 
 function collect(db: Db, build: NonNullable<ReturnType<typeof producerOf>>, wanted: { path: string; sha256: string }[], out: ProvenanceStatement[], seen: Set<number>, depth: number) {

@@ -341,7 +341,14 @@ describe("the data directory", () => {
     expect(fs.readdirSync(path.join(serverDir, "bundles", ".incoming"))).toEqual([]);
     expect(fs.readdirSync(path.join(serverDir, "bundles", ".trash"))).toEqual([]);
     expect(fs.readdirSync(path.join(serverDir, "engine-work"))).toEqual([]);
-    expect(fs.readFileSync(dashboard.log, "utf8")).toMatch(/1 unfinished upload\(s\) removed, 0 bundle\(s\) whose delete did not finish put back, 1 deleted bundle file\(s\) removed/);
+    // The log's JSON line says what was cleaned.
+    const cleaned = fs
+      .readFileSync(dashboard.log, "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((entry) => entry.msg === "cleaned what a previous start left");
+    expect(cleaned).toMatchObject({ level: "info", unfinishedUploadsRemoved: 1, bundlesPutBack: 0, deletedFilesRemoved: 1 });
   });
 });
 
