@@ -4,6 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { buildInputs, builds, bundles, drivers, workspaces } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
 import { defaultEngine } from "@/lib/engines/engine-clients";
+import { inspectImage } from "@/lib/docker/image/inspect-image";
 import { driverOptionsOf, type StoredBuildOptions } from "@/lib/build-options";
 import { pumpBuildQueue } from "@/lib/builds/build-queue";
 import { getBuildView } from "@/lib/builds/get-build";
@@ -89,9 +90,9 @@ export async function startReproduction(request: ReproduceRequest, { startedBy =
 
 async function imageIdOf(ref: string): Promise<string | null> {
   try {
-    return (await defaultEngine().getImage(ref).inspect()).Id;
+    return (await inspectImage(defaultEngine(), ref)).Id;
   } catch (error) {
-    if ((error as { statusCode?: number }).statusCode === 404) return null;
-    throw new DomainError("engine_unavailable", `cannot ask the engine about ${ref}: ${(error as Error).message}`);
+    if (error instanceof DomainError && error.code === "not_found") return null;
+    throw error;
   }
 }

@@ -19,7 +19,7 @@ const MAX_DEPTH = 16;
 export function imageProvenance(imageId: number, db: Db = getDb()): ProvenanceStatement[] {
   const image = db.select({ id: images.id }).from(images).where(eq(images.id, imageId)).get();
   if (!image) throw new DomainError("not_found", `no image with id ${imageId}`);
-  const producer = producerOf(db, imageId);
+  const producer = producingBuild(db, imageId);
   if (!producer) throw new DomainError("conflict", `image ${imageId} was not made by a build of this kobuild (it was only read), so it has no provenance here`);
   const subjects = imageSubjects(db, imageId);
   const statements: ProvenanceStatement[] = [];
@@ -28,11 +28,7 @@ export function imageProvenance(imageId: number, db: Db = getDb()): ProvenanceSt
   return statements;
 }
 
-function producerOf(db: Db, imageId: number) {
-  return producingBuild(db, imageId);
-}
-
-function collect(db: Db, build: NonNullable<ReturnType<typeof producerOf>>, wanted: { path: string; sha256: string }[], out: ProvenanceStatement[], seen: Set<number>, depth: number) {
+function collect(db: Db, build: NonNullable<ReturnType<typeof producingBuild>>, wanted: { path: string; sha256: string }[], out: ProvenanceStatement[], seen: Set<number>, depth: number) {
   if (seen.has(build.id) || wanted.length === 0) return;
   seen.add(build.id);
   out.push(buildProvenance(db, build, wanted));
@@ -47,7 +43,7 @@ function collect(db: Db, build: NonNullable<ReturnType<typeof producerOf>>, want
   for (const input of inputs) {
     const recordId = input.imageRecordId ?? (input.dockerId ? recordOf(db, input.dockerId) : null);
     if (recordId === null) continue;
-    const inputProducer = producerOf(db, recordId);
+    const inputProducer = producingBuild(db, recordId);
     if (!inputProducer) continue;
     const held = new Set(imageSubjects(db, recordId).map((s) => s.sha256));
     collect(db, inputProducer, wanted.filter((s) => held.has(s.sha256)), out, seen, depth + 1);
