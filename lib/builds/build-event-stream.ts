@@ -2,8 +2,8 @@ import "server-only";
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from "node:timers/promises";
 import { formatSse, sseBytes, sseComment } from "./event-frames";
 import { waitForBuildChange } from "./build-signals";
-import { getBuildView } from "./get-build";
 import { readLogPage } from "./shared-log-pages";
+import { readBuildState } from "./shared-build-state";
 import { ENDED_BUILD_STATUSES } from "@/lib/vocabulary";
 import { metrics } from "@/lib/metrics/metrics";
 import { drainingSignal } from "./draining";
@@ -71,8 +71,9 @@ export function streamBuildEvents(buildId: number, { afterSeq = 0, signal: calle
             controller.enqueue(page.bytes);
             return;
           }
-          const view = getBuildView(buildId);
-          const state = JSON.stringify({ status: view.status, commit: view.commit, commitDirty: view.commitDirty, stages: view.stages, plan: view.plan, error: view.error, failedStep: view.failedStep, warnings: view.warnings, shards: view.shards });
+          // Shared with the build's other followers: read once per change of the build.
+          const view = readBuildState(buildId);
+          const state = view.json;
           if (state !== lastState) {
             const early = STATE_EVERY_MS - (Date.now() - lastStateAt);
             if (early > 0) {

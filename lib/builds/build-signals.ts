@@ -6,9 +6,17 @@ import { EventEmitter } from "node:events";
 // slow reader can never slow the build or make a buffer grow.
 const holder = globalThis as unknown as { kobuildBuildSignals?: EventEmitter };
 const emitter = (holder.kobuildBuildSignals ??= new EventEmitter().setMaxListeners(0));
+// How many changes each build has signalled: readers that share what they read key it by this.
+const versions = ((holder as { kobuildBuildVersions?: Map<number, number> }).kobuildBuildVersions ??= new Map());
 
 export function signalBuildChanged(buildId: number) {
+  versions.set(buildId, (versions.get(buildId) ?? 0) + 1);
   emitter.emit(String(buildId));
+}
+
+/** A number that changes whenever the build signals a change. */
+export function buildVersion(buildId: number): number {
+  return versions.get(buildId) ?? 0;
 }
 
 /** Resolves on the next change of the build, after `timeoutMs`, or when `signal` aborts. */
