@@ -23,7 +23,7 @@ export type StoreDriverImageOptions = {
  */
 export async function storeDriverImage(db: Db, engine: Docker, ref: string, opts: StoreDriverImageOptions = {}) {
   const content = opts.content ?? (await readDriverImage(engine, ref, { signal: opts.signal, flatModuleVersion: opts.flatModuleVersion }));
-  const inspect = await engine.getImage(content.imageId).inspect();
+  const inspect = content.inspect ?? (await engine.getImage(content.imageId).inspect());
   const unames = new Map(db.select({ kernel: bundles.kernel, uname: bundles.uname }).from(bundles).all().map((b) => [b.kernel, b.uname]));
   return db.transaction((tx) => {
     const image = tx

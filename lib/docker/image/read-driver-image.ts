@@ -34,6 +34,8 @@ export type DriverImageContent = {
   failures: FailureLog[];
   /** Files under /kernel-modules or /FAILURES whose names follow no contract. */
   unknown: string[];
+  /** What the engine said of the image when it was read (absent for content that did not come from an engine). */
+  inspect?: Docker.ImageInspectInfo;
 };
 
 export type ReadDriverImageOptions = {
@@ -69,7 +71,8 @@ export async function readDriverImage(engine: Docker, ref: string, opts: ReadDri
   };
   parseImageRef(ref);
   signal?.throwIfAborted();
-  const imageId = await inspectImageId(engine, ref);
+  const inspect = await inspectImageInfo(engine, ref);
+  const imageId = inspect.Id;
   signal?.throwIfAborted();
 
   // No abort signal here: a create aborted after the engine acted would leave
@@ -92,6 +95,7 @@ export async function readDriverImage(engine: Docker, ref: string, opts: ReadDri
   let failed = true;
   try {
     signal?.throwIfAborted();
+    // One archive at a time: the engine holds the container's lock until an archive is read to its end.
     const modules = await openContainerArchive(container, "/kernel-modules", signal);
     if (!modules) throw new DomainError("unprocessable", `not a driver image: no /kernel-modules in ${ref}`);
     const drivers: DriverFile[] = [];
@@ -139,6 +143,7 @@ export async function readDriverImage(engine: Docker, ref: string, opts: ReadDri
     failed = false;
     return {
       imageId,
+      inspect,
       drivers,
       failures: settleLayouts(failures).map((f) => ({
         kernel: f.kernel,
@@ -156,9 +161,12 @@ export async function readDriverImage(engine: Docker, ref: string, opts: ReadDri
 
 /** The engine's id of an image: DomainError not_found when it has none, engine_unavailable when it does not answer. */
 export async function inspectImageId(engine: Docker, ref: string): Promise<string> {
+  return (await inspectImageInfo(engine, ref)).Id;
+}
+
+async function inspectImageInfo(engine: Docker, ref: string): Promise<Docker.ImageInspectInfo> {
   try {
-    const info = await engine.getImage(ref).inspect();
-    return info.Id;
+    return await engine.getImage(ref).inspect();
   } catch (error) {
     const e = error as { statusCode?: number; code?: string; message?: string };
     if (e.statusCode === 404) throw new DomainError("not_found", `no such image ${ref}`);
