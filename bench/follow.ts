@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
 import type { FollowerProcessReport } from "./follow-client";
-import { auth, benchPort, goal, makeDockerfileWorkspace, postJson, startServer, tempDir, sleep, type Server } from "./support";
+import { auth, benchPort, goal, makeDockerfileWorkspace, postJson, startServer, tempDir, sleep, treeCpuSeconds, treeRss, type Server } from "./support";
 
 const TOOLCHAIN = "kobuild/toolchain:bookworm-1";
 const CLIENTS = Number(process.env.KOBUILD_BENCH_FOLLOWERS ?? 100);
@@ -21,52 +21,6 @@ const BURST = 1_000;
 
 type Result = Record<string, number | string>;
 
-/** CPU seconds (user + system) a process and every process under it have used so far; clock ticks are 1/100 s on Linux. */
-function treeCpuSeconds(rootPid: number): number {
-  const children = new Map<number, number[]>();
-  const ticks = new Map<number, number>();
-  for (const name of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      const fields = fs.readFileSync(`/proc/${name}/stat`, "utf8").split(") ")[1]!.split(" ");
-      children.set(Number(fields[1]), [...(children.get(Number(fields[1])) ?? []), Number(name)]);
-      ticks.set(Number(name), Number(fields[11]) + Number(fields[12]));
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  let total = 0;
-  const todo = [rootPid];
-  while (todo.length) {
-    const pid = todo.pop()!;
-    total += ticks.get(pid) ?? 0;
-    todo.push(...(children.get(pid) ?? []));
-  }
-  return total / 100;
-}
-
-/** Resident memory of a process and every process under it (the dashboard: its start script, Next and its workers), in bytes. */
-function treeRss(rootPid: number): number {
-  const children = new Map<number, number[]>();
-  const rss = new Map<number, number>();
-  for (const name of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-      rss.set(Number(name), Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${name}/status`, "utf8"))?.[1] ?? 0) * 1024);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  let total = 0;
-  const todo = [rootPid];
-  while (todo.length) {
-    const pid = todo.pop()!;
-    total += rss.get(pid) ?? 0;
-    todo.push(...(children.get(pid) ?? []));
-  }
-  return total;
-}
 
 /** The followers, spread over processes of their own; resolves once every process is ready to follow. */
 async function startFollowerProcesses(server: Server, dataDir: string) {

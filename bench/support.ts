@@ -119,3 +119,54 @@ async function pollUntilEnded(server: Server, id: number) {
 export function goal<T extends number>(value: T, wanted: string, met: (value: T) => boolean): string {
   return `${value} (goal ${wanted}: ${met(value) ? "met" : "not met"})`;
 }
+
+/** The sum of `measure` over a process and every process under it; `fields` are those of /proc/<pid>/stat after the command. */
+function sumOverProcessTree(rootPid: number, measure: (pid: number, fields: string[]) => number): number {
+  const children = new Map<number, number[]>();
+  const values = new Map<number, number>();
+  for (const name of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      children.set(Number(fields[1]), [...(children.get(Number(fields[1])) ?? []), Number(name)]);
+      values.set(Number(name), measure(Number(name), fields));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  let total = 0;
+  const todo = [rootPid];
+  while (todo.length) {
+    const pid = todo.pop()!;
+    total += values.get(pid) ?? 0;
+    todo.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+/** CPU seconds (user + system) a process and every process under it have used so far; clock ticks are 1/100 s on Linux. */
+export function treeCpuSeconds(rootPid: number): number {
+  return sumOverProcessTree(rootPid, (_pid, fields) => Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resident memory of a process and every process under it (the dashboard: its start script, Next and its workers), in bytes. */
+export function treeRss(rootPid: number): number {
+  return sumOverProcessTree(rootPid, (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024);
+}
+
+/** CPU seconds the Docker engine's own processes (dockerd, containerd) have used so far; builds' steps are not counted. */
+export function engineCpuSeconds(): number {
+  let total = 0;
+  for (const name of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      const command = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      if (command !== "dockerd" && command !== "containerd") continue;
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total / 100;
+}
