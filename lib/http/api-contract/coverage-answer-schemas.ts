@@ -15,7 +15,7 @@ const instant = z.iso.datetime();
 const nullableInstant = instant.nullable();
 const id = z.number().int();
 
-const family = z.enum(KERNEL_FAMILIES.map((f) => f.id) as [KernelFamilyId, ...KernelFamilyId[]]).meta({ description: "The kernel's distribution family, as a grid groups it." });
+const family = z.enum(KERNEL_FAMILIES.map((f) => f.id) as [KernelFamilyId, ...KernelFamilyId[]]).meta({ id: "KernelFamily", description: "A kernel's distribution family, as a grid groups it." });
 const flavour = z.enum(FLAVOURS);
 const cellState = z.enum(CELL_STATES);
 const cellCounts = z.record(cellState, z.number().int().min(0)).meta({ description: "Cells per state." });
@@ -23,7 +23,7 @@ const blocklistRule = z
   .object({ file: z.string().nullable(), line: z.number().int().nullable(), text: z.string().nullable() })
   .meta({ id: "BlocklistRule", description: "A BLOCKLIST rule: its file (relative to the checkout; null when not known), line and patterns." });
 /** A [cell, value] pair of a grid's side table. */
-const cellPair = (what: string) => z.tuple([z.number().int().min(0), z.number().int().min(0)]).meta({ description: `[cell index, ${what}]` });
+const cellPair = z.tuple([z.number().int().min(0), z.number().int().min(0)]);
 
 const buildSubject = z.object({
   kind: z.literal("build"),
@@ -59,9 +59,9 @@ export const coverageGridSchema = z
     cells: z.string().meta({ description: "One character per cell: `cells[(k * moduleVersions.length + m) * 2 + f]` (k: kernel, m: module version, f: 0 mod, 1 bpf)." }),
     counts: cellCounts,
     perModuleVersion: z.array(z.object({ moduleVersion: z.string(), mod: cellCounts, bpf: cellCounts })),
-    failures: z.array(cellPair("failure id")).meta({ description: "The failure log of each failed cell that has one." }),
+    failures: z.array(cellPair).meta({ description: "[cell index, failure id] of each failed cell that has a log." }),
     blocklistRules: z.array(blocklistRule),
-    blocklisted: z.array(cellPair("index into blocklistRules")).meta({ description: "The rule of each blocklisted cell whose rule is known." }),
+    blocklisted: z.array(cellPair).meta({ description: "[cell index, index into blocklistRules] of each blocklisted cell whose rule is known." }),
   })
   .meta({ id: "CoverageGrid", description: "Every kernel × module version × flavour of a build or an image, packed: one character per cell." });
 
