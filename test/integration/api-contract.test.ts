@@ -331,6 +331,16 @@ describe("the answers of a real sample build fit the document", () => {
 
 describe("a channel's answers fit the document", () => {
   let channelId = 0;
+  type ChannelBody = { state: string; builds: { outcome: string | null }[] };
+  /** The channel once a catch-up after the first `before` ones has gone through the gate. */
+  const settledAfter = (before: number) =>
+    until(
+      "the channel's catch-up to settle",
+      async () => (await call("GET", "/api/channels/{id}", { id: channelId })).body as ChannelBody,
+      (c) => c.builds.length > before && c.builds[0]!.outcome !== null && c.state !== "building",
+      900_000,
+      1000,
+    );
 
   it("made, changed, caught up, published and removed", async () => {
     const created = await call("POST", "/api/channels", {}, { body: { name: "contract", workspaceId, branch: "master", image: channelImage } });
@@ -340,13 +350,7 @@ describe("a channel's answers fit the document", () => {
     expect(patched.body.triggers).toMatchObject({ bundleStored: false });
     const started = await call("POST", "/api/channels/{id}/sync", { id: channelId });
     expect(started.status).toBe(201);
-    const settled = await until(
-      "the channel's first catch-up to settle",
-      async () => (await call("GET", "/api/channels/{id}", { id: channelId })).body as { state: string; builds: { outcome: string | null }[] },
-      (c) => c.builds.length > 0 && c.builds[0]!.outcome !== null && c.state !== "building",
-      900_000,
-      1000,
-    );
+    const settled = await settledAfter(0);
     expect(settled.state).toBe("up-to-date");
     const again = await call("POST", "/api/channels/{id}/sync", { id: channelId });
     expect(again).toMatchObject({ status: 200, body: { sync: { status: "up-to-date" } } });
@@ -358,6 +362,13 @@ describe("a channel's answers fit the document", () => {
     // Nothing is held: publishing anyway is refused, in the shared error shape.
     const refused = await call("POST", "/api/channels/{id}/publish", { id: channelId }, { body: { reason: "nothing is held" } });
     expect(refused).toMatchObject({ status: 409, body: { code: "conflict" } });
+    // The sample's bpf-ringbuf branch (2.3.0) fails the 6.1 kernels' probes 2.2.0 built: the gate holds it, and an admin publishes it anyway.
+    await call("PATCH", "/api/channels/{id}", { id: channelId }, { body: { branch: "bpf-ringbuf" } });
+    expect((await call("POST", "/api/channels/{id}/sync", { id: channelId })).status).toBe(201);
+    const held = await settledAfter(settled.builds.length);
+    expect(held.state).toBe("held");
+    const published = await call("POST", "/api/channels/{id}/publish", { id: channelId }, { body: { reason: "2.3.0 is for 6.2+ nodes only" } });
+    expect(published).toMatchObject({ status: 200, body: { state: "up-to-date" } });
     const removed = await call("DELETE", "/api/channels/{id}", { id: channelId });
     expect(removed.body).toEqual({ id: channelId, name: "contract" });
   }, 900_000);
@@ -412,6 +423,7 @@ describe("the contract test itself", () => {
       "POST /api/channels/{id}/sync 200",
       "GET /api/channels/{id}/coverage 200",
       "GET /api/channels/{id}/failures 200",
+      "POST /api/channels/{id}/publish 200",
       "POST /api/hooks/git 202",
     ];
     expect(expected.filter((e) => !checked.has(e))).toEqual([]);
