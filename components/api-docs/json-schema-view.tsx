@@ -11,7 +11,9 @@ export type JsonSchema = {
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
   allOf?: JsonSchema[];
-  items?: JsonSchema;
+  items?: JsonSchema | false;
+  /** A tuple's items, in order (the items after them are refused: `items: false`). */
+  prefixItems?: JsonSchema[];
   properties?: Record<string, JsonSchema>;
   additionalProperties?: boolean | JsonSchema;
   required?: string[];
@@ -54,6 +56,20 @@ export function typeLabel(schema: JsonSchema): ReactNode {
         {typeLabel(v)}
       </span>
     ));
+  }
+  if (schema.type === "array" && schema.prefixItems) {
+    return (
+      <>
+        [
+        {schema.prefixItems.map((item, i) => (
+          <span key={i}>
+            {i > 0 ? ", " : null}
+            {typeLabel(item)}
+          </span>
+        ))}
+        ]
+      </>
+    );
   }
   if (schema.type === "array" && schema.items) return <>{typeLabel(schema.items)}[]</>;
   if (Array.isArray(schema.type)) return schema.type.join(" or ");

@@ -11,6 +11,7 @@ import { listRegistryRepositories, listRegistryTags, readRegistryImageId } from 
 import { registryAccess } from "@/lib/registries/registry-store";
 import { instanceId } from "@/lib/system/instance-id";
 import { READER_LABEL } from "@/lib/docker/image/read-driver-image";
+import type { BuildKind } from "@/lib/vocabulary";
 
 export type ModuleVersionCounts = { moduleVersion: string; modules: number; probes: number; markers: number; failures: number };
 
@@ -32,7 +33,7 @@ export type DriverImageItem = {
   versions: ModuleVersionCounts[];
   totals: { drivers: number; markers: number; failures: number };
   /** The build or image operation that made it. */
-  producedBy: { buildId: number; kind: string } | null;
+  producedBy: { buildId: number; kind: BuildKind } | null;
   /** For a squash result: the layers of the image it squashed. */
   layersBefore: number | null;
 };

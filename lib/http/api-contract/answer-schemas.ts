@@ -190,6 +190,34 @@ export const retentionSettingsSchema = z
   })
   .meta({ id: "RetentionSettings" });
 
+/** What a prune removes (with `dryRun`: would remove), record by record. */
+const pruneReason = z.enum(["age", "count"]).meta({ description: "Older than the rule's days, or beyond its count." });
+export const prunePlanSchema = z
+  .object({
+    at: instant,
+    builds: z.array(
+      z.object({
+        id: z.number().int(),
+        kind: z.string().meta({ description: "The build's kind (drivers, merge, squash, collector, reproduce)." }),
+        status: z.string(),
+        workspace: z.string().nullable(),
+        createdAt: instant,
+        finishedAt: nullableInstant,
+        reason: pruneReason,
+        shards: z.array(z.number().int()),
+        logLines: z.number().int(),
+        logBytes: z.number().int(),
+      }),
+    ),
+    logs: z.array(z.object({ buildId: z.number().int(), createdAt: instant, reason: pruneReason, lines: z.number().int(), bytes: z.number().int() })).meta({ description: "Logs of builds that are kept." }),
+    failures: z.array(z.object({ imageId: z.number().int(), ref: z.string().nullable(), reason: pruneReason, count: z.number().int(), bytes: z.number().int() })).meta({ description: "Failure logs of images that are kept." }),
+    images: z.array(z.object({ id: z.number().int(), ref: z.string().nullable(), dockerId: z.string(), createdAt: instant, reason: pruneReason, drivers: z.number().int(), failures: z.number().int() })),
+    keptImages: z.array(z.object({ id: z.number().int(), ref: z.string().nullable(), why: z.string() })).meta({ description: "Images the policy would remove that something still uses." }),
+    audit: z.object({ rows: z.number().int(), oldest: nullableInstant, newest: nullableInstant }),
+    totals: z.object({ builds: z.number().int(), logLines: z.number().int(), logBytes: z.number().int(), failures: z.number().int(), images: z.number().int(), auditRows: z.number().int() }),
+  })
+  .meta({ id: "PrunePlan" });
+
 // Builds
 
 const taskCounts = z.object({ built: z.number().int(), failed: z.number().int(), unavailable: z.number().int() });
@@ -252,6 +280,36 @@ export const buildSchema = z
     stages: z.array(z.object({ name: z.string(), status: z.enum(STAGE_STATUSES), startedAt: nullableInstant, finishedAt: nullableInstant, durationMs: z.number().nullable() })),
   })
   .meta({ id: "Build" });
+
+/** What a build with the given body would plan, nothing of it kept. */
+const planCount = z.number().int().min(0);
+export const buildPlanPreviewSchema = z
+  .object({
+    workspace: z.object({ id: z.number().int(), name: z.string() }),
+    branch: z.string(),
+    commit: z.string().nullable().meta({ description: "The commit checked out, when the build would check one out." }),
+    moduleVersions: z.array(z.object({ moduleVersion: z.string(), bpf: z.boolean() })),
+    kernels: z.object({
+      source: z.enum(["KERNEL_VERSIONS", "bundles"]),
+      count: planCount.meta({ description: "Kernels the task master was given." }),
+      leftOut: z.array(z.string()).meta({ description: "Kernels given that it planned nothing for, without a cache or BLOCKLIST reason." }),
+    }),
+    cache: z.object({ image: z.string(), status: z.enum(["read", "missing", "unknown"]), error: z.string().nullable(), tasks: planCount.nullable() }).nullable(),
+    total: planCount,
+    toBuild: planCount,
+    fromCache: planCount,
+    blocklisted: planCount,
+    notPlanned: planCount,
+    perBuilder: z.object({ "rhel-8": planCount, "rhel-7": planCount }),
+    perModuleVersion: z.record(z.string(), z.object({ mod: planCount, bpf: planCount, fromCache: planCount, blocklisted: planCount })),
+    blocklistedTasks: z
+      .array(z.object({ kernel: z.string(), moduleVersion: z.string(), flavour: z.enum(FLAVOURS), rule: z.object({ file: z.string(), line: z.number().int(), text: z.string() }) }))
+      .meta({ description: "The first 500 tasks BLOCKLIST removes, each with its rule." }),
+    blocklistProblems: z.array(z.object({ file: z.string(), line: z.number().int(), text: z.string(), error: z.string() })),
+    problems: z.array(z.string()).meta({ description: "What would stop the build." }),
+    durationMs: z.number().min(0),
+  })
+  .meta({ id: "BuildPlanPreview" });
 
 // Images, registries and driver files
 

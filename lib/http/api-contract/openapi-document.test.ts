@@ -71,6 +71,24 @@ describe("the OpenAPI document", () => {
     // Compiling the OpenAPI meta-schema takes a while on a busy machine.
   }, 60_000);
 
+  it("describes the fields of every JSON answer: none is left undescribed", () => {
+    const undescribed = Object.entries(document.paths).flatMap(([p, ops]) =>
+      Object.entries(ops).flatMap(([method, operation]) =>
+        Object.entries(operation.responses)
+          .filter(([, response]) => response["x-kobuild-undescribed"] || (response.content?.["application/json"] && Object.keys(response.content["application/json"].schema).length === 0))
+          .map(([status]) => `${method.toUpperCase()} ${p} ${status}`),
+      ),
+    );
+    expect(undescribed, "answers without a schema: give each an answer schema in lib/http/api-contract").toEqual([]);
+  });
+
+  it("names the media type of every answer that is not JSON", () => {
+    const coverage = document.paths["/api/builds/{id}/coverage"]!.get!.responses["200"]!.content!;
+    expect(Object.keys(coverage).sort()).toEqual(["application/json", "text/csv"]);
+    expect(Object.keys(document.paths["/api/images/{id}/provenance"]!.get!.responses["200"]!.content!)).toEqual(["application/jsonl"]);
+    expect(Object.keys(document.paths["/api/images/{id}/driver/download"]!.get!.responses["200"]!.content!)).toEqual(["application/gzip"]);
+  });
+
   it("tells clients how to sign in, and every refusal's shape", () => {
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(["bearerToken", "sessionCookie"]);
     expect(document.components.schemas.Error).toMatchObject({ type: "object", required: ["error", "code"] });

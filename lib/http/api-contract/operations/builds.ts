@@ -28,7 +28,7 @@ export const buildOperations: OperationGroup = {
       description: "The workspace's own task master plans the build on the default engine and nothing of it stays: module versions, tasks per builder, what the cache holds, what BLOCKLIST removes, and problems that would stop the build. Not recorded in the audit log; a caller that goes away cancels it.",
       role: "operator",
       body: createBuildBodySchema,
-      answers: [{ status: 200, description: "The plan." }],
+      answers: [{ status: 200, description: "The plan.", schema: answers.buildPlanPreviewSchema }],
       errors: ["not_found", "unprocessable", "engine_unavailable"],
     },
     { method: "GET", path: "/api/builds/{id}", summary: "One build", description: "Status, options (never credentials), commit, stages with timings, plan and progress, image, error and failing step.", role: "viewer", params: buildIdParamsSchema, answers: [{ status: 200, description: "The build.", schema: answers.buildSchema }] },

@@ -1,10 +1,11 @@
 import { buildIdParamsSchema } from "@/lib/builds/build-schemas";
-import { compareQuerySchema, driverCellQuerySchema, failureIdParamsSchema, failuresQuerySchema } from "@/lib/coverage/coverage-schemas";
+import { compareQuerySchema, coverageQuerySchema, driverCellQuerySchema, failureIdParamsSchema, failuresQuerySchema } from "@/lib/coverage/coverage-schemas";
 import { driverLookupBodySchema, driverQuerySchema, lookupFormatSchema, reproduceBodySchema } from "@/lib/drivers/driver-lookup-schemas";
 import { acknowledgeBodySchema, failureGroupParamsSchema, failureGroupsQuerySchema } from "@/lib/failure-groups/failure-group-schemas";
 import { imageIdParamsSchema } from "@/lib/images/image-schemas";
 import { trendsQuerySchema } from "@/lib/trends/trend-schemas";
 import * as answers from "../answer-schemas";
+import * as coverage from "../coverage-answer-schemas";
 import { MEDIA, type OperationGroup } from "../operation";
 
 export const coverageOperations: OperationGroup = {
@@ -15,10 +16,11 @@ export const coverageOperations: OperationGroup = {
       method: "GET",
       path: "/api/builds/{id}/coverage",
       summary: "A build's coverage grid",
-      description: "Every kernel × module version × flavour: built, cached, failed, unavailable, blocklisted, missing or not planned.",
+      description: "Every kernel × module version × flavour: built, cached, failed, unavailable, blocklisted, missing or not planned. `format=csv` for one row per cell.",
       role: "viewer",
       params: buildIdParamsSchema,
-      answers: [{ status: 200, description: "The grid in its wire format." }],
+      query: coverageQuerySchema,
+      answers: [{ status: 200, description: "The grid, packed (one character per cell).", schema: coverage.coverageGridSchema, alternatives: [MEDIA.csv] }],
     },
     {
       method: "GET",
@@ -27,11 +29,20 @@ export const coverageOperations: OperationGroup = {
       role: "viewer",
       params: buildIdParamsSchema,
       query: failuresQuerySchema,
-      answers: [{ status: 200, description: "The groups, each with its failures." }],
+      answers: [{ status: 200, description: "The groups, each with its failures.", schema: coverage.failuresAnswerSchema }],
     },
-    { method: "GET", path: "/api/images/{id}/coverage", summary: "An image's coverage grid", description: "The same shape as a build's, from the image's files alone.", role: "viewer", params: imageIdParamsSchema, answers: [{ status: 200, description: "The grid." }] },
-    { method: "GET", path: "/api/images/{id}/failures", summary: "An image's failures grouped by signature", role: "viewer", params: imageIdParamsSchema, query: failuresQuerySchema, answers: [{ status: 200, description: "The groups." }] },
-    { method: "GET", path: "/api/failures/{id}", summary: "One failure with its whole log", role: "viewer", params: failureIdParamsSchema, answers: [{ status: 200, description: "The failure." }] },
+    {
+      method: "GET",
+      path: "/api/images/{id}/coverage",
+      summary: "An image's coverage grid",
+      description: "The same shape as a build's, from the image's files alone. `format=csv` for one row per cell.",
+      role: "viewer",
+      params: imageIdParamsSchema,
+      query: coverageQuerySchema,
+      answers: [{ status: 200, description: "The grid.", schema: coverage.coverageGridSchema, alternatives: [MEDIA.csv] }],
+    },
+    { method: "GET", path: "/api/images/{id}/failures", summary: "An image's failures grouped by signature", role: "viewer", params: imageIdParamsSchema, query: failuresQuerySchema, answers: [{ status: 200, description: "The groups.", schema: coverage.failuresAnswerSchema }] },
+    { method: "GET", path: "/api/failures/{id}", summary: "One failure with its whole log", role: "viewer", params: failureIdParamsSchema, answers: [{ status: 200, description: "The failure.", schema: coverage.failureSchema }] },
     {
       method: "GET",
       path: "/api/coverage/compare",
@@ -39,12 +50,12 @@ export const coverageOperations: OperationGroup = {
       description: "Only the cells that changed, regressions first, then fixes, then other changes, with counts.",
       role: "viewer",
       query: compareQuerySchema,
-      answers: [{ status: 200, description: "The changed cells and counts." }],
+      answers: [{ status: 200, description: "The changed cells and counts.", schema: coverage.comparisonSchema }],
       errors: ["not_found"],
     },
-    { method: "GET", path: "/api/trends", summary: "Coverage over a workspace's builds", role: "viewer", query: trendsQuerySchema, answers: [{ status: 200, description: "One point per finished driver build, and series per module version and flavour." }], errors: ["not_found"] },
-    { method: "GET", path: "/api/failure-groups", summary: "A workspace's failure groups", role: "viewer", query: failureGroupsQuerySchema, answers: [{ status: 200, description: "The groups, new first, with counts per state." }], errors: ["not_found"] },
-    { method: "GET", path: "/api/failure-groups/{id}", summary: "One failure group with its history", role: "viewer", params: failureGroupParamsSchema, answers: [{ status: 200, description: "The group, its history, cells, an example and acknowledgements." }] },
+    { method: "GET", path: "/api/trends", summary: "Coverage over a workspace's builds", role: "viewer", query: trendsQuerySchema, answers: [{ status: 200, description: "One point per finished driver build, and series per module version and flavour.", schema: coverage.trendsSchema }], errors: ["not_found"] },
+    { method: "GET", path: "/api/failure-groups", summary: "A workspace's failure groups", role: "viewer", query: failureGroupsQuerySchema, answers: [{ status: 200, description: "The groups, new first, with counts per state.", schema: coverage.failureGroupsAnswerSchema }], errors: ["not_found"] },
+    { method: "GET", path: "/api/failure-groups/{id}", summary: "One failure group with its history", role: "viewer", params: failureGroupParamsSchema, answers: [{ status: 200, description: "The group, its history, cells, an example and acknowledgements.", schema: coverage.failureGroupDetailSchema }] },
     {
       method: "POST",
       path: "/api/failure-groups/{id}/acknowledgements",
@@ -62,7 +73,8 @@ export const coverageOperations: OperationGroup = {
       description: "The same answer as one kernel of the lookup; `format=csv` for one row per module version and flavour.",
       role: "viewer",
       query: driverQuerySchema,
-      answers: [{ status: 200, description: "The lookup for one kernel.", alternatives: [MEDIA.csv] }],
+      answers: [{ status: 200, description: "The lookup for one kernel.", schema: coverage.driverLookupSchema, alternatives: [MEDIA.csv] }],
+      errors: ["not_found"],
     },
     {
       method: "POST",
@@ -72,7 +84,8 @@ export const coverageOperations: OperationGroup = {
       role: "viewer",
       query: lookupFormatSchema,
       body: driverLookupBodySchema,
-      answers: [{ status: 200, description: "The image, its module versions, each kernel's verdict and cells, and a summary.", alternatives: [MEDIA.csv] }],
+      answers: [{ status: 200, description: "The image, its module versions, each kernel's verdict and cells, and a summary.", schema: coverage.driverLookupSchema, alternatives: [MEDIA.csv] }],
+      errors: ["not_found"],
     },
     {
       method: "GET",

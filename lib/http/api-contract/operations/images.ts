@@ -3,6 +3,7 @@ import { collectorBodySchema, mergeBodySchema, squashBodySchema } from "@/lib/im
 import { pullBodySchema, pushBodySchema, registryIdParamsSchema, tagsQuerySchema, createRegistryBodySchema } from "@/lib/registries/registry-schemas";
 import { addEngineBodySchema, engineIdParamsSchema, updateEngineBodySchema } from "@/lib/engines/engine-schemas";
 import * as answers from "../answer-schemas";
+import { imageRecordSchema, imagesAnswerSchema } from "../image-answer-schemas";
 import type { OperationGroup } from "../operation";
 
 export const imageOperations: OperationGroup = {
@@ -16,9 +17,9 @@ export const imageOperations: OperationGroup = {
       description: "The images kobuild has read, newest first; `source=all` lists every driver image that is kobuild's: read ones, local ones and the configured registries' tags.",
       role: "viewer",
       query: listImagesQuerySchema,
-      answers: [{ status: 200, description: "The images." }],
+      answers: [{ status: 200, description: "A page of image records (`source=read`), or the listing of every driver image (`source=all`).", schema: imagesAnswerSchema }],
     },
-    { method: "GET", path: "/api/images/{id}", summary: "One image record", role: "viewer", params: imageIdParamsSchema, answers: [{ status: 200, description: "The image." }] },
+    { method: "GET", path: "/api/images/{id}", summary: "One image record", role: "viewer", params: imageIdParamsSchema, answers: [{ status: 200, description: "The image.", schema: imageRecordSchema }] },
     {
       method: "POST",
       path: "/api/images/inspect",
@@ -27,8 +28,8 @@ export const imageOperations: OperationGroup = {
       role: "operator",
       body: inspectImageBodySchema,
       answers: [
-        { status: 201, description: "The image record, new." },
-        { status: 200, description: "The image record read before." },
+        { status: 201, description: "The image record, new.", schema: imageRecordSchema },
+        { status: 200, description: "The image record read before.", schema: imageRecordSchema },
       ],
       errors: ["not_found", "unprocessable", "engine_unavailable"],
     },

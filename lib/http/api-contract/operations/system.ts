@@ -35,7 +35,7 @@ export const systemOperations: OperationGroup = {
       description: "With `dryRun=1` only lists what would go. Either way the answer is what goes: builds, logs, failures, images, kept images with why, audit rows and totals.",
       role: "admin",
       query: pruneQuerySchema,
-      answers: [{ status: 200, description: "What went (or would go)." }],
+      answers: [{ status: 200, description: "What went (or would go).", schema: answers.prunePlanSchema }],
     },
   ],
 };
