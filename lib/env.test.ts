@@ -81,6 +81,14 @@ describe("webhook settings", () => {
   });
 });
 
+describe("channel settings", () => {
+  it("squash a channel's merged catch-up above 100 layers unless KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS says otherwise", () => {
+    expect(parseEnv({}).channelSquashAboveLayers).toBe(100);
+    expect(parseEnv({ KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS: "40" }).channelSquashAboveLayers).toBe(40);
+    expect(() => parseEnv({ KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS: "127" })).toThrow(/^KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS must be between 1 and 120/);
+  });
+});
+
 describe("operating settings", () => {
   it("take a metrics token long enough to be one, never repeating a wrong one", () => {
     const token = "m".repeat(32);

@@ -60,7 +60,9 @@ export function ChannelCard({ channel, sync, canSync }: { channel: ChannelView; 
             {c.published ? (
               <>
                 {c.published.dockerId.slice(7, 19)} of commit {short(c.published.commit)}, {formatDate(c.published.at)}
-                {c.registry ? `, pushed to ${c.registry.name}` : ""} ·{" "}
+                {c.registry ? `, pushed to ${c.registry.name}` : ""}
+                {c.published.layers !== null ? `, ${c.published.layers} layer(s)` : ""}
+                {c.published.squashed === null ? "" : c.published.squashed ? ", squashed" : ", not squashed"} ·{" "}
                 <Link className="text-blue-700 underline dark:text-blue-300" href={`/coverage?image=${c.published.imageId}`}>
                   grid
                 </Link>
@@ -68,6 +70,9 @@ export function ChannelCard({ channel, sync, canSync }: { channel: ChannelView; 
             ) : (
               "nothing published yet"
             )}
+          </dd>
+          <dd className="text-slate-600 dark:text-slate-400">
+            squashed above {c.policy.squashAboveLayers} layers{c.policy.squashAboveLayersIsDefault ? " (the default)" : ""}
           </dd>
         </div>
         <div>
