@@ -103,6 +103,8 @@ const schema = z.object({
     .transform((v) => v.split(",").map(Number))
     .refine((delays) => delays.every((d) => d <= 86_400), "each delay must be at most 86400 seconds")
     .optional(),
+  // Whether webhooks may be sent to loopback, link-local (cloud metadata) and private addresses; refused by default.
+  KOBUILD_WEBHOOK_ALLOW_PRIVATE: flag.default(false),
   // The secret git push hooks (POST /api/hooks/git) prove themselves with; without it the route refuses every hook.
   KOBUILD_GIT_HOOK_SECRET: z.string().min(16, "must be at least 16 characters").max(256, "must be at most 256 characters").optional(),
   // An API token for automation: at start, an admin that signs in with it exists.
@@ -197,6 +199,8 @@ export type Env = {
   publicUrlConfigured: boolean;
   /** Seconds before each retry of a failed webhook delivery. */
   webhookRetrySeconds: readonly number[];
+  /** Whether a webhook may point at a loopback, link-local or private address. */
+  webhookAllowPrivate: boolean;
   /** Never logged nor shown; null: /metrics is for signed-in viewers. */
   metricsToken: string | null;
   logLevel: LogLevel;
@@ -310,6 +314,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     publicUrl: e.KOBUILD_PUBLIC_URL ?? `http://${e.KOBUILD_HOST.includes(":") ? `[${e.KOBUILD_HOST}]` : e.KOBUILD_HOST}:${e.KOBUILD_PORT}`,
     publicUrlConfigured: e.KOBUILD_PUBLIC_URL !== undefined,
     webhookRetrySeconds: e.KOBUILD_WEBHOOK_RETRY_SECONDS ?? WEBHOOK_RETRY_SECONDS,
+    webhookAllowPrivate: e.KOBUILD_WEBHOOK_ALLOW_PRIVATE,
     metricsToken: e.KOBUILD_METRICS_TOKEN ?? null,
     logLevel: e.KOBUILD_LOG_LEVEL,
     shutdownGraceSeconds: e.KOBUILD_SHUTDOWN_GRACE_SECONDS,
