@@ -177,6 +177,17 @@ describe("webhooks through the API", () => {
     expect(validSignature(both[1]!, rotated)).toBe(true);
   });
 
+  it("reaches a receiver named by a host name, connecting to the addresses it checked", async () => {
+    const secret = newSecret();
+    const created = await addHook({ url: `http://localhost:${PORT}/named`, events: ["build.failed"], secret });
+    expect(created.status).toBe(201);
+    const hookId = created.body.id as number;
+    await call(pingRoute.POST, `/api/webhooks/${hookId}/ping`, { method: "POST" }, ids({ id: hookId }));
+    const [got] = await until("the ping through localhost", () => arrivals("/named"), (a) => a.length === 1);
+    expect(validSignature(got!, secret)).toBe(true);
+    await until("the ping recorded", () => deliveriesOf(hookId), (d) => d[0]?.status === "delivered");
+  });
+
   it("gives a delivery up after the last attempt of the schedule", async () => {
     answers.set("/down", [503]);
     const created = await addHook({ url: `${RECEIVER}/down`, events: ["build.failed"], secret: newSecret() });
