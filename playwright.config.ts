@@ -26,6 +26,8 @@ function server(port: number, name: string, extra: Record<string, string> = {}, 
       KOBUILD_PORT: String(port),
       KOBUILD_DATA_DIR: path.join(runDir, name),
       NEXT_TELEMETRY_DISABLED: "1",
+      // The tests' webhook receivers listen on 127.0.0.1, which kobuild refuses by default.
+      KOBUILD_WEBHOOK_ALLOW_PRIVATE: "true",
       ...extra,
     },
   };

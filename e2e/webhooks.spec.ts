@@ -61,6 +61,24 @@ test("an admin adds a webhook on Settings, pings it, sends a delivery again and 
   await expect(deliveries.getByRole("row").nth(1)).toContainText("delivered");
   expect(received).toHaveLength(2);
 
+  // Edit: the events change and the secret is rotated; a secret too short is refused first, changing nothing.
+  const rotated = `e2e-rotated-secret-${Date.now()}`;
+  await hook.getByRole("button", { name: `Edit the webhook ${url} or rotate its secret` }).click();
+  const edit = hook.getByRole("form", { name: `Edit the webhook ${url}` });
+  await edit.getByLabel("channel.held").check();
+  await edit.getByLabel("New secret").fill("too short");
+  await edit.getByRole("button", { name: "Save and rotate the secret" }).click();
+  await expect(edit.getByRole("alert")).toContainText("secret: must be at least 16 characters");
+  await expect(edit.getByLabel("New secret")).toHaveAttribute("aria-invalid", "true");
+  await expect(hook).toContainText("build.failed, failures.new");
+  await saveScreenshot(page, "settings-webhooks-edit");
+  await edit.getByLabel("New secret").fill(rotated);
+  await edit.getByRole("button", { name: "Save and rotate the secret" }).click();
+  await expect(edit).toBeHidden();
+  await expect(hook).toContainText("build.failed, failures.new, channel.held");
+  expect(await page.content()).not.toContain(rotated);
+  expect(await (await request.get("/api/webhooks")).text()).not.toContain(rotated);
+
   expect(await page.content()).not.toContain(secret);
   expect(await (await request.get("/api/webhooks")).text()).not.toContain(secret);
   await saveScreenshot(page, "settings-webhooks");

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DomainError } from "@/lib/domain-error";
 import { BUILD_NETWORKS, FLAVOURS } from "@/lib/vocabulary";
+import { SQUASH_ABOVE_LAYERS_MAX } from "@/lib/driver-images/layer-limit";
 
 // The one schema of `builds.options`: what a build of each kind keeps of what
 // it was asked, never a secret value. The column is typed by it, and readers
@@ -16,6 +17,8 @@ export const shardingSchema = z
     registryId: z.number().int().positive().nullish(),
     /** Attempts per shard, the first included: a shard whose build fails or whose engine dies is tried again on another engine. */
     maxAttempts: z.number().int().min(1).max(5).default(3),
+    /** Squash the merged result only when it has more layers than this (a channel's policy); without it, always squash. */
+    squashAboveLayers: z.number().int().min(1).max(SQUASH_ABOVE_LAYERS_MAX).nullish(),
   })
   .strict();
 

@@ -79,6 +79,21 @@ describe("webhook settings", () => {
     expect(() => parseEnv({ KOBUILD_WEBHOOK_RETRY_SECONDS: "1,,2" })).toThrow(/^KOBUILD_WEBHOOK_RETRY_SECONDS must be a comma-separated list/);
     expect(() => parseEnv({ KOBUILD_WEBHOOK_RETRY_SECONDS: "90000" })).toThrow(/at most 86400 seconds/);
   });
+
+  it("refuse internal receivers unless KOBUILD_WEBHOOK_ALLOW_PRIVATE is true", () => {
+    expect(parseEnv({}).webhookAllowPrivate).toBe(false);
+    expect(parseEnv({ KOBUILD_WEBHOOK_ALLOW_PRIVATE: "true" }).webhookAllowPrivate).toBe(true);
+    expect(parseEnv({ KOBUILD_WEBHOOK_ALLOW_PRIVATE: "0" }).webhookAllowPrivate).toBe(false);
+    expect(() => parseEnv({ KOBUILD_WEBHOOK_ALLOW_PRIVATE: "yes" })).toThrow(/^KOBUILD_WEBHOOK_ALLOW_PRIVATE /);
+  });
+});
+
+describe("channel settings", () => {
+  it("squash a channel's merged catch-up above 100 layers unless KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS says otherwise", () => {
+    expect(parseEnv({}).channelSquashAboveLayers).toBe(100);
+    expect(parseEnv({ KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS: "40" }).channelSquashAboveLayers).toBe(40);
+    expect(() => parseEnv({ KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS: "127" })).toThrow(/^KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS must be between 1 and 120/);
+  });
 });
 
 describe("operating settings", () => {

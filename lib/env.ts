@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { SQUASH_ABOVE_LAYERS_DEFAULT, SQUASH_ABOVE_LAYERS_MAX } from "./driver-images/layer-limit";
 
 // The one place kobuild reads its environment. Imported by next.config.ts so
 // a bad value stops start-up before the server listens.
@@ -71,6 +72,8 @@ const schema = z.object({
     .default(1),
   // Bundles stored within this many seconds of each other go into one catch-up build of each channel.
   KOBUILD_CHANNEL_DEBOUNCE_SECONDS: wholeNumber(0, 3600, "seconds").default(30),
+  // A channel's catch-up result is squashed only when, merged onto the channel's image, it has more layers than this (a channel may set its own).
+  KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS: wholeNumber(1, SQUASH_ABOVE_LAYERS_MAX).default(SQUASH_ABOVE_LAYERS_DEFAULT),
   // Every git command that talks to a workspace's remote (ls-remote, clone, fetch) is ended after this long.
   KOBUILD_GIT_TIMEOUT_SECONDS: wholeNumber(1, 3600, "seconds").default(300),
   // Largest JSON body a route reads; a bigger one is refused (413) without being buffered.
@@ -100,6 +103,8 @@ const schema = z.object({
     .transform((v) => v.split(",").map(Number))
     .refine((delays) => delays.every((d) => d <= 86_400), "each delay must be at most 86400 seconds")
     .optional(),
+  // Whether webhooks may be sent to loopback, link-local (cloud metadata) and private addresses; refused by default.
+  KOBUILD_WEBHOOK_ALLOW_PRIVATE: flag.default(false),
   // The secret git push hooks (POST /api/hooks/git) prove themselves with; without it the route refuses every hook.
   KOBUILD_GIT_HOOK_SECRET: z.string().min(16, "must be at least 16 characters").max(256, "must be at most 256 characters").optional(),
   // An API token for automation: at start, an admin that signs in with it exists.
@@ -173,6 +178,8 @@ export type Env = {
   maxBundleBytes: number;
   /** Seconds a channel waits after a bundle is stored before its catch-up, so that a batch goes into one build. */
   channelDebounceSeconds: number;
+  /** Layers above which a channel's merged catch-up is squashed, unless the channel sets its own threshold. */
+  channelSquashAboveLayers: number;
   /** Seconds a fetch from a workspace's remote may take. */
   gitTimeoutSeconds: number;
   maxJsonBytes: number;
@@ -192,6 +199,8 @@ export type Env = {
   publicUrlConfigured: boolean;
   /** Seconds before each retry of a failed webhook delivery. */
   webhookRetrySeconds: readonly number[];
+  /** Whether a webhook may point at a loopback, link-local or private address. */
+  webhookAllowPrivate: boolean;
   /** Never logged nor shown; null: /metrics is for signed-in viewers. */
   metricsToken: string | null;
   logLevel: LogLevel;
@@ -292,6 +301,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     buildsPerEngine: e.KOBUILD_BUILDS_PER_ENGINE,
     maxBundleBytes: e.KOBUILD_MAX_BUNDLE_BYTES,
     channelDebounceSeconds: e.KOBUILD_CHANNEL_DEBOUNCE_SECONDS,
+    channelSquashAboveLayers: e.KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS,
     gitTimeoutSeconds: e.KOBUILD_GIT_TIMEOUT_SECONDS,
     maxJsonBytes: e.KOBUILD_MAX_JSON_BYTES,
     maxLogBytes: e.KOBUILD_MAX_LOG_BYTES,
@@ -304,6 +314,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     publicUrl: e.KOBUILD_PUBLIC_URL ?? `http://${e.KOBUILD_HOST.includes(":") ? `[${e.KOBUILD_HOST}]` : e.KOBUILD_HOST}:${e.KOBUILD_PORT}`,
     publicUrlConfigured: e.KOBUILD_PUBLIC_URL !== undefined,
     webhookRetrySeconds: e.KOBUILD_WEBHOOK_RETRY_SECONDS ?? WEBHOOK_RETRY_SECONDS,
+    webhookAllowPrivate: e.KOBUILD_WEBHOOK_ALLOW_PRIVATE,
     metricsToken: e.KOBUILD_METRICS_TOKEN ?? null,
     logLevel: e.KOBUILD_LOG_LEVEL,
     shutdownGraceSeconds: e.KOBUILD_SHUTDOWN_GRACE_SECONDS,

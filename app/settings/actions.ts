@@ -14,8 +14,8 @@ import { setRetentionBodySchema } from "@/lib/retention/retention-schemas";
 import { setRetention } from "@/lib/retention/retention-store";
 import { createRegistryBodySchema } from "@/lib/registries/registry-schemas";
 import { addRegistry, deleteRegistry } from "@/lib/registries/registry-store";
-import { createWebhookBodySchema } from "@/lib/webhooks/webhook-schemas";
-import { createWebhook, pingWebhook, redeliver, removeWebhook } from "@/lib/webhooks/webhook-store";
+import { createWebhookBodySchema, updateWebhookBodySchema } from "@/lib/webhooks/webhook-schemas";
+import { createWebhook, pingWebhook, redeliver, removeWebhook, updateWebhook } from "@/lib/webhooks/webhook-store";
 import { removeWorkspace, updateWorkspace } from "@/lib/workspace/change-workspace";
 import { fetchWorkspace } from "@/lib/workspace/fetch-workspace";
 import { getWorkspace } from "@/lib/workspace/get-workspace";
@@ -55,7 +55,14 @@ export const removeRegistryAction = settingsChange("remove registry", (_admin, i
 const hookTarget = (hook: { id: number; url: string }) => `webhook ${hook.id} (${new URL(hook.url).origin})`;
 
 /** Adds a webhook, its secret sealed; the same as POST /api/webhooks. */
-export const addWebhookAction = settingsChange("add webhook", (admin, input: unknown) => hookTarget(createWebhook(createWebhookBodySchema.parse(input), admin.name)));
+export const addWebhookAction = settingsChange("add webhook", async (admin, input: unknown) => hookTarget(await createWebhook(createWebhookBodySchema.parse(input), admin.name)));
+
+/** Changes a webhook or rotates its secret; the same as PATCH /api/webhooks/:id. */
+export const updateWebhookAction = settingsChange("change webhook", async (_admin, id: number, input: unknown) => {
+  const body = updateWebhookBodySchema.parse(input);
+  const hook = await updateWebhook(rowId.parse(id), body);
+  return `${hookTarget(hook)}${body.secret ? ", secret rotated" : ""}`;
+});
 
 /** Removes a webhook and its deliveries; the same as DELETE /api/webhooks/:id. */
 export const removeWebhookAction = settingsChange("remove webhook", (_admin, id: number) => hookTarget(removeWebhook(rowId.parse(id))));

@@ -27,6 +27,7 @@ import {
   redeliverWebhookAction,
   removeRegistryAction,
   removeWebhookAction,
+  updateWebhookAction,
   removeWorkspaceAction,
   revokeTokenAction,
   setRetentionAction,
@@ -84,7 +85,7 @@ export default async function SettingsPage() {
         <>
           <RetentionSection settings={getRetentionSettings()} actions={{ set: setRetentionAction, prune: pruneRetentionAction }} />
           <RegistriesSection registries={listRegistries()} add={addRegistryAction} remove={removeRegistryAction} />
-          <WebhooksSection hooks={listWebhooks()} actions={{ add: addWebhookAction, remove: removeWebhookAction, ping: pingWebhookAction, redeliver: redeliverWebhookAction }} />
+          <WebhooksSection hooks={listWebhooks()} actions={{ add: addWebhookAction, update: updateWebhookAction, remove: removeWebhookAction, ping: pingWebhookAction, redeliver: redeliverWebhookAction }} />
           <AccessSections users={listUsers()} tokens={listApiTokens()} audit={listAudit()} addUser={addUserAction} createToken={createTokenAction} revokeToken={revokeTokenAction} disableUser={disableUserAction} me={principal.userId} />
         </>
       ) : (

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import type { ReactNode } from "react";
 import type { ChannelView } from "@/lib/channels/channel-store";
 import { formatDate, formatDuration } from "@/components/format";
 import { ChannelStateBadge } from "./channel-state";
@@ -8,7 +9,7 @@ const short = (commit: string | null | undefined) => (commit ? commit.slice(0, 1
 const preview = (items: string[], max = 8) => items.slice(0, max).join(", ") + (items.length > max ? ` and ${items.length - max} more` : "");
 
 /** One channel at a glance: its state and why, the published image, what it still lacks, its last catch-ups and how long drivers took. */
-export function ChannelCard({ channel, sync, canSync }: { channel: ChannelView; sync: (id: number) => Promise<unknown>; canSync: boolean }) {
+export function ChannelCard({ channel, sync, canSync, controls }: { channel: ChannelView; sync: (id: number) => Promise<unknown>; canSync: boolean; /** An admin's Edit and Delete. */ controls?: ReactNode }) {
   const c = channel;
   const lacking = c.pending.bundles;
   return (
@@ -27,7 +28,10 @@ export function ChannelCard({ channel, sync, canSync }: { channel: ChannelView; 
             catches up {[c.triggers.bundleStored ? "when bundles are stored" : null, c.triggers.schedule ? `on schedule ${c.triggers.schedule} UTC (next ${formatDate(c.triggers.nextScheduledAt)})` : null, "on Sync now"].filter(Boolean).join(", ")}
           </span>
         </div>
-        {canSync ? <SyncButton channelId={c.id} name={c.name} sync={sync} /> : null}
+        <div className="flex flex-wrap items-center gap-2">
+          {canSync ? <SyncButton channelId={c.id} name={c.name} sync={sync} /> : null}
+          {controls}
+        </div>
       </div>
 
       {c.reason ? (
@@ -60,7 +64,9 @@ export function ChannelCard({ channel, sync, canSync }: { channel: ChannelView; 
             {c.published ? (
               <>
                 {c.published.dockerId.slice(7, 19)} of commit {short(c.published.commit)}, {formatDate(c.published.at)}
-                {c.registry ? `, pushed to ${c.registry.name}` : ""} ·{" "}
+                {c.registry ? `, pushed to ${c.registry.name}` : ""}
+                {c.published.layers !== null ? `, ${c.published.layers} layer(s)` : ""}
+                {c.published.squashed === null ? "" : c.published.squashed ? ", squashed" : ", not squashed"} ·{" "}
                 <Link className="text-blue-700 underline dark:text-blue-300" href={`/coverage?image=${c.published.imageId}`}>
                   grid
                 </Link>
@@ -68,6 +74,9 @@ export function ChannelCard({ channel, sync, canSync }: { channel: ChannelView; 
             ) : (
               "nothing published yet"
             )}
+          </dd>
+          <dd className="text-slate-600 dark:text-slate-400">
+            squashed above {c.policy.squashAboveLayers} layers{c.policy.squashAboveLayersIsDefault ? " (the default)" : ""}
           </dd>
         </div>
         <div>

@@ -18,6 +18,7 @@ type Hook = Omit<WebhookWithDeliveries, "createdAt" | "updatedAt" | "deliveries"
 };
 export type WebhookActions = {
   add: (input: unknown) => Promise<Result>;
+  update: (id: number, input: unknown) => Promise<Result>;
   remove: (id: number) => Promise<Result>;
   ping: (id: number) => Promise<Result>;
   redeliver: (id: number, deliveryId: number) => Promise<Result>;
@@ -26,9 +27,9 @@ export type WebhookActions = {
 const EVENT_MEANING: Record<WebhookEvent, string> = {
   "build.failed": "a build ends failed",
   "failures.new": "a driver build brings failure signatures its workspace never had",
-  "channel.held": "a channel is held (channels are still to come)",
-  "channel.published": "a channel is published (channels are still to come)",
-  "channel.recovered": "a channel recovers (channels are still to come)",
+  "channel.held": "a channel's catch-up would lose drivers and is held",
+  "channel.published": "a channel's image moved (and was pushed)",
+  "channel.recovered": "a channel that was held or failed published again",
 };
 const FORMAT_MEANING: Record<WebhookFormat, string> = { json: "kobuild's signed JSON", slack: "Slack incoming webhook ({text})" };
 
@@ -59,6 +60,7 @@ export function WebhooksSection({ hooks, actions }: { hooks: Hook[]; actions: We
   const [form, setForm] = useState<{ url: string; events: WebhookEvent[]; secret: string; format: WebhookFormat }>({ url: "", events: ["build.failed"], secret: "", format: "json" });
   const [error, setError] = useState<{ text: string; field?: string } | null>(null);
   const [rowError, setRowError] = useState<string | null>(null);
+  const [editing, setEditing] = useState<number | null>(null);
   const [pending, startTransition] = useTransition();
   const anyPending = hooks.some((h) => h.deliveries.some((d) => d.status === "pending"));
 
@@ -94,7 +96,7 @@ export function WebhooksSection({ hooks, actions }: { hooks: Hook[]; actions: We
         Webhooks
       </h2>
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-        Where kobuild POSTs what happens: failed builds, new failure signatures. Each body is signed with the hook&apos;s secret (header X-Kobuild-Signature-256: sha256= and the HMAC-SHA256 of the body); the secret is stored encrypted and never shown again. A delivery that gets no 2xx answer within 10 s is tried again later (KOBUILD_WEBHOOK_RETRY_SECONDS), then given up; each attempt&apos;s answer is kept.
+        Where kobuild POSTs what happens: failed builds, new failure signatures, channels held, published or recovered. Each body is signed with the hook&apos;s secret (header X-Kobuild-Signature-256: sha256= and the HMAC-SHA256 of the body); the secret is stored encrypted and never shown again. A delivery that gets no 2xx answer within 10 s is tried again later (KOBUILD_WEBHOOK_RETRY_SECONDS), then given up; each attempt&apos;s answer is kept.
       </p>
       {rowError ? <FormError error={rowError} /> : null}
       {hooks.length === 0 ? <p className="mb-4 text-sm">No webhook yet.</p> : null}
@@ -121,6 +123,9 @@ export function WebhooksSection({ hooks, actions }: { hooks: Hook[]; actions: We
               <button type="button" className={smallButton} disabled={pending} onClick={() => rowAction(() => actions.ping(hook.id))} aria-label={`Send a ping to ${hook.url}`}>
                 Send ping
               </button>
+              <button type="button" className={smallButton} aria-expanded={editing === hook.id} aria-controls={`webhook-${hook.id}-edit`} onClick={() => setEditing(editing === hook.id ? null : hook.id)} aria-label={`Edit the webhook ${hook.url} or rotate its secret`}>
+                {editing === hook.id ? "Close edit" : "Edit"}
+              </button>
               <ConfirmButton
                 trigger={{ text: "Remove", label: `Remove the webhook ${hook.url}`, className: smallButton }}
                 title="Remove this webhook?"
@@ -134,6 +139,7 @@ export function WebhooksSection({ hooks, actions }: { hooks: Hook[]; actions: We
               />
             </div>
           </div>
+          {editing === hook.id ? <HookEditor hook={hook} update={actions.update} onDone={() => setEditing(null)} /> : null}
           {hook.deliveries.length === 0 ? (
             <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">No delivery yet.</p>
           ) : (
@@ -187,7 +193,7 @@ export function WebhooksSection({ hooks, actions }: { hooks: Hook[]; actions: We
       ))}
       <form onSubmit={submit} noValidate aria-label="Add a webhook" className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 dark:border-slate-800 dark:bg-slate-900">
         <div className="sm:col-span-2">
-          <Field label="URL" hint="http:// or https://; a Slack incoming webhook's address for the Slack format.">
+          <Field label="URL" hint="http:// or https://; a Slack incoming webhook's address for the Slack format. Loopback, link-local and private addresses are refused unless KOBUILD_WEBHOOK_ALLOW_PRIVATE=true.">
             {(id, hintId) => (
               <input id={id} aria-describedby={hintId} aria-invalid={invalid("url")} className={`${inputClass} aria-invalid:border-red-700`} value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} spellCheck={false} autoComplete="off" />
             )}
@@ -230,5 +236,65 @@ export function WebhooksSection({ hooks, actions }: { hooks: Hook[]; actions: We
         </div>
       </form>
     </section>
+  );
+}
+
+/** A hook changed in place: URL, events and format, and a new secret when one is typed (the old one stops signing at once). */
+function HookEditor({ hook, update, onDone }: { hook: Hook; update: WebhookActions["update"]; onDone: () => void }) {
+  const [form, setForm] = useState<{ url: string; events: WebhookEvent[]; format: WebhookFormat; secret: string }>({ url: hook.url, events: hook.events as WebhookEvent[], format: hook.format, secret: "" });
+  const [error, setError] = useState<{ text: string; field?: string } | null>(null);
+  const [saving, startTransition] = useTransition();
+  const invalid = (field: string) => (error?.field === field ? true : undefined);
+  const toggle = (name: WebhookEvent, on: boolean) => setForm({ ...form, events: on ? [...form.events, name] : form.events.filter((e) => e !== name) });
+  const submit = (event: React.FormEvent) => {
+    event.preventDefault();
+    setError(null);
+    startTransition(async () => {
+      const result = await update(hook.id, { url: form.url.trim(), events: form.events, format: form.format, ...(form.secret ? { secret: form.secret } : {}) });
+      if ("error" in result) setError({ text: result.error, field: result.field?.split(".")[0] ?? (/^url: /.test(result.error) ? "url" : undefined) });
+      else onDone();
+    });
+  };
+  return (
+    <form id={`webhook-${hook.id}-edit`} onSubmit={submit} noValidate aria-label={`Edit the webhook ${hook.url}`} className="mt-3 grid gap-4 rounded-md border border-slate-200 p-3 sm:grid-cols-2 dark:border-slate-700">
+      <div className="sm:col-span-2">
+        <Field label="URL">
+          {(id) => <input id={id} aria-invalid={invalid("url")} className={`${inputClass} aria-invalid:border-red-700`} value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} spellCheck={false} autoComplete="off" />}
+        </Field>
+      </div>
+      <fieldset aria-invalid={invalid("events")} className="sm:col-span-2">
+        <legend className="text-sm font-medium">Events</legend>
+        <div className="mt-1 grid gap-1 sm:grid-cols-2">
+          {WEBHOOK_EVENTS.map((name) => (
+            <label key={name} className="flex items-start gap-2 text-sm">
+              <input type="checkbox" className="mt-1" checked={form.events.includes(name)} onChange={(e) => toggle(name, e.target.checked)} />
+              <span className="font-mono">{name}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <Field label="New secret" hint="Rotate: at least 16 characters; it replaces the old one for every delivery from now on. Empty: the secret stays.">
+        {(id, hintId) => (
+          <input id={id} type="password" aria-describedby={hintId} aria-invalid={invalid("secret")} className={`${inputClass} aria-invalid:border-red-700`} value={form.secret} onChange={(e) => setForm({ ...form, secret: e.target.value })} autoComplete="new-password" />
+        )}
+      </Field>
+      <Field label="Format">
+        {(id) => (
+          <select id={id} className={inputClass} value={form.format} onChange={(e) => setForm({ ...form, format: e.target.value as WebhookFormat })}>
+            {WEBHOOK_FORMATS.map((f) => (
+              <option key={f} value={f}>
+                {FORMAT_MEANING[f]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <div className="space-y-3 sm:col-span-2">
+        <FormError error={error?.text ?? null} />
+        <button type="submit" className={submitClass} disabled={saving}>
+          {saving ? "Saving…" : form.secret ? "Save and rotate the secret" : "Save changes"}
+        </button>
+      </div>
+    </form>
   );
 }

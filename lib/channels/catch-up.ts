@@ -3,7 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { createBuild } from "@/lib/builds/create-build";
 import { createBuildBodySchema } from "@/lib/builds/build-schemas";
 import { getDb, type Db } from "@/lib/db/client";
-import { builds, channelBuilds, channels, drivers, failures, images } from "@/lib/db/schema";
+import { builds, channelBuilds, channels, drivers, failures, images, stages } from "@/lib/db/schema";
 import { splitImageRef } from "@/lib/docker/image/image-ref";
 import { inspectImage } from "@/lib/docker/image/inspect-image";
 import { DomainError } from "@/lib/domain-error";
@@ -96,8 +96,8 @@ async function decide(id: number, trigger: CatchUpTrigger, by: string | null): P
       legacyProbes: row.legacyProbes,
       bundleIds: lacking.map((b) => b.id),
       ...(published ? { cacheRepo: cache.repo, cacheTag: cache.tag } : {}),
-      // One shard on the default engine: the sharded build merges onto its cache and squashes the result.
-      sharding: { engines: 1, maxAttempts: 1 },
+      // One shard on the default engine: the sharded build merges onto its cache, and squashes the result only when it grows deep.
+      sharding: { engines: 1, maxAttempts: 1, squashAboveLayers: squashThreshold(row) },
     }),
     { startedBy: by ?? `channel ${row.name}` },
   );
@@ -112,6 +112,17 @@ async function decide(id: number, trigger: CatchUpTrigger, by: string | null): P
       .run();
   });
   return { status: "started", buildId: build.id, kernels: lacking.map((b) => b.kernel) };
+}
+
+/** The channel's own squash threshold, or the dashboard's default. */
+export function squashThreshold(row: Pick<ChannelRow, "squashAboveLayers">) {
+  return row.squashAboveLayers ?? env().channelSquashAboveLayers;
+}
+
+/** Whether the catch-up squashed its merged image: its squash stage ran (it is skipped when the image stayed shallow). */
+function squashedBy(buildId: number, db: Db) {
+  const stage = db.select({ status: stages.status }).from(stages).where(and(eq(stages.buildId, buildId), eq(stages.name, "squash"))).get();
+  return stage?.status === "done";
 }
 
 /** Whether the engine still holds the published image (a pruned engine means starting over, not failing forever). */
@@ -208,6 +219,8 @@ async function publish(row: ChannelRow, build: typeof builds.$inferSelect, db: D
     publishedDockerId: image.dockerId,
     publishedCommit: build.commit,
     publishedAt: new Date(),
+    publishedLayers: image.layers,
+    publishedSquashed: squashedBy(build.id, db),
   });
   endLink(db, row.id, build.id, anyway ? "published anyway" : "published");
   observeTimeToDriver(db, row.id, build.id);

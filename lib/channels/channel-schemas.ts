@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseImageRef } from "@/lib/docker/image/image-ref";
 import { isValidRefName } from "@/lib/workspace/ref-name";
+import { LAYER_LIMIT, SQUASH_ABOVE_LAYERS_MAX } from "@/lib/driver-images/layer-limit";
 import { cronProblem } from "./channel-schedule";
 
 const name = z
@@ -44,6 +45,19 @@ const schedule = z
     if (problem) ctx.addIssue({ code: "custom", message: `is not a cron line: ${problem}` });
   });
 
+/** What the channel does with its merged catch-up: squash it into two layers only above this many layers (null: the dashboard's default). */
+const policy = z
+  .object({
+    squashAboveLayers: z
+      .number()
+      .int("must be a whole number of layers")
+      .min(1, "must be at least 1")
+      .max(SQUASH_ABOVE_LAYERS_MAX, `must be at most ${SQUASH_ABOVE_LAYERS_MAX}: a merge adds layers onto an unsquashed image, and the engine stops at ${LAYER_LIMIT}`)
+      .nullable()
+      .optional(),
+  })
+  .strict();
+
 const triggers = z.object({ bundleStored: z.boolean().optional(), schedule: schedule.nullish() }).strict();
 
 export const createChannelBodySchema = z
@@ -55,6 +69,7 @@ export const createChannelBodySchema = z
     image,
     registryId: z.number().int().positive().nullish(),
     triggers: triggers.optional(),
+    policy: policy.optional(),
   })
   .strict();
 export type CreateChannelBody = z.infer<typeof createChannelBodySchema>;
@@ -67,6 +82,7 @@ export const updateChannelBodySchema = z
     image: image.optional(),
     registryId: z.number().int().positive().nullable().optional(),
     triggers: triggers.optional(),
+    policy: policy.optional(),
   })
   .strict()
   .refine((b) => Object.keys(b).length > 0, "say what to change");

@@ -3,6 +3,7 @@ import { desc, eq } from "drizzle-orm";
 import { getDb, type Db } from "@/lib/db/client";
 import { builds, bundles, channelBuilds, channels, drivers, failures, registries, workspaces } from "@/lib/db/schema";
 import { DomainError } from "@/lib/domain-error";
+import { env } from "@/lib/env";
 import { parseImageRef } from "@/lib/docker/image/image-ref";
 import { resolveCommit } from "@/lib/workspace/git";
 import { nextRun } from "./channel-schedule";
@@ -56,6 +57,7 @@ export async function createChannel(body: CreateChannelBody, createdBy: string |
       registryId: body.registryId ?? null,
       onBundleStored: body.triggers?.bundleStored ?? true,
       schedule: body.triggers?.schedule ?? null,
+      squashAboveLayers: body.policy?.squashAboveLayers ?? null,
       // The schedule counts from now: a channel made at 10:59 with "0 * * * *" runs at 11:00, not at once for a past run.
       lastScheduledAt: new Date(),
       createdBy,
@@ -85,6 +87,7 @@ export async function updateChannel(id: number, body: UpdateChannelBody, db: Db 
       legacyProbes: body.legacyProbes ?? row.legacyProbes,
       onBundleStored: body.triggers?.bundleStored ?? row.onBundleStored,
       ...(body.triggers?.schedule !== undefined ? { schedule: body.triggers.schedule, lastScheduledAt: new Date() } : {}),
+      ...(body.policy?.squashAboveLayers !== undefined ? { squashAboveLayers: body.policy.squashAboveLayers } : {}),
       updatedAt: new Date(),
     })
     .where(eq(channels.id, id))
@@ -159,7 +162,10 @@ export async function channelView(row: ChannelRow, db: Db = getDb()) {
     heldCells: row.heldCells,
     heldBuildId: row.heldBuildId,
     currentBuildId: row.currentBuildId,
-    published: row.publishedDockerId ? { ref: row.image, imageId: row.publishedImageId, dockerId: row.publishedDockerId, commit: row.publishedCommit, at: row.publishedAt } : null,
+    policy: { squashAboveLayers: row.squashAboveLayers ?? env().channelSquashAboveLayers, squashAboveLayersIsDefault: row.squashAboveLayers === null },
+    published: row.publishedDockerId
+      ? { ref: row.image, imageId: row.publishedImageId, dockerId: row.publishedDockerId, commit: row.publishedCommit, at: row.publishedAt, layers: row.publishedLayers, squashed: row.publishedSquashed }
+      : null,
     pending: {
       /** Kernels with a stored bundle the published image holds nothing for. */
       bundles: lacking.map((b) => b.kernel),

@@ -609,6 +609,8 @@ export const channels = sqliteTable("channels", {
   /** A cron line (five fields, UTC) that starts a catch-up on its own, and when it last did. */
   schedule: text("schedule"),
   lastScheduledAt: integer("last_scheduled_at", { mode: "timestamp_ms" }),
+  /** Policy: the merged catch-up is squashed only above this many layers; null follows KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS. */
+  squashAboveLayers: integer("squash_above_layers"),
   /** up-to-date, building, held, failed (lib/vocabulary CHANNEL_STATES); new: never synced. */
   state: text("state", { enum: CHANNEL_STATES }).notNull().default("new"),
   /** Why the channel is held or failed, in words; the held cells as `kernel moduleVersion flavour: from -> to`. */
@@ -619,6 +621,9 @@ export const channels = sqliteTable("channels", {
   publishedDockerId: text("published_docker_id"),
   publishedCommit: text("published_commit"),
   publishedAt: integer("published_at", { mode: "timestamp_ms" }),
+  /** The published image's layers as the engine counted them, and whether its catch-up squashed it. */
+  publishedLayers: integer("published_layers"),
+  publishedSquashed: integer("published_squashed", { mode: "boolean" }),
   /** The catch-up build running now, and the one held (its image waits for "publish anyway"). */
   currentBuildId: integer("current_build_id").references(() => builds.id, { onDelete: "set null" }),
   heldBuildId: integer("held_build_id").references(() => builds.id, { onDelete: "set null" }),

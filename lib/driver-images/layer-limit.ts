@@ -19,3 +19,8 @@ export function layerWarning(ref: string, layers: number | null | undefined): st
     ? `${ref} has ${layers} layers, more than the engine's limit of ${LAYER_LIMIT} (overlay2): squash it before using it as a base or a cache`
     : `${ref} has ${layers} layers, near the engine's limit of ${LAYER_LIMIT} (overlay2): squash it before merging more into it`;
 }
+
+/** The highest squash threshold a channel may set: a merge adds a few layers onto an image left unsquashed, and the next must still fit. */
+export const SQUASH_ABOVE_LAYERS_MAX = 120;
+/** A channel squashes its merged image above this many layers unless it says otherwise (KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS). */
+export const SQUASH_ABOVE_LAYERS_DEFAULT = LAYER_WARNING_FROM;

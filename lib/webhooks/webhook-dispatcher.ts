@@ -8,6 +8,8 @@ import { env } from "@/lib/env";
 import { isDelivered, nextAttemptAt } from "./delivery-schedule";
 import { SIGNATURE_HEADER, signBody } from "./webhook-signature";
 import { openWebhookSecret } from "./webhook-secret";
+import { checkedReceiver, InternalAddressRefused } from "./webhook-address";
+import type { LookupFunction } from "node:net";
 import { log } from "@/lib/log/logger";
 
 // Sends pending deliveries: one POST per attempt, at most 10 s each, the
@@ -104,7 +106,7 @@ async function attempt(deliveryId: number) {
     const attempts = delivery.attempts + 1;
     const now = Date.now();
     const delivered = result.status !== null && isDelivered(result.status);
-    const retryAt = delivered ? null : nextAttemptAt(attempts, env().webhookRetrySeconds, now);
+    const retryAt = delivered || result.final ? null : nextAttemptAt(attempts, env().webhookRetrySeconds, now);
     db.update(webhookDeliveries)
       .set({
         attempts,
@@ -123,9 +125,17 @@ async function attempt(deliveryId: number) {
   }
 }
 
-type AttemptResult = { status: number | null; body: string | null; error: string | null };
+/** `final`: no later attempt can do better (the receiver's address is refused). */
+type AttemptResult = { status: number | null; body: string | null; error: string | null; final?: boolean };
 
 async function post(url: string, delivery: typeof webhookDeliveries.$inferSelect, secret: () => string): Promise<AttemptResult> {
+  let receiver: Awaited<ReturnType<typeof checkedReceiver>>;
+  try {
+    receiver = await checkedReceiver(url);
+  } catch (error) {
+    if (error instanceof InternalAddressRefused) return { status: null, body: null, error: `not sent: ${error.message}`, final: true };
+    return { status: null, body: null, error: describeFailure(error) };
+  }
   let signature: string;
   try {
     signature = signBody(delivery.body, secret());
@@ -133,7 +143,7 @@ async function post(url: string, delivery: typeof webhookDeliveries.$inferSelect
     return { status: null, body: null, error: (error as Error).message };
   }
   try {
-    const answer = await send(url, delivery.body, {
+    const answer = await send(url, receiver.lookup, delivery.body, {
       "content-type": "application/json",
       "user-agent": "kobuild-webhooks",
       [SIGNATURE_HEADER]: signature,
@@ -151,12 +161,13 @@ async function post(url: string, delivery: typeof webhookDeliveries.$inferSelect
  * follows no redirect: a redirect is an answer to keep, not a place to send
  * the body and its signature on to. Only the answer's first
  * RESPONSE_BODY_BYTES are read; the whole exchange has ATTEMPT_TIMEOUT_MS.
+ * It connects only to the addresses checkedReceiver resolved and checked.
  */
-function send(url: string, body: string, headers: Record<string, string>): Promise<{ status: number; statusText: string; body: string }> {
+function send(url: string, lookup: LookupFunction, body: string, headers: Record<string, string>): Promise<{ status: number; statusText: string; body: string }> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const client = target.protocol === "https:" ? https : http;
-    const request = client.request(target, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) }, (response) => {
+    const request = client.request(target, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, lookup, signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS) }, (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
       const done = () => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? "", body: new TextDecoder().decode(Buffer.concat(chunks).subarray(0, RESPONSE_BODY_BYTES)) });

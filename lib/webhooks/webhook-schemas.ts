@@ -23,16 +23,32 @@ export const webhookEvents = z
   .max(WEBHOOK_EVENTS.length)
   .transform((events) => [...new Set(events)]);
 
+const webhookSecret = z.string().min(16, "must be at least 16 characters").max(256, "must be at most 256 characters");
+const webhookFormat = z.enum(WEBHOOK_FORMATS, { error: `must be one of ${WEBHOOK_FORMATS.join(", ")}` });
+
 export const createWebhookBodySchema = z
   .object({
     url: webhookUrl,
     events: webhookEvents,
-    secret: z.string().min(16, "must be at least 16 characters").max(256, "must be at most 256 characters"),
-    format: z.enum(WEBHOOK_FORMATS, { error: `must be one of ${WEBHOOK_FORMATS.join(", ")}` }).default("json"),
+    secret: webhookSecret,
+    format: webhookFormat.default("json"),
   })
   .strict();
 
 export type CreateWebhookBody = z.infer<typeof createWebhookBodySchema>;
+
+/** A hook changed in place: its deliveries stay. A new `secret` replaces the old one (rotation); it is never returned either. */
+export const updateWebhookBodySchema = z
+  .object({
+    url: webhookUrl.optional(),
+    events: webhookEvents.optional(),
+    secret: webhookSecret.optional(),
+    format: webhookFormat.optional(),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, "say what to change: url, events, format or secret");
+
+export type UpdateWebhookBody = z.infer<typeof updateWebhookBodySchema>;
 
 const id = (what: string) => z.string().regex(/^\d{1,12}$/, `must be a ${what} id`).transform(Number);
 

@@ -6,7 +6,8 @@ import { DomainError } from "@/lib/domain-error";
 import { trimDeliveries } from "./delivery-history";
 import { webhookBody } from "./webhook-body";
 import { wakeDispatcher } from "./webhook-dispatcher";
-import type { CreateWebhookBody } from "./webhook-schemas";
+import { internalAddressProblem } from "./webhook-address";
+import type { CreateWebhookBody, UpdateWebhookBody } from "./webhook-schemas";
 import { sealWebhookSecret } from "./webhook-secret";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
@@ -64,14 +65,40 @@ export function listWebhooks(): WebhookWithDeliveries[] {
     }));
 }
 
+/** A receiver on an internal address is refused before anything is stored (see webhook-address.ts). */
+async function checkReceiver(url: string) {
+  const problem = await internalAddressProblem(url);
+  if (problem) throw new DomainError("bad_request", `url: ${problem}`);
+}
+
 /** Adds a hook; its secret is sealed in the same transaction, bound to the new row, so nothing is kept half-way. */
-export function createWebhook(body: CreateWebhookBody, createdBy: string | null): WebhookView {
+export async function createWebhook(body: CreateWebhookBody, createdBy: string | null): Promise<WebhookView> {
+  await checkReceiver(body.url);
   const db = getDb();
   const row = db.transaction((tx) => {
     const now = new Date();
     const inserted = tx.insert(webhooks).values({ url: body.url, events: body.events, format: body.format, secretSealed: "", createdBy, updatedAt: now }).returning().get();
     return tx.update(webhooks).set({ secretSealed: sealWebhookSecret(inserted.id, body.secret) }).where(eq(webhooks.id, inserted.id)).returning().get();
   });
+  return webhookView(row);
+}
+
+/** Changes a hook's URL, events or format, or replaces its secret (sealed as a new one is); deliveries not sent yet go out with what it is now. */
+export async function updateWebhook(id: number, body: UpdateWebhookBody): Promise<WebhookView> {
+  getWebhookRow(id);
+  if (body.url !== undefined) await checkReceiver(body.url);
+  const row = getDb()
+    .update(webhooks)
+    .set({
+      ...(body.url !== undefined ? { url: body.url } : {}),
+      ...(body.events !== undefined ? { events: body.events } : {}),
+      ...(body.format !== undefined ? { format: body.format } : {}),
+      ...(body.secret !== undefined ? { secretSealed: sealWebhookSecret(id, body.secret) } : {}),
+      updatedAt: new Date(),
+    })
+    .where(eq(webhooks.id, id))
+    .returning()
+    .get();
   return webhookView(row);
 }
 

@@ -48,6 +48,7 @@ const routes: Record<string, () => Promise<Route>> = {
   "/api/audit": () => import("@/app/api/audit/route"),
   "/api/retention": () => import("@/app/api/retention/route"),
   "/api/webhooks": () => import("@/app/api/webhooks/route"),
+  "/api/webhooks/{id}": () => import("@/app/api/webhooks/[id]/route"),
   "/api/webhooks/{id}/ping": () => import("@/app/api/webhooks/[id]/ping/route"),
   "/api/builds": () => import("@/app/api/builds/route"),
   "/api/builds/{id}": () => import("@/app/api/builds/[id]/route"),
@@ -230,6 +231,8 @@ describe("the API's answers fit its OpenAPI document", () => {
     webhookId = hook.body.id as number;
     const ping = await call("POST", "/api/webhooks/{id}/ping", { id: webhookId });
     expect(ping.body.status).toBe("pending");
+    const changed = await call("PATCH", "/api/webhooks/{id}", { id: webhookId }, { body: { events: ["build.failed", "channel.held"], secret: "a-rotated-secret-of-enough-length" } });
+    expect(changed.body).toMatchObject({ id: webhookId, events: ["build.failed", "channel.held"] });
     const hooks = await call("GET", "/api/webhooks");
     expect((hooks.body.webhooks as { deliveries: unknown[] }[])[0]!.deliveries).toHaveLength(1);
   });

@@ -55,7 +55,8 @@ type ChannelJson = {
   state: string;
   reason: string | null;
   heldCells: string[];
-  published: { ref: string; imageId: number; dockerId: string; commit: string } | null;
+  published: { ref: string; imageId: number; dockerId: string; commit: string; layers: number | null; squashed: boolean | null } | null;
+  policy: { squashAboveLayers: number; squashAboveLayersIsDefault: boolean };
   pending: { bundles: string[]; commit: string | null };
   builds: { id: number; trigger: string; kernels: string[]; outcome: string | null }[];
   timeToDriver: { latest: { seconds: number }[] };
@@ -67,6 +68,10 @@ async function channel(): Promise<ChannelJson> {
 /** Until the channel's catch-up has ended and gone through the gate. */
 function settled(buildsBefore: number) {
   return until("the channel's catch-up to settle", channel, (c) => c.builds.length > buildsBefore && c.builds[0]!.outcome !== null && c.state !== "building", 900_000, 500);
+}
+/** The image's layers as the engine counts them. */
+async function engineLayers(ref: string) {
+  return Number((await runDocker(["image", "inspect", "--format", "{{len .RootFS.Layers}}", ref])).output.trim());
 }
 function kernelsWithDrivers(imageId: number) {
   return new Set(getDb().select().from(drivers).where(eq(drivers.imageId, imageId)).all().filter((d) => d.kind === "driver").map((d) => d.kernel));
@@ -114,6 +119,8 @@ describe("channel input", () => {
       [{ ...good, branch: "bad..name" }, 400, /branch/],
       [{ ...good, unknown: true }, 400, /unknown|unrecognized/i],
       [{ ...good, triggers: { schedule: "0 25 * * *" } }, 400, /not a cron line/],
+      [{ ...good, policy: { squashAboveLayers: 500 } }, 400, /squashAboveLayers.*at most 120/],
+      [{ ...good, policy: { squashAboveLayers: 0 } }, 400, /squashAboveLayers.*at least 1/],
     ];
     for (const [body, status, message] of cases) {
       const response = await channelsRoute.POST(request("POST", body), none);
@@ -125,10 +132,12 @@ describe("channel input", () => {
 });
 
 describe("a channel kept complete", () => {
-  it("first sync: every stored bundle, published under the channel's image", async () => {
-    const created = await channelsRoute.POST(request("POST", { name: "stable", workspaceId, branch: "master", image }), none);
+  it("first sync: every stored bundle, published under the channel's image, left unsquashed below its threshold", async () => {
+    const created = await channelsRoute.POST(request("POST", { name: "stable", workspaceId, branch: "master", image, policy: { squashAboveLayers: 120 } }), none);
     expect(created.status).toBe(201);
-    channelId = ((await created.json()) as ChannelJson).id;
+    const made = (await created.json()) as ChannelJson;
+    expect(made.policy).toEqual({ squashAboveLayers: 120, squashAboveLayersIsDefault: false });
+    channelId = made.id;
     expect((await channel()).pending.bundles).toEqual([FIRST]);
     const duplicate = await channelsRoute.POST(request("POST", { name: "stable", workspaceId, branch: "master", image: `${image}-2` }), none);
     expect(duplicate.status).toBe(409);
@@ -143,6 +152,11 @@ describe("a channel kept complete", () => {
     // The tag names the published image on the engine.
     const inspected = await runDocker(["image", "inspect", "--format", "{{.Id}}", image]);
     expect(inspected.output.trim()).toBe(after.published!.dockerId);
+    // Far below 120 layers: the shard's image is published as built, not squashed into two layers.
+    const layers = await engineLayers(image);
+    expect(after.published!.squashed).toBe(false);
+    expect(after.published!.layers).toBe(layers);
+    expect(layers).toBeGreaterThan(2);
     const grid = (await (await coverageRoute.GET(request("GET"), idParams(channelId))).json()) as { kernels: { name: string }[] };
     expect(grid.kernels.map((k) => k.name)).toEqual([FIRST]);
     // Nothing lacking: a second sync starts nothing.
@@ -151,7 +165,10 @@ describe("a channel kept complete", () => {
     expect(((await again.json()) as { sync: { status: string } }).sync.status).toBe("up-to-date");
   }, 900_000);
 
-  it("an uploaded bundle brings a catch-up of that kernel alone, merged onto the published image", async () => {
+  it("an uploaded bundle brings a catch-up of that kernel alone, merged onto the published image and squashed above the threshold", async () => {
+    const patched = await channelRoute.PATCH(request("PATCH", { policy: { squashAboveLayers: 1 } }), idParams(channelId));
+    expect(patched.status).toBe(200);
+    expect(((await patched.json()) as ChannelJson).policy.squashAboveLayers).toBe(1);
     const before = await channel();
     const upload = await bundlesRoute.POST(streamedUploadRequest(`bundle-${LATER}.tgz`, fs.createReadStream(path.join(bundlesDir, `bundle-${LATER}.tgz`))), none);
     expect(upload.status).toBe(201);
@@ -165,6 +182,10 @@ describe("a channel kept complete", () => {
     expect([...new Set(sent.flat())]).toEqual([LATER]);
     expect([...kernelsWithDrivers(after.published!.imageId)].sort()).toEqual([FIRST, LATER].sort());
     expect(after.published!.dockerId).not.toBe(before.published!.dockerId);
+    // The merge stacked layers onto the published image; above one layer, the result is squashed into two.
+    expect(after.published!.squashed).toBe(true);
+    expect(await engineLayers(image)).toBe(2);
+    expect(after.published!.layers).toBe(2);
     expect(after.timeToDriver.latest.length).toBeGreaterThan(0);
     // The same figure reaches Prometheus: one observation of a bundle-triggered catch-up, as long as the page says.
     const observed = (await metrics().channelTimeToDriver.get()).values;

@@ -149,6 +149,45 @@ describe("webhooks through the API", () => {
     expect(arrivals("/flaky")).toHaveLength(2);
   });
 
+  it("changes a hook in place and rotates its secret: the next delivery is signed with the new one only", async () => {
+    const old = newSecret();
+    const created = await addHook({ url: `${RECEIVER}/before`, events: ["build.failed"], secret: old });
+    const hookId = created.body.id as number;
+    const rotated = newSecret();
+    const changed = await call(hookRoute.PATCH, `/api/webhooks/${hookId}`, { method: "PATCH", json: { url: `${RECEIVER}/after`, events: ["channel.held", "channel.published"], format: "json", secret: rotated } }, ids({ id: hookId }));
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ id: hookId, url: `${RECEIVER}/after`, events: ["channel.held", "channel.published"], format: "json" });
+    expect(Object.keys(changed.body)).not.toContain("secret");
+    expect((await listHooks()).find((h) => h.id === hookId)).toMatchObject({ url: `${RECEIVER}/after`, events: ["channel.held", "channel.published"] });
+
+    await call(pingRoute.POST, `/api/webhooks/${hookId}/ping`, { method: "POST" }, ids({ id: hookId }));
+    const [got] = await until("the ping at the new URL", () => arrivals("/after"), (a) => a.length === 1);
+    expect(validSignature(got!, rotated)).toBe(true);
+    expect(validSignature(got!, old)).toBe(false);
+    expect(arrivals("/before")).toHaveLength(0);
+
+    // Refused without changing anything: nothing to change, a short secret, an unknown hook.
+    expect((await call(hookRoute.PATCH, `/api/webhooks/${hookId}`, { method: "PATCH", json: {} }, ids({ id: hookId }))).status).toBe(400);
+    const short = await call(hookRoute.PATCH, `/api/webhooks/${hookId}`, { method: "PATCH", json: { secret: "short" } }, ids({ id: hookId }));
+    expect(short.status).toBe(400);
+    expect(short.body.error).toMatch(/secret: must be at least 16 characters/);
+    expect((await call(hookRoute.PATCH, "/api/webhooks/999999", { method: "PATCH", json: { events: ["build.failed"] } }, ids({ id: 999999 }))).status).toBe(404);
+    await call(pingRoute.POST, `/api/webhooks/${hookId}/ping`, { method: "POST" }, ids({ id: hookId }));
+    const both = await until("the second ping at the new URL", () => arrivals("/after"), (a) => a.length === 2);
+    expect(validSignature(both[1]!, rotated)).toBe(true);
+  });
+
+  it("reaches a receiver named by a host name, connecting to the addresses it checked", async () => {
+    const secret = newSecret();
+    const created = await addHook({ url: `http://localhost:${PORT}/named`, events: ["build.failed"], secret });
+    expect(created.status).toBe(201);
+    const hookId = created.body.id as number;
+    await call(pingRoute.POST, `/api/webhooks/${hookId}/ping`, { method: "POST" }, ids({ id: hookId }));
+    const [got] = await until("the ping through localhost", () => arrivals("/named"), (a) => a.length === 1);
+    expect(validSignature(got!, secret)).toBe(true);
+    await until("the ping recorded", () => deliveriesOf(hookId), (d) => d[0]?.status === "delivered");
+  });
+
   it("gives a delivery up after the last attempt of the schedule", async () => {
     answers.set("/down", [503]);
     const created = await addHook({ url: `${RECEIVER}/down`, events: ["build.failed"], secret: newSecret() });

@@ -7,4 +7,4 @@ export const dynamic = "force-dynamic";
 // Admins only, reads too: a hook's URL may carry a token.
 export const GET = route({ role: "admin" }, () => Response.json({ webhooks: listWebhooks() }));
 
-export const POST = route({ body: createWebhookBodySchema, role: "admin" }, ({ body, principal }) => Response.json(createWebhook(body, principal?.name ?? null), { status: 201 }));
+export const POST = route({ body: createWebhookBodySchema, role: "admin" }, async ({ body, principal }) => Response.json(await createWebhook(body, principal?.name ?? null), { status: 201 }));

@@ -6,6 +6,7 @@ import type { Db } from "@/lib/db/client";
 import { bundles, tasks, workspaces } from "@/lib/db/schema";
 import { EMPTY_CACHE, ensureEmptyCacheImage } from "@/lib/docker/ensure-empty-cache-image";
 import { splitImageRef } from "@/lib/docker/image/image-ref";
+import { inspectImage } from "@/lib/docker/image/inspect-image";
 import { readDriverImage } from "@/lib/docker/image/read-driver-image";
 import { healthyEngines } from "@/lib/engines/engine-health";
 import { DEFAULT_ENGINE_ID } from "@/lib/engines/engine-store";
@@ -170,7 +171,7 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets, source: 
     if (results.length > 0 && done.length === 0) throw new Error(`no shard finished: ${lost.map((r) => `shard ${r.index}: ${r.reason}`).join("; ")}`);
 
     const onto = options.rerunOf?.imageRef ?? cacheRef;
-    const imageRecordId = await mergeAndSquash(session, { driversRepo, base, onto, shards: done, transfers });
+    const imageRecordId = await mergeAndSquash(session, { driversRepo, base, onto, shards: done, transfers, squashAboveLayers: options.sharding.squashAboveLayers ?? null });
     const missing = lost.flatMap((r) => r.kernels);
     return {
       imageRecordId,
@@ -186,11 +187,12 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets, source: 
  * Waits for the shards' images to be on this engine, merges them one after
  * the other onto the base (the cache, the image a re-run completes, or the
  * first shard) with the workspace's Dockerfile.merge, squashes the result
- * with its Dockerfile.squash into the build's tag and reads it.
+ * with its Dockerfile.squash (always, or only above a threshold of layers)
+ * into the build's tag and reads it.
  */
 async function mergeAndSquash(
   session: BuildSession,
-  m: { driversRepo: string; base: string; onto: string | null; shards: DoneShard[]; transfers: ReturnType<typeof shardTransfers> },
+  m: { driversRepo: string; base: string; onto: string | null; shards: DoneShard[]; transfers: ReturnType<typeof shardTransfers>; squashAboveLayers: number | null },
 ) {
   const { build } = session;
   const local: string[] = [];
@@ -226,37 +228,56 @@ async function mergeAndSquash(
     }
     session.markStage("merge", "done", inputs.length === 1 ? "one image: nothing to merge" : `${inputs.length - 1} merge(s)`);
 
-    const squash = await readOperationDockerfile(session.db, "squash", build.workspaceId);
-    const squashed = temporaryRef("squash", build.id);
-    session.markStage("squash", "running", "squash into two layers, then read the result");
-    await session.runOnEngine(
-      {
-        context: streamDockerfileContext(squash.text),
-        dockerfile: "Dockerfile",
-        stages: parseDockerfileStages(squash.text),
-        buildargs: { DRIVERS_REPO: m.driversRepo, DRIVERS_TAG: tagOf(current) },
-        tag: squashed,
-      },
-      { stage: "squash", keyPrefix: "squash:" },
-    );
-    local.push(squashed);
+    const result = await squashWhenDeep(session, m.driversRepo, current, m.squashAboveLayers);
+    if (result !== current) local.push(result);
     session.note("reading /kernel-modules and /FAILURES from the result");
     session.logs.flush();
-    const content = await readDriverImage(session.engine, squashed, { signal: session.signal });
-    await session.engine.getImage(squashed).tag(splitImageRef(build.tag!));
+    const content = await readDriverImage(session.engine, result, { signal: session.signal });
+    await session.engine.getImage(result).tag(splitImageRef(build.tag!));
     const stored = await storeDriverImage(session.db, session.engine, build.tag!, { tag: build.tag, content, signal: session.signal });
     session.tasks.settle(imageResults(session.db, stored.imageId));
     session.note(`${build.tag}: ${stored.drivers} driver file(s) and marker(s), ${stored.failures} failure log(s), ${stored.layers ?? "?"} layer(s)`);
     const layers = layerWarning(build.tag!, stored.layers);
     if (layers) session.warn(layers);
-    session.markStage("squash", "done", "squash into two layers, then read the result");
     return stored.imageId;
   } finally {
     for (const ref of local) await removeTag(session, ref);
   }
 }
 
-/** Kernels the task master planned tasks for, with their builder and task count, in plan order. */
+/**
+ * Squashes the merged image into two layers with the workspace's
+ * Dockerfile.squash, unless a threshold is set and the image stays at or
+ * below it: then the merged image is the result, and the squash stage ends
+ * skipped (which is how a channel tells whether its publication was squashed).
+ */
+async function squashWhenDeep(session: BuildSession, driversRepo: string, merged: string, squashAboveLayers: number | null): Promise<string> {
+  const { build } = session;
+  if (squashAboveLayers !== null) {
+    const layers = (await inspectImage(session.engine, merged)).RootFS?.Layers?.length ?? 0;
+    if (layers <= squashAboveLayers) {
+      session.note(`the merged image has ${layers} layer(s), not more than ${squashAboveLayers}: not squashed`, "merge");
+      return merged;
+    }
+    session.note(`the merged image has ${layers} layer(s), more than ${squashAboveLayers}: squashed`, "squash");
+  }
+  const squash = await readOperationDockerfile(session.db, "squash", build.workspaceId);
+  const squashed = temporaryRef("squash", build.id);
+  session.markStage("squash", "running", "squash into two layers");
+  await session.runOnEngine(
+    {
+      context: streamDockerfileContext(squash.text),
+      dockerfile: "Dockerfile",
+      stages: parseDockerfileStages(squash.text),
+      buildargs: { DRIVERS_REPO: driversRepo, DRIVERS_TAG: merged.slice(merged.lastIndexOf(":") + 1) },
+      tag: squashed,
+    },
+    { stage: "squash", keyPrefix: "squash:" },
+  );
+  session.markStage("squash", "done", "squash into two layers");
+  return squashed;
+}
+
 /** The build's planned tasks counted per kernel and flavour, in plan order. */
 function plannedTasks(db: Db, buildId: number) {
   return db
