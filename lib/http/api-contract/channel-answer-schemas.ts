@@ -22,7 +22,21 @@ export const channelSchema = z
     heldCells: z.array(z.string()).meta({ description: "The cells a held result would lose." }),
     heldBuildId: id.nullable(),
     currentBuildId: id.nullable(),
-    published: z.object({ ref: z.string(), imageId: id.nullable(), dockerId: z.string(), commit: z.string().nullable(), at: nullableInstant }).nullable(),
+    policy: z.object({
+      squashAboveLayers: z.number().int().meta({ description: "A merged catch-up with more layers than this is squashed." }),
+      squashAboveLayersIsDefault: z.boolean().meta({ description: "Whether the threshold is KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS's, the channel having none of its own." }),
+    }),
+    published: z
+      .object({
+        ref: z.string(),
+        imageId: id.nullable(),
+        dockerId: z.string(),
+        commit: z.string().nullable(),
+        at: nullableInstant,
+        layers: z.number().int().nullable().meta({ description: "The published image's layer count." }),
+        squashed: z.boolean().nullable().meta({ description: "Whether the catch-up that made it was squashed." }),
+      })
+      .nullable(),
     pending: z.object({
       bundles: z.array(z.string()).meta({ description: "Kernels with a stored bundle the published image holds nothing for." }),
       commit: z.string().nullable().meta({ description: "The branch's commit when it moved past the published one." }),
