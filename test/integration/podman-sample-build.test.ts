@@ -87,9 +87,6 @@ beforeAll(async () => {
   fs.appendFileSync(`${workspacePath}/kernel-modules/probe/main.c`, `/* podman sample build ${run} */\n`);
   await git(workspacePath, ["-c", "user.name=kobuild test", "-c", "user.email=test@kobuild.invalid", "commit", "-qam", `podman sample build ${run}`]);
   options.workspaceId = (await importSample({ workspacePath, bundleDir: bundlesDir })).workspace.id;
-  const added = await registriesRoute.POST(request("POST", { name: "shards", url: registry.url, username: registry.username, password: registry.password }), none);
-  expect(added.status).toBe(201);
-  registryId = ((await added.json()) as { id: number }).id;
   const engine = await enginesRoute.POST(request("POST", { name: "docker", url: MACHINE_ENGINE, concurrency: 1 }), none);
   expect(engine.status).toBe(201);
   dockerEngine.id = ((await engine.json()) as { id: string }).id;
@@ -104,6 +101,19 @@ afterAll(async () => {
   await registry.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }, 300_000);
+
+describe("a registry added while Podman is the default engine", () => {
+  it("is checked by asking the registry itself (Podman's /auth only tries HTTPS): a wrong password is refused and nothing kept, the right one kept", async () => {
+    const access = { name: "shards", url: registry.url, username: registry.username };
+    const refused = await registriesRoute.POST(request("POST", { ...access, password: "not-the-password" }), none);
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/refused the credentials/);
+    expect(((await (await registriesRoute.GET(request("GET"), none)).json()) as { registries: unknown[] }).registries).toEqual([]);
+    const added = await registriesRoute.POST(request("POST", { ...access, password: registry.password }), none);
+    expect(added.status).toBe(201);
+    registryId = ((await added.json()) as { id: number }).id;
+  });
+});
 
 describe("the sample build on Podman", () => {
   it("builds with the classic builder and records the same drivers and failures as Docker's build of the same sources and bundles", async () => {
