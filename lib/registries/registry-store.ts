@@ -7,7 +7,7 @@ import { registries } from "@/lib/db/schema";
 import { defaultEngine } from "@/lib/engines/engine-clients";
 import { parseImageRef } from "@/lib/docker/image/image-ref";
 import { DomainError } from "@/lib/domain-error";
-import { pingRegistry, type RegistryAccess } from "./registry-http";
+import { pingRegistry, registryBaseUrl, type RegistryAccess } from "./registry-http";
 import type { CreateRegistryBody } from "./registry-schemas";
 
 export type RegistryRow = typeof registries.$inferSelect;
@@ -73,6 +73,12 @@ async function checkCredentials(engine: Docker, access: { url: string; username:
     if (e.code === "ENOENT" || e.code === "ECONNREFUSED") throw new DomainError("engine_unavailable", `the Docker engine cannot be reached (${e.code})`);
     if (e.statusCode === 401 || /\b401\b|unauthorized|incorrect username or password/i.test(reason)) {
       throw new DomainError("unprocessable", `the registry ${access.url} refused the user name or password of ${access.username}`);
+    }
+    // Podman's /auth tries HTTPS only, whatever its registries.conf marks insecure (its pushes and pulls
+    // honour that): for a registry kobuild reaches over plain HTTP, kobuild asks the registry itself.
+    if (/server gave HTTP response to HTTPS client/i.test(reason) && registryBaseUrl(access.url).startsWith("http:")) {
+      await pingRegistry(access);
+      return;
     }
     throw new DomainError("bad_gateway", `could not log in to the registry ${access.url}: ${reason}`);
   }

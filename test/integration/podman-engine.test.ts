@@ -13,7 +13,7 @@ import { freshDataDir } from "./helpers/sample-data-dir";
 import { waitForBuild } from "./helpers/wait-for-build";
 
 // Podman's Docker-compatible service as kobuild's engine: a private podman
-// (vfs storage under a temporary directory) is DOCKER_HOST, so the build, the
+// (overlay storage under a temporary directory) is DOCKER_HOST, so the build, the
 // image read and the records all go through it. The same Dockerfile built by
 // the machine's Docker engine and read by kobuild's reader must give the same
 // drivers and failure logs.

@@ -185,7 +185,8 @@ export function processesWith(text: string): number[] {
   return found;
 }
 
-function mountsUnder(dir: string): string[] {
+/** Mount points under `dir`, outermost first. */
+export function mountsUnder(dir: string): string[] {
   return fs
     .readFileSync("/proc/self/mountinfo", "utf8")
     .split("\n")

@@ -1,13 +1,15 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { processesUnder } from "./private-engine";
+import { mountsUnder, processesUnder } from "./private-engine";
 
 /**
  * Podman's Docker-compatible service of the test's own: Debian's podman on a
- * unix socket, with its storage (vfs: no mounts, whole copies of layers) and
- * run state under one directory, removed whole by `destroy`.
+ * unix socket, with its storage and run state under one directory, removed
+ * whole (mounts first) by `destroy`. Storage is overlay, podman's own driver
+ * on this machine: vfs copies every layer whole for each step and container,
+ * which a real driver build (an 800 MB toolchain image) turns into tens of GB.
  */
 export type PrivatePodman = {
   host: string;
@@ -54,7 +56,7 @@ export function privatePodman(label: string, options: PrivatePodmanOptions = {})
       [
         "--root", path.join(base, "root"),
         "--runroot", path.join(base, "run"),
-        "--storage-driver", "vfs",
+        "--storage-driver", "overlay",
         "--cgroup-manager", "cgroupfs",
         "--events-backend", "file",
         "system", "service", "--time=0", host,
@@ -89,6 +91,14 @@ export function privatePodman(label: string, options: PrivatePodmanOptions = {})
         process.kill(pid, "SIGKILL");
       } catch {
         /* already gone */
+      }
+    }
+    // Overlay mounts podman leaves behind (its storage root, containers' file systems) keep the files from being removed.
+    for (const mount of mountsUnder(base).reverse()) {
+      try {
+        execFileSync("umount", ["-l", mount]);
+      } catch {
+        /* already unmounted */
       }
     }
     fs.rmSync(base, { recursive: true, force: true });
