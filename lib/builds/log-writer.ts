@@ -2,6 +2,7 @@ import "server-only";
 import type { Db } from "@/lib/db/client";
 import { metrics } from "@/lib/metrics/metrics";
 import { signalBuildChanged } from "./build-signals";
+import { noteLogStored } from "./shared-log-pages";
 
 export type LogLine = { stage: string | null; step: string | null; stream: number; ts: number; text: string };
 
@@ -108,6 +109,7 @@ export class LogWriter {
       return;
     }
     metrics().logLinesStored.inc(lines.length);
+    noteLogStored(this.buildId, this.seq);
     signalBuildChanged(this.buildId);
   }
 

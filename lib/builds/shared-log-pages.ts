@@ -14,11 +14,27 @@ type Page = { bytes: Uint8Array; lastSeq: number };
 /** Encoded pages kept at most, in bytes, for all builds together; the least recently read go first. */
 const MAX_BYTES = 32 * 2 ** 20;
 
-const holder = globalThis as unknown as { kobuildLogPages?: { pages: Map<string, Page>; bytes: number } };
+const holder = globalThis as unknown as { kobuildLogPages?: { pages: Map<string, Page>; bytes: number }; kobuildLastStoredLine?: Map<number, number> };
 const cache = (holder.kobuildLogPages ??= { pages: new Map(), bytes: 0 });
+
+// The last line stored of each build this process writes the log of. A
+// follower that has caught up is woken by every stored batch, and asking the
+// database whether there is more cost a query per follower per batch: a
+// hundred followers spent most of the dashboard's time asking.
+const MAX_WRITTEN_BUILDS = 1_000;
+const lastStored = (holder.kobuildLastStoredLine ??= new Map());
+
+/** Called by the build's log writer once a batch is stored (and before readers are woken). */
+export function noteLogStored(buildId: number, lastSeq: number) {
+  lastStored.delete(buildId);
+  lastStored.set(buildId, lastSeq);
+  if (lastStored.size > MAX_WRITTEN_BUILDS) lastStored.delete(lastStored.keys().next().value!);
+}
 
 /** The log lines of `buildId` after `afterSeq` (at most `limit`) as SSE frames, or null when there is none yet. */
 export function readLogPage(buildId: number, afterSeq: number, limit: number): Page | null {
+  const stored = lastStored.get(buildId);
+  if (stored !== undefined && stored <= afterSeq) return null;
   const key = `${buildId}:${afterSeq}`;
   const hit = cache.pages.get(key);
   if (hit) {
@@ -42,6 +58,7 @@ export function readLogPage(buildId: number, afterSeq: number, limit: number): P
 /** Drops the pages of builds whose log lines were removed (retention). */
 export function forgetLogPages(buildIds: Iterable<number>) {
   const gone = new Set([...buildIds].map(String));
+  for (const id of gone) lastStored.delete(Number(id));
   for (const [key, page] of cache.pages) {
     if (!gone.has(key.slice(0, key.indexOf(":")))) continue;
     cache.pages.delete(key);
