@@ -14,11 +14,13 @@ type Figures = Record<string, number | string>;
 export async function inChild(moduleName: string, exportName: string): Promise<Figures> {
   const out = path.join(tempDir("child"), "figures.json");
   const child = spawn(process.execPath, [path.join(repoRoot, "node_modules/tsx/dist/cli.mjs"), "--conditions=react-server", path.join(repoRoot, "bench/in-child.ts"), moduleName, exportName, out], { cwd: repoRoot, stdio: "inherit" });
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  if (code !== 0) throw new Error(`bench/${moduleName} ${exportName} exited with ${code}`);
-  const figures = JSON.parse(fs.readFileSync(out, "utf8")) as Figures;
-  fs.rmSync(path.dirname(out), { recursive: true, force: true });
-  return figures;
+  try {
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    if (code !== 0) throw new Error(`bench/${moduleName} ${exportName} exited with ${code}`);
+    return JSON.parse(fs.readFileSync(out, "utf8")) as Figures;
+  } finally {
+    fs.rmSync(path.dirname(out), { recursive: true, force: true });
+  }
 }
 
 if (require.main === module) {
