@@ -23,7 +23,7 @@ type BuildView = Timed & {
   status: string;
   plan: { done: number; total?: number } & Record<string, unknown>;
   stages: Timed[];
-  shards: { index: number; kernels?: string[]; engine?: { name?: string } | string | null; attempts: (Timed & { stages: Timed[] })[] }[] | null;
+  shards: { index: number; kernels: number; attempts: (Timed & { stages: Timed[] })[] }[] | null;
 };
 
 const seconds = (t: Timed) => (t.startedAt && t.finishedAt ? (Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000 : NaN);
@@ -91,15 +91,17 @@ export async function benchRehearsal(): Promise<Result> {
     const coverageBytes = (await coverage.arrayBuffer()).byteLength;
     const coverageSeconds = (Date.now() - coverageStarted) / 1000;
 
-    // Each shard's context as kobuild streams it: the checkout and that shard's bundles.
+    // Each shard's context as kobuild streams it: the checkout and that shard's bundles (the shard builds' options name them).
     const { getDb } = await import("../lib/db/client");
-    const { bundles } = await import("../lib/db/schema");
-    const bundleFile = new Map(getDb().select({ kernel: bundles.kernel }).from(bundles).all().map((b) => [b.kernel, path.join(dataDir, "bundles", `bundle-${b.kernel}.tgz`)]));
+    const { builds, bundles } = await import("../lib/db/schema");
+    const fileOf = new Map(getDb().select({ id: bundles.id, kernel: bundles.kernel }).from(bundles).all().map((b) => [b.id, path.join(dataDir, "bundles", `bundle-${b.kernel}.tgz`)]));
     const contexts: string[] = [];
-    for (const shard of view.shards ?? []) {
-      const files = (shard.kernels ?? []).map((k) => bundleFile.get(k)).filter((f): f is string => f !== undefined && fs.existsSync(f));
+    for (const shardBuild of getDb().select({ id: builds.id, options: builds.options }).from(builds).all()) {
+      const ids = (shardBuild.options as { bundleIds?: unknown } | null)?.bundleIds;
+      if (shardBuild.id === created.id || !Array.isArray(ids)) continue;
+      const files = ids.map((id) => fileOf.get(id as number)).filter((f): f is string => f !== undefined && fs.existsSync(f));
       const c = await measureContext(workspacePath, files);
-      contexts.push(`${shard.index}: ${files.length} bundles, ${Math.round(c.bytes / 1024)} KiB in ${round(c.seconds, 2)} s`);
+      contexts.push(`build ${shardBuild.id}: ${files.length} bundles, ${Math.round(c.bytes / 1024)} KiB in ${round(c.seconds, 2)} s`);
     }
 
     const stage = (name: string) => round(seconds(view.stages.find((s) => s.name === name) ?? { startedAt: null, finishedAt: null }), 1);
