@@ -1,12 +1,13 @@
 // `npm run bench`: runs the benchmarks on this machine and prints one table;
 // the figures go into BENCHMARKS.md with the machine they were measured on.
 // `npm run bench -- upload` (or `engine`, `inspection`, `coverage`, `shards`, `model`, `image`, `trends`, `follow`,
-// `logpage`, `rebuild`, `buildkit-loss`) runs only that one.
+// `logpage`, `rebuild`, `buildkit-loss`, `channel`, `rehearsal`) runs only that one.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchBuildKitLoss } from "./buildkit-loss";
+import { benchChannel } from "./channel";
 import { benchCoverage } from "./coverage-grid";
 import { benchDriverImage } from "./driver-image";
 import { benchEngine } from "./engine";
@@ -15,12 +16,13 @@ import { benchInspection } from "./inspection";
 import { benchLogPage } from "./log-page";
 import { benchModel } from "./model";
 import { benchRebuild } from "./rebuild";
+import { benchRehearsal } from "./rehearsal";
 import { benchShards } from "./shards";
 import { benchTrends } from "./trends";
 import { repoRoot } from "./support";
 import { benchUpload } from "./upload";
 
-const benches = { engine: benchEngine, upload: benchUpload, inspection: benchInspection, coverage: benchCoverage, shards: benchShards, model: benchModel, image: benchDriverImage, trends: benchTrends, follow: benchFollow, logpage: benchLogPage, rebuild: benchRebuild, "buildkit-loss": benchBuildKitLoss } as const;
+const benches = { engine: benchEngine, upload: benchUpload, inspection: benchInspection, coverage: benchCoverage, shards: benchShards, model: benchModel, image: benchDriverImage, trends: benchTrends, follow: benchFollow, logpage: benchLogPage, rebuild: benchRebuild, "buildkit-loss": benchBuildKitLoss, channel: benchChannel, rehearsal: benchRehearsal } as const;
 /** Benchmarks that need neither the built dashboard nor a server of their own. */
 const withoutDashboard = new Set<string>(["model", "image", "buildkit-loss"]);
 

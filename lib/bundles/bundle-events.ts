@@ -4,7 +4,11 @@
 
 export type BundleStoredListener = (bundle: { id: number; kernel: string }) => void;
 
-const listeners = new Set<BundleStoredListener>();
+// On globalThis: Next loads this module once per bundle (instrumentation, which
+// subscribes the channels, and the routes, which store bundles), all in one
+// process; a module-level set would leave the routes telling nobody.
+const holder = globalThis as unknown as { kobuildBundleStoredListeners?: Set<BundleStoredListener> };
+const listeners = (holder.kobuildBundleStoredListeners ??= new Set<BundleStoredListener>());
 
 /** Subscribes; the returned function unsubscribes. */
 export function onBundleStored(listener: BundleStoredListener): () => void {

@@ -19,6 +19,7 @@ import { getWorkspace } from "@/lib/workspace/get-workspace";
 import { resolveCommit } from "@/lib/workspace/git";
 import { gateCells, type ImageFacts } from "./channel-gate";
 import { runDue } from "./channel-schedule";
+import { whileAtTheGate } from "./gate-in-progress";
 import { bundlesLacking, getChannelRow, type ChannelRow } from "./channel-store";
 
 export type CatchUpTrigger = "bundle" | "manual" | "branch" | "schedule";
@@ -169,6 +170,10 @@ function observeTimeToDriver(db: Db, channelId: number, buildId: number) {
  * or the channel says the build failed. A sync asked meanwhile follows.
  */
 export async function channelBuildEnded(buildId: number) {
+  return whileAtTheGate(buildId, () => settleChannelBuild(buildId));
+}
+
+async function settleChannelBuild(buildId: number) {
   const db = getDb();
   const row = db.select().from(channels).where(eq(channels.currentBuildId, buildId)).get();
   if (!row) return;

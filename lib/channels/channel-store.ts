@@ -7,6 +7,7 @@ import { env } from "@/lib/env";
 import { parseImageRef } from "@/lib/docker/image/image-ref";
 import { resolveCommit } from "@/lib/workspace/git";
 import { nextRun } from "./channel-schedule";
+import { atTheGate } from "./gate-in-progress";
 import type { CreateChannelBody, UpdateChannelBody } from "./channel-schemas";
 
 export type ChannelRow = typeof channels.$inferSelect;
@@ -144,7 +145,7 @@ export async function channelView(row: ChannelRow, db: Db = getDb()) {
     .all();
   // A catch-up the dashboard's restart interrupted never reached the gate: the channel says so rather than "building" forever.
   const current = row.currentBuildId !== null ? links.find((l) => l.buildId === row.currentBuildId) : undefined;
-  const stale = row.state === "building" && current !== undefined && current.status !== "queued" && current.status !== "running" && current.outcome === null;
+  const stale = row.state === "building" && current !== undefined && current.status !== "queued" && current.status !== "running" && current.outcome === null && !atTheGate(current.buildId);
   const figures = links
     .filter((l) => (l.outcome === "published" || l.outcome === "published anyway") && l.waitingSince && l.endedAt)
     .map((l) => ({ buildId: l.buildId, seconds: Math.max(0, Math.round((l.endedAt!.getTime() - l.waitingSince!.getTime()) / 1000)), kernels: l.kernels.length }));
