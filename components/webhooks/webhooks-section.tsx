@@ -199,35 +199,13 @@ export function WebhooksSection({ hooks, actions }: { hooks: Hook[]; actions: We
             )}
           </Field>
         </div>
-        <fieldset aria-invalid={invalid("events")} className="sm:col-span-2">
-          <legend className="text-sm font-medium">Events</legend>
-          <div className="mt-1 grid gap-1 sm:grid-cols-2">
-            {WEBHOOK_EVENTS.map((name) => (
-              <label key={name} className="flex items-start gap-2 text-sm">
-                <input type="checkbox" className="mt-1" checked={form.events.includes(name)} onChange={(e) => toggle(name, e.target.checked)} />
-                <span>
-                  <span className="font-mono">{name}</span>: {EVENT_MEANING[name]}
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <EventChoices chosen={form.events} onToggle={toggle} invalid={invalid("events")} withMeaning />
         <Field label="Secret" hint="At least 16 characters; the receiver checks each body's signature with it.">
           {(id, hintId) => (
             <input id={id} type="password" aria-describedby={hintId} aria-invalid={invalid("secret")} className={`${inputClass} aria-invalid:border-red-700`} value={form.secret} onChange={(e) => setForm({ ...form, secret: e.target.value })} autoComplete="new-password" />
           )}
         </Field>
-        <Field label="Format">
-          {(id) => (
-            <select id={id} aria-invalid={invalid("format")} className={inputClass} value={form.format} onChange={(e) => setForm({ ...form, format: e.target.value as WebhookFormat })}>
-              {WEBHOOK_FORMATS.map((f) => (
-                <option key={f} value={f}>
-                  {FORMAT_MEANING[f]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <FormatChoice value={form.format} onChange={(format) => setForm({ ...form, format })} invalid={invalid("format")} />
         <div className="space-y-3 sm:col-span-2">
           <FormError error={error?.text ?? null} />
           <button type="submit" className={submitClass} disabled={pending}>
@@ -262,33 +240,13 @@ function HookEditor({ hook, update, onDone }: { hook: Hook; update: WebhookActio
           {(id) => <input id={id} aria-invalid={invalid("url")} className={`${inputClass} aria-invalid:border-red-700`} value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} spellCheck={false} autoComplete="off" />}
         </Field>
       </div>
-      <fieldset aria-invalid={invalid("events")} className="sm:col-span-2">
-        <legend className="text-sm font-medium">Events</legend>
-        <div className="mt-1 grid gap-1 sm:grid-cols-2">
-          {WEBHOOK_EVENTS.map((name) => (
-            <label key={name} className="flex items-start gap-2 text-sm">
-              <input type="checkbox" className="mt-1" checked={form.events.includes(name)} onChange={(e) => toggle(name, e.target.checked)} />
-              <span className="font-mono">{name}</span>
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <EventChoices chosen={form.events} onToggle={toggle} invalid={invalid("events")} />
       <Field label="New secret" hint="Rotate: at least 16 characters; it replaces the old one for every delivery from now on. Empty: the secret stays.">
         {(id, hintId) => (
           <input id={id} type="password" aria-describedby={hintId} aria-invalid={invalid("secret")} className={`${inputClass} aria-invalid:border-red-700`} value={form.secret} onChange={(e) => setForm({ ...form, secret: e.target.value })} autoComplete="new-password" />
         )}
       </Field>
-      <Field label="Format">
-        {(id) => (
-          <select id={id} className={inputClass} value={form.format} onChange={(e) => setForm({ ...form, format: e.target.value as WebhookFormat })}>
-            {WEBHOOK_FORMATS.map((f) => (
-              <option key={f} value={f}>
-                {FORMAT_MEANING[f]}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <FormatChoice value={form.format} onChange={(format) => setForm({ ...form, format })} invalid={invalid("format")} />
       <div className="space-y-3 sm:col-span-2">
         <FormError error={error?.text ?? null} />
         <button type="submit" className={submitClass} disabled={saving}>
@@ -296,5 +254,45 @@ function HookEditor({ hook, update, onDone }: { hook: Hook; update: WebhookActio
         </button>
       </div>
     </form>
+  );
+}
+
+/** The events a hook subscribes to, as checkboxes; `withMeaning` says what each one means beside its name. */
+function EventChoices({ chosen, onToggle, invalid, withMeaning = false }: { chosen: WebhookEvent[]; onToggle: (name: WebhookEvent, on: boolean) => void; invalid?: true; withMeaning?: boolean }) {
+  return (
+    <fieldset aria-invalid={invalid} className="sm:col-span-2">
+      <legend className="text-sm font-medium">Events</legend>
+      <div className="mt-1 grid gap-1 sm:grid-cols-2">
+        {WEBHOOK_EVENTS.map((name) => (
+          <label key={name} className="flex items-start gap-2 text-sm">
+            <input type="checkbox" className="mt-1" checked={chosen.includes(name)} onChange={(e) => onToggle(name, e.target.checked)} />
+            {withMeaning ? (
+              <span>
+                <span className="font-mono">{name}</span>: {EVENT_MEANING[name]}
+              </span>
+            ) : (
+              <span className="font-mono">{name}</span>
+            )}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** How a hook's bodies are written: signed JSON or a Slack message. */
+function FormatChoice({ value, onChange, invalid }: { value: WebhookFormat; onChange: (format: WebhookFormat) => void; invalid?: true }) {
+  return (
+    <Field label="Format">
+      {(id) => (
+        <select id={id} aria-invalid={invalid} className={inputClass} value={value} onChange={(e) => onChange(e.target.value as WebhookFormat)}>
+          {WEBHOOK_FORMATS.map((f) => (
+            <option key={f} value={f}>
+              {FORMAT_MEANING[f]}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
   );
 }

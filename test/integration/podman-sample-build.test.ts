@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AdminRequest } from "./helpers/admin-request";
+import { adminJsonRequest } from "./helpers/admin-request";
 import { bundlesDir, DOCKERFILE_DIR, git, listBundleKernels, makeContext, runDocker } from "./helpers/driver-build";
 import { privatePodman } from "./helpers/private-podman";
 import { registryTags, startTestRegistry } from "./helpers/registry";
@@ -41,8 +41,7 @@ const BASE_IMAGES = ["kobuild/toolchain:bookworm-1", "kobuild/drivers-base:1"];
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const dockerRef = `kobuild-podman-sample/collector-drivers:${run}`;
 const none = { params: Promise.resolve({}) };
-const request = (method: string, body?: unknown) =>
-  new AdminRequest("http://127.0.0.1/api", { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+const request = adminJsonRequest;
 
 type Build = Awaited<ReturnType<typeof waitForBuild>>;
 const options = { workspaceId: 0, branch: "master" };

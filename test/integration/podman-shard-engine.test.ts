@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AdminRequest } from "./helpers/admin-request";
+import { adminJsonRequest } from "./helpers/admin-request";
 import { bundlesDir, docker, git } from "./helpers/driver-build";
 import { privatePodman } from "./helpers/private-podman";
 import { registryTags, startTestRegistry } from "./helpers/registry";
@@ -30,8 +30,7 @@ const enginesRoute = await import("@/app/api/engines/route");
 
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const none = { params: Promise.resolve({}) };
-const request = (method: string, body?: unknown) =>
-  new AdminRequest("http://127.0.0.1/api", { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+const request = adminJsonRequest;
 
 type Build = Awaited<ReturnType<typeof waitForBuild>>;
 const options = { workspaceId: 0, branch: "master" };

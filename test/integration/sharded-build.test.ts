@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AdminRequest } from "./helpers/admin-request";
+import { adminJsonRequest } from "./helpers/admin-request";
 import { bundlesDir, docker, git, runDocker } from "./helpers/driver-build";
 import { privateEngine } from "./helpers/private-engine";
 import { registryTags, startTestRegistry, type TestRegistry } from "./helpers/registry";
@@ -28,8 +28,7 @@ const enginesRoute = await import("@/app/api/engines/route");
 
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const none = { params: Promise.resolve({}) };
-const request = (method: string, body?: unknown) =>
-  new AdminRequest("http://127.0.0.1/api", { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+const request = adminJsonRequest;
 
 let registry: TestRegistry;
 let registryId = 0;

@@ -21,3 +21,8 @@ export class AdminRequest extends Request {
     super(input, { ...init, headers });
   }
 }
+
+/** An admin's JSON request to a route handler, as the tests of engines and registries send them. */
+export function adminJsonRequest(method: string, body?: unknown) {
+  return new AdminRequest("http://127.0.0.1/api", { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+}
