@@ -206,7 +206,6 @@ async function mergeAndSquash(
       local.push(baseRef);
       inputs.unshift(baseRef);
     }
-    const tagOf = (ref: string) => ref.slice(ref.lastIndexOf(":") + 1);
     if (inputs.length > 1) session.markStage("merge", "running", `${inputs.length - 1} merge(s)`);
     const merge = await readOperationDockerfile(session.db, "merge", build.workspaceId);
     let current = inputs[0]!;
@@ -245,6 +244,9 @@ async function mergeAndSquash(
   }
 }
 
+/** The tag of a temporary ref kobuild made (repo:tag). */
+const tagOf = (ref: string) => ref.slice(ref.lastIndexOf(":") + 1);
+
 /**
  * Squashes the merged image into two layers with the workspace's
  * Dockerfile.squash, unless a threshold is set and the image stays at or
@@ -269,7 +271,7 @@ async function squashWhenDeep(session: BuildSession, driversRepo: string, merged
       context: streamDockerfileContext(squash.text),
       dockerfile: "Dockerfile",
       stages: parseDockerfileStages(squash.text),
-      buildargs: { DRIVERS_REPO: driversRepo, DRIVERS_TAG: merged.slice(merged.lastIndexOf(":") + 1) },
+      buildargs: { DRIVERS_REPO: driversRepo, DRIVERS_TAG: tagOf(merged) },
       tag: squashed,
     },
     { stage: "squash", keyPrefix: "squash:" },
