@@ -19,6 +19,7 @@ import type { BuildRecipe, BuildSession } from "./build-session";
 import { parseDockerfileStages } from "./dockerfile-stages";
 import { readKernelsFile } from "./plan/plan-inputs";
 import { planReaderFor } from "./plan/plan-reader";
+import { planFilesForBuildContext } from "./plan/read-build-plan";
 import { imageResults } from "./plan/image-results";
 import { storeDriverImage } from "@/lib/driver-images/store-driver-image";
 import { withWorkspaceSource } from "./workspace-source";
@@ -94,7 +95,7 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
     let imageId: string;
     try {
       imageId = await session.runOnEngine({
-        context: streamBuildContext({ workspacePath: source.dir, bundleFiles, fingerprint }),
+        context: streamBuildContext({ workspacePath: source.dir, bundleFiles, extraFiles: planFilesForBuildContext(dockerfileText, session.useBuildKit), fingerprint }),
         dockerfile: `collector/${workspace.dockerfile}`,
         stages: declared,
         tag: build.tag,

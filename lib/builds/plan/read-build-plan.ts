@@ -5,6 +5,7 @@ import { buildImageQuietly, QuietBuildFailed } from "@/lib/docker/build-image-qu
 import type { BuildNetwork } from "@/lib/vocabulary";
 import { streamBuildContext, type ContextFingerprint } from "../build-context";
 import { explainPlan, type ExplainedPlan } from "./explain-plan";
+import { copiesFromContextRoot } from "./context-root-copies";
 import { PLAN_DOCKERFILE, PLAN_STAGE, planDockerfile } from "./plan-dockerfile";
 import { readBlocklistFiles, readKernelsFile } from "./plan-inputs";
 import { readCacheTasks } from "./read-cache-tasks";
@@ -46,6 +47,19 @@ export function planBuildOf(dockerfileText: string) {
   const dockerfile = planDockerfile(dockerfileText);
   if ("missing" in dockerfile) throw new PlanUnreadable(`the Dockerfile has no ${dockerfile.missing.join(" or ")} stage, where the seed's build makes its plan`);
   return { dockerfile: PLAN_DOCKERFILE, target: PLAN_STAGE, extraFiles: [{ name: PLAN_DOCKERFILE, content: dockerfile.text }] };
+}
+
+/**
+ * The plan build's own files, for the build's context too: then both builds
+ * send the same bytes, and BuildKit, which keeps an unpacked tar context by
+ * its digest, neither unpacks nor stores the second one. None for the classic
+ * builder (which keeps nothing), for a Dockerfile without a plan, and for one
+ * whose COPY or ADD could take a file at the context's root into the image.
+ */
+export function planFilesForBuildContext(dockerfileText: string, useBuildKit: boolean): { name: string; content: string }[] {
+  if (!useBuildKit || copiesFromContextRoot(dockerfileText, PLAN_DOCKERFILE)) return [];
+  const dockerfile = planDockerfile(dockerfileText);
+  return "missing" in dockerfile ? [] : planBuildOf(dockerfileText).extraFiles;
 }
 
 export type PlanExplanationInputs = Pick<PlanRequest, "sourceDir" | "useKernelsFile" | "bundleKernels" | "cacheImage" | "signal" | "db">;

@@ -1,0 +1,59 @@
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { streamBuildContext, type ContextSource } from "./build-context";
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "kobuild-context-"));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function workspace() {
+  const dir = path.join(root, "checkout");
+  fs.mkdirSync(path.join(dir, "kernel-modules", "probe"), { recursive: true });
+  fs.writeFileSync(path.join(dir, "kernel-modules", "probe", "main.c"), "int main(void) { return 0; }\n");
+  fs.writeFileSync(path.join(dir, "README.md"), "a driver\n");
+  fs.symlinkSync("README.md", path.join(dir, "LINK"));
+  const bundle = path.join(root, "bundle-6.1.0-1-amd64.tgz");
+  fs.writeFileSync(bundle, Buffer.alloc(300_000, 7));
+  return { workspacePath: dir, bundleFiles: [bundle] };
+}
+
+async function digestOf(source: ContextSource) {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  for await (const chunk of streamBuildContext(source)) {
+    hash.update(chunk as Buffer);
+    bytes += (chunk as Buffer).length;
+  }
+  return { digest: hash.digest("hex"), bytes };
+}
+
+describe("streamBuildContext", () => {
+  const source = workspace();
+  const planFile = [{ name: "kobuild-plan.Dockerfile", content: "FROM scratch AS kobuild-plan\n" }];
+
+  // The plan's build is cheap only when it sends the build's bytes again (BuildKit keeps a tar context by its digest).
+  it("sends the very same bytes for the same files, twice", async () => {
+    const first = await digestOf({ ...source, extraFiles: planFile });
+    const second = await digestOf({ ...source, extraFiles: planFile });
+    expect(second).toEqual(first);
+    expect(first.bytes).toBeGreaterThan(300_000);
+  });
+
+  it("sends other bytes when a file changed, and keeps kobuild's own files out of the fingerprint", async () => {
+    const before = { value: "" };
+    const withoutPlan = { value: "" };
+    const first = await digestOf({ ...source, extraFiles: planFile, fingerprint: before });
+    await digestOf({ ...source, fingerprint: withoutPlan });
+    expect(withoutPlan.value).toBe(before.value);
+
+    const file = path.join(source.workspacePath, "README.md");
+    fs.writeFileSync(file, "a changed driver\n");
+    fs.utimesSync(file, new Date(), new Date(Date.now() + 5_000));
+    const after = { value: "" };
+    const changed = await digestOf({ ...source, extraFiles: planFile, fingerprint: after });
+    expect(changed.digest).not.toBe(first.digest);
+    expect(after.value).not.toBe(before.value);
+  });
+});
