@@ -61,9 +61,9 @@ async function preparePath(workspace: Workspace, { branch, checkoutBeforePatchin
     }
     return { dir, commit, dirty: false, release };
   }
-  const commit = await resolveCommit(dir, "HEAD");
+  // Both at once: the status walks the whole checkout, and the build waits for it.
+  const [commit, status] = await Promise.all([resolveCommit(dir, "HEAD"), git(dir, ["status", "--porcelain", "--untracked-files=all"])]);
   if (!commit) throw new Error(`the checkout ${dir} has no commit yet`);
-  const status = await git(dir, ["status", "--porcelain", "--untracked-files=all"]);
   return { dir, commit, dirty: status.trim() !== "", release };
 }
 
