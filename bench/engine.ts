@@ -221,7 +221,7 @@ async function sampleBuilds(server: Server, workspaceId: number, samplePath: str
   };
 }
 
-const PHASES = ["request to queued", "queued to started", "started to the engine's first step", "the engine's steps", "last step to the image read", "reading the image", "image read to finished", "finished to the client"] as const;
+const PHASES = ["request to queued", "queued to started", "started to the sources known", "sources known to the build sent", "build sent to the engine's first step", "the engine's steps", "last step to the image read", "reading the image", "image read to finished", "finished to the client"] as const;
 type Phases = Partial<Record<(typeof PHASES)[number], number>>;
 
 /**
@@ -245,13 +245,17 @@ async function buildPhases(server: Server, id: number, posted: number, seen: num
   const started = Date.parse(build.startedAt);
   const firstStep = Math.min(...times("startedAt"));
   const lastStep = Math.max(...times("finishedAt"));
+  const sources = note(/^kobuild: the sources: /) ?? started;
+  const sent = note(/^kobuild: building /) ?? sources;
   const reading = note(/^kobuild: reading \/kernel-modules/) ?? lastStep;
   const read = note(/^kobuild: \d+ driver file/) ?? reading;
   const finished = Date.parse(build.finishedAt);
   return {
     "request to queued": created - posted,
     "queued to started": started - created,
-    "started to the engine's first step": firstStep - started,
+    "started to the sources known": sources - started,
+    "sources known to the build sent": sent - sources,
+    "build sent to the engine's first step": firstStep - sent,
     "the engine's steps": lastStep - firstStep,
     "last step to the image read": reading - lastStep,
     "reading the image": read - reading,
