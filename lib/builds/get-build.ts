@@ -1,31 +1,44 @@
 import "server-only";
-import { asc, eq } from "drizzle-orm";
-import { getDb } from "@/lib/db/client";
+import { asc, eq, sql } from "drizzle-orm";
+import { getDb, type Db } from "@/lib/db/client";
 import { builds, engines, images, stages, workspaces } from "@/lib/db/schema";
 import { buildOptionsView } from "@/lib/build-options";
 import { DomainError } from "@/lib/domain-error";
 import { isShardedBuild } from "./shards/sharding-options";
 import { shardLanes } from "./shards/shard-view";
 
+/** The view's two queries, prepared once per database: followers of a running build read it at every change. */
+const prepared = new WeakMap<Db, ReturnType<typeof prepareQueries>>();
+
+function prepareQueries(db: Db) {
+  const id = sql.placeholder("id");
+  return {
+    build: db
+      .select({
+        build: builds,
+        workspace: { id: workspaces.id, name: workspaces.name },
+        image: { id: images.id, dockerId: images.dockerId, ref: images.ref },
+        engine: { id: engines.id, name: engines.name },
+      })
+      .from(builds)
+      .leftJoin(workspaces, eq(workspaces.id, builds.workspaceId))
+      .leftJoin(engines, eq(engines.id, builds.engineId))
+      .leftJoin(images, eq(images.id, builds.imageId))
+      .where(eq(builds.id, id))
+      .prepare(),
+    stages: db.select().from(stages).where(eq(stages.buildId, id)).orderBy(asc(stages.position)).prepare(),
+  };
+}
+
 /** A build as the API and pages show it: options without secrets, stages with timings, plan and progress. */
 export function getBuildView(id: number) {
   const db = getDb();
-  const row = db
-    .select({
-      build: builds,
-      workspace: { id: workspaces.id, name: workspaces.name },
-      image: { id: images.id, dockerId: images.dockerId, ref: images.ref },
-      engine: { id: engines.id, name: engines.name },
-    })
-    .from(builds)
-    .leftJoin(workspaces, eq(workspaces.id, builds.workspaceId))
-    .leftJoin(engines, eq(engines.id, builds.engineId))
-    .leftJoin(images, eq(images.id, builds.imageId))
-    .where(eq(builds.id, id))
-    .get();
+  let queries = prepared.get(db);
+  if (!queries) prepared.set(db, (queries = prepareQueries(db)));
+  const row = queries.build.get({ id });
   if (!row) throw new DomainError("not_found", `no build with id ${id}`);
   const b = row.build;
-  const stageRows = db.select().from(stages).where(eq(stages.buildId, id)).orderBy(asc(stages.position)).all();
+  const stageRows = queries.stages.all({ id });
   const end = b.finishedAt ?? (b.startedAt ? new Date() : null);
   return {
     id: b.id,

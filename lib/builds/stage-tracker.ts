@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
 import { metrics } from "@/lib/metrics/metrics";
 import { stages, steps } from "@/lib/db/schema";
@@ -13,6 +13,9 @@ type Step = { key: string; stage: string | null; name: string; status: StageStat
 export class StageTracker {
   private readonly steps = new Map<string, Step>();
   private readonly stageNames: string[];
+  // Prepared once: every step event of the engine's progress runs both.
+  private readonly upsertStep;
+  private readonly updateStageRow;
 
   constructor(
     private readonly db: Db,
@@ -20,6 +23,22 @@ export class StageTracker {
     declaredStages: string[],
   ) {
     this.stageNames = [...declaredStages];
+    const value = (name: string) => sql.placeholder(name);
+    // Times go to the driver as they are stored (ms, or null): a column's own encoder would take Dates and refuse null.
+    const rawTime = (name: string) => sql`${sql.placeholder(name)}`;
+    this.upsertStep = db
+      .insert(steps)
+      .values({ buildId, stage: value("stage"), key: value("key"), name: value("name"), status: value("status"), error: value("error"), startedAt: rawTime("startedAt"), finishedAt: rawTime("finishedAt") })
+      .onConflictDoUpdate({
+        target: [steps.buildId, steps.key],
+        set: { status: sql`excluded.status`, name: sql`excluded.name`, error: sql`excluded.error`, startedAt: sql`excluded.started_at`, finishedAt: sql`excluded.finished_at` },
+      })
+      .prepare();
+    this.updateStageRow = db
+      .update(stages)
+      .set({ status: value("status") as unknown as StageStatus, startedAt: rawTime("startedAt"), finishedAt: rawTime("finishedAt") })
+      .where(and(eq(stages.buildId, buildId), eq(stages.name, value("name"))))
+      .prepare();
     db.transaction((tx) => {
       this.stageNames.forEach((name, position) =>
         tx.insert(stages).values({ buildId, name, position }).onConflictDoNothing().run(),
@@ -50,23 +69,15 @@ export class StageTracker {
       error: event.error,
     };
     this.steps.set(event.key, step);
-    this.db
-      .insert(steps)
-      .values({
-        buildId: this.buildId,
-        stage: step.stage,
-        key: step.key,
-        name: step.name,
-        status: step.status,
-        error: step.error,
-        startedAt: toDate(step.startedAt),
-        finishedAt: toDate(step.finishedAt),
-      })
-      .onConflictDoUpdate({
-        target: [steps.buildId, steps.key],
-        set: { status: step.status, name: step.name, error: step.error ?? null, startedAt: toDate(step.startedAt), finishedAt: toDate(step.finishedAt) },
-      })
-      .run();
+    this.upsertStep.run({
+      stage: step.stage,
+      key: step.key,
+      name: step.name,
+      status: step.status,
+      error: step.error ?? null,
+      startedAt: step.startedAt ?? null,
+      finishedAt: step.finishedAt ?? null,
+    });
     if (!step.stage) return null;
     const status = this.updateStage(step.stage);
     if (this.stageStatus.get(step.stage) === status) return null;
@@ -89,15 +100,12 @@ export class StageTracker {
       this.timed.add(name);
       metrics().stageDuration.observe({ status }, Math.max(0, Math.max(...finished) - Math.min(...started)) / 1000);
     }
-    this.db
-      .update(stages)
-      .set({
-        status,
-        startedAt: started.length ? new Date(Math.min(...started)) : null,
-        finishedAt: over && finished.length ? new Date(Math.max(...finished)) : null,
-      })
-      .where(and(eq(stages.buildId, this.buildId), eq(stages.name, name)))
-      .run();
+    this.updateStageRow.run({
+      name,
+      status,
+      startedAt: started.length ? Math.min(...started) : null,
+      finishedAt: over && finished.length ? Math.max(...finished) : null,
+    });
     return status;
   }
 
@@ -124,8 +132,4 @@ export class StageTracker {
       }
     }
   }
-}
-
-function toDate(ms: number | undefined) {
-  return ms === undefined ? null : new Date(ms);
 }
