@@ -111,7 +111,8 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
       await plan.done();
     }
     // What the FROM lines resolved to, for the drivers' provenance; the cache is one of them.
-    await recordBuildInputs(
+    // Asked of the engine while the result is read.
+    const inputsRecorded = recordBuildInputs(
       db,
       session.engine,
       build.id,
@@ -121,12 +122,18 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
         stages: declared.filter((stage) => stageBaseImage(dockerfileText, buildargs, stage) === ref),
       })),
     );
+    // Its failure is reported where it is awaited, not as an unhandled rejection meanwhile.
+    inputsRecorded.catch(() => undefined);
     // Up to a stage before the task master, the build has no plan to read (and reading it would run the task master).
     if (!plan.started && (!build.target || declared.indexOf(build.target) >= afterTaskMaster)) plan.start();
     await plan.done();
 
-    if (build.target) return { imageRecordId: null };
+    if (build.target) {
+      await inputsRecorded;
+      return { imageRecordId: null };
+    }
     if (build.parentId !== null) {
+      await inputsRecorded;
       // A shard: the coordinator merges it and reads the result. Built on another engine, it reaches the coordinator through the registry.
       if (options.push) {
         session.note(`pushing ${build.tag} so that the sharded build can merge it`);
@@ -138,7 +145,7 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
     }
     session.note("reading /kernel-modules and /FAILURES from the image");
     session.logs.flush();
-    const stored = await storeDriverImage(db, session.engine, imageId, { tag: build.tag, signal: session.signal });
+    const [stored] = await Promise.all([storeDriverImage(db, session.engine, imageId, { tag: build.tag, signal: session.signal }), inputsRecorded]);
     session.tasks.settle(imageResults(db, stored.imageId));
     session.note(`${stored.drivers} driver file(s) and marker(s), ${stored.failures} failure log(s)`);
     return { imageRecordId: stored.imageId };

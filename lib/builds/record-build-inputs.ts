@@ -11,19 +11,21 @@ export type BuildInput = { role: "base" | "cache" | "input"; ref: string; stages
  * them): a provenance read later must not follow a tag that has moved.
  */
 export async function recordBuildInputs(db: Db, engine: Docker, buildId: number, inputs: BuildInput[]) {
-  const rows: (typeof buildInputs.$inferInsert)[] = [];
-  for (const input of inputs) {
-    let dockerId: string | null = null;
-    let repoDigest: string | null = null;
-    try {
-      const inspect = await engine.getImage(input.ref).inspect();
-      dockerId = inspect.Id;
-      repoDigest = inspect.RepoDigests?.[0] ?? null;
-    } catch {
-      // Gone already (a temporary tag, an image removed meanwhile): the ref alone is what is known.
-    }
-    rows.push({ buildId, role: input.role, ref: input.ref, stages: input.stages ?? [], dockerId, repoDigest, imageRecordId: input.imageRecordId ?? null });
-  }
+  // All at once: a build's reading of its result waits for these.
+  const rows: (typeof buildInputs.$inferInsert)[] = await Promise.all(
+    inputs.map(async (input) => {
+      let dockerId: string | null = null;
+      let repoDigest: string | null = null;
+      try {
+        const inspect = await engine.getImage(input.ref).inspect();
+        dockerId = inspect.Id;
+        repoDigest = inspect.RepoDigests?.[0] ?? null;
+      } catch {
+        // Gone already (a temporary tag, an image removed meanwhile): the ref alone is what is known.
+      }
+      return { buildId, role: input.role, ref: input.ref, stages: input.stages ?? [], dockerId, repoDigest, imageRecordId: input.imageRecordId ?? null };
+    }),
+  );
   db.transaction((tx) => {
     for (const row of rows) {
       tx.insert(buildInputs)
