@@ -7,26 +7,46 @@
 // split, each shard's context, its image's push and pull, merge and squash,
 // reading the result, the coverage answer, the build page and the grid in
 // chromium while the build runs and after, the database's size and the
-// dashboard's memory, and kobuild's own share of the wall time.
+// dashboard's memory, and kobuild's own share of the wall time. Then a
+// second build on the same engines, now warm (they hold the base images),
+// of a new commit that leaves nothing to the build cache but the base
+// images: the wall time again, and where it went.
 import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser } from "@playwright/test";
 import { privateEngine, type PrivateEngine } from "../test/integration/helpers/private-engine";
 import { startTestRegistry } from "../test/integration/helpers/registry";
-import { auth, benchPort, postJson, startServer, tempDir, waitForEnd, type Server } from "./support";
+import { auth, benchPort, git, postJson, startServer, tempDir, waitForEnd, type Server } from "./support";
 import { getJson, measureContext, prepareScale, round } from "./fixtures/scale";
 import { spreadKernels } from "./fixtures/tiny-bundles";
 
 type Result = Record<string, number | string>;
 type Timed = { name?: string; status?: string; startedAt: string | null; finishedAt: string | null };
 type BuildView = Timed & {
+  id: number;
   status: string;
-  plan: { done: number; total?: number } & Record<string, unknown>;
+  plan: { planned: number | null; done: number | null } & Record<string, unknown>;
   stages: Timed[];
-  shards: { index: number; kernels: number; attempts: (Timed & { stages: Timed[] })[] }[] | null;
+  shards: { index: number; kernels: number; attempts: (Timed & { buildId: number; stages: Timed[] })[] }[] | null;
 };
+type Note = { ts: number; text: string };
 
 const seconds = (t: Timed) => (t.startedAt && t.finishedAt ? (Date.parse(t.finishedAt) - Date.parse(t.startedAt)) / 1000 : NaN);
+const ms = (t: string | null) => (t ? Date.parse(t) : NaN);
+
+/** kobuild's own notes in a build's log (stream 0), with their timestamps, as GET /api/builds/:id/logs gives them. */
+async function notesOf(server: Server, buildId: number): Promise<Note[]> {
+  const response = await fetch(`${server.url}/api/builds/${buildId}/logs?format=ndjson`, { headers: auth });
+  if (!response.ok) throw new Error(`the log of build ${buildId}: ${response.status}`);
+  return (await response.text())
+    .split("\n")
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as Note & { stream: number })
+    .filter((l) => l.stream === 0);
+}
+
+/** The timestamp of the first note that matches, or NaN. */
+const noteAt = (notes: Note[], pattern: RegExp) => notes.find((n) => pattern.test(n.text))?.ts ?? NaN;
 
 /** Kilobytes the dashboard process holds now and at most (VmRSS, VmHWM). */
 function memoryOf(pid: number) {
@@ -48,6 +68,95 @@ async function timePage(browser: Browser, url: string, ready: string) {
   return `${round(took, 2)} s, ${Math.round(bytes / 1024)} KiB`;
 }
 
+/**
+ * Where one sharded build's wall time went, along its critical path: the
+ * coordinator's stages, the shard that ended last (its start-up with the
+ * base images it was sent, its engine build with the builders' stages, its
+ * push), the wait for the shards' images, the merge, the squash, reading and
+ * recording the result, and the clean-up. Every figure comes from the
+ * build's stages and the timestamps of kobuild's notes in the logs.
+ */
+async function whereTimeWent(server: Server, view: BuildView, posted: number, observed: number) {
+  const wall = (observed - posted) / 1000;
+  const stageOf = (name: string): Timed => view.stages.find((s) => s.name === name) ?? { name, status: "absent", startedAt: null, finishedAt: null };
+  const [plan, shardsStage, merge, squash] = ["plan", "shards", "merge", "squash"].map(stageOf) as [Timed, Timed, Timed, Timed];
+  const notes = await notesOf(server, view.id);
+  const attempts = (view.shards ?? []).map((s) => ({ index: s.index, attempt: s.attempts.at(-1)! }));
+  const builderSeconds = (a: { stages: Timed[] }) => a.stages.filter((t) => /builder$/.test(t.name ?? "")).reduce((sum, t) => sum + (seconds(t) || 0), 0);
+  const notesByShard = new Map(await Promise.all(attempts.map(async (a) => [a.index, await notesOf(server, a.attempt.buildId)] as const)));
+  const copiesIn = (shardNotes: Note[]) =>
+    shardNotes.map((n) => /^kobuild: copied \S+ from the default engine \(([\d.]+) s\)/.exec(n.text)).filter((m): m is RegExpExecArray => m !== null).map((m) => Number(m[1]));
+  const allCopies = [...notesByShard.values()].flatMap(copiesIn);
+
+  // The shard that ended last holds the shards stage open: its parts are on the critical path.
+  const last = attempts.reduce((a, b) => (ms(b.attempt.finishedAt) > ms(a.attempt.finishedAt) ? b : a));
+  const lastNotes = notesByShard.get(last.index)!;
+  const lastStart = ms(last.attempt.startedAt);
+  const lastEnd = ms(last.attempt.finishedAt);
+  const building = noteAt(lastNotes, /^kobuild: building /);
+  const pushing = noteAt(lastNotes, /^kobuild: pushing /);
+  const pushed = noteAt(lastNotes, /^kobuild: pushed /);
+  const lastCopies = copiesIn(lastNotes).reduce((a, b) => a + b, 0);
+  const lastBuilders = builderSeconds(last.attempt);
+  const engineBuildEnd = Number.isNaN(pushing) ? lastEnd : pushing;
+
+  const reading = noteAt(notes, /^kobuild: reading \/kernel-modules and \/FAILURES from the result/);
+  const read = noteAt(notes, /^kobuild: read \d+ file\(s\) from the result/);
+  const recorded = noteAt(notes, /^kobuild: \S+: \d+ driver file\(s\)/);
+  const squashRan = squash.status === "done" || squash.status === "cached";
+  const squashNote = notes.find((n) => /squashed/.test(n.text))?.text.replace(/^kobuild: /, "") ?? "no note";
+  const s = (from: number, to: number) => round((to - from) / 1000, 1);
+  const parts: [string, number][] = [
+    ["queue", s(posted, ms(view.startedAt))],
+    ["plan stage", s(ms(plan.startedAt), ms(plan.finishedAt))],
+    ["split", s(ms(plan.finishedAt), ms(shardsStage.startedAt))],
+    ["last shard's wait to start", s(ms(shardsStage.startedAt), lastStart)],
+    [`shard ${last.index}'s start-up (base images copied to its engine: ${round(lastCopies, 1)} s)`, s(lastStart, Number.isNaN(building) ? lastStart : building)],
+    [`shard ${last.index}'s engine build (builder stages: ${round(lastBuilders, 1)} s)`, s(Number.isNaN(building) ? lastStart : building, engineBuildEnd)],
+    [`shard ${last.index}'s push`, Number.isNaN(pushing) ? 0 : s(pushing, pushed)],
+    [`shard ${last.index}'s end`, s(Number.isNaN(pushed) ? engineBuildEnd : pushed, lastEnd)],
+    ["shards stage's end", s(lastEnd, ms(shardsStage.finishedAt))],
+    ["wait for the shards' images to be pulled", s(ms(shardsStage.finishedAt), ms(merge.startedAt))],
+    ["merge stage", s(ms(merge.startedAt), ms(merge.finishedAt))],
+    ...(squashRan
+      ? ([
+          ["before the squash", s(ms(merge.finishedAt), ms(squash.startedAt))],
+          ["squash stage", s(ms(squash.startedAt), ms(squash.finishedAt))],
+          ["before the reading", s(ms(squash.finishedAt), reading)],
+        ] as [string, number][])
+      : ([["before the reading (no squash)", s(ms(merge.finishedAt), reading)]] as [string, number][])),
+    ["reading the result image", s(reading, read)],
+    ["recording the result", s(read, recorded)],
+    ["clean-up to the build's end", s(recorded, ms(view.finishedAt))],
+    ["until the benchmark saw the end", s(ms(view.finishedAt), observed)],
+  ];
+  const accounted = parts.reduce((sum, [, v]) => sum + (Number.isNaN(v) ? 0 : v), 0);
+  const builders = Math.max(0, ...attempts.map((a) => builderSeconds(a.attempt)));
+  const own = wall - builders;
+  const ownFair = wall - lastBuilders - lastCopies;
+  const at = (t: string | null) => (t ? ((Date.parse(t) - Date.parse(view.startedAt!)) / 1000).toFixed(1) : "?");
+  return {
+    wall,
+    lines: {
+      "build status": view.status,
+      "wall time, POST to the end (s)": round(wall, 1),
+      "plan stage (s)": round(seconds(plan), 1),
+      "shards stage (s)": round(seconds(shardsStage), 1),
+      "merge stage (s)": round(seconds(merge), 1),
+      "squash": squashRan ? `ran, ${round(seconds(squash), 1)} s (${squashNote})` : `skipped: stage ${squash.status ?? "?"} (${squashNote})`,
+      "reading the result image / recording it (s)": `${s(reading, read)} / ${s(read, recorded)}`,
+      "each shard (s from the build's start; its stages in s)": attempts
+        .map(({ index, attempt }) => `shard ${index} ${at(attempt.startedAt)}-${at(attempt.finishedAt)} (${attempt.stages.map((t) => `${t.name} ${round(seconds(t), 1)}`).join(", ")})`)
+        .join("; "),
+      "base images copied to the shards' engines": allCopies.length === 0 ? "none" : `${allCopies.length} copies, ${round(allCopies.reduce((a, b) => a + b, 0), 1)} s in all, up to ${round(Math.max(...allCopies), 1)} s each`,
+      "critical path (s)": `${parts.map(([name, v]) => `${name} ${v}`).join("; ")}; not accounted for ${round(wall - accounted, 1)}`,
+      "builders' time, the longest shard's builder stages (s)": round(builders, 1),
+      "kobuild's own share: wall less the longest shard's builder stages": `${round((100 * own) / wall, 1)} % (goal < 10 %: ${own / wall < 0.1 ? "met" : "not met"})`,
+      "kobuild's own share less the engines' base-image transfer: wall less the last shard's builder stages and base-image copies": `${round((100 * ownFair) / wall, 1)} %`,
+    },
+  };
+}
+
 export async function benchRehearsal(): Promise<Result> {
   const count = Number(process.env.KOBUILD_REHEARSAL_KERNELS ?? 5800);
   const engineCount = Number(process.env.KOBUILD_REHEARSAL_ENGINES ?? 8);
@@ -65,9 +174,10 @@ export async function benchRehearsal(): Promise<Result> {
     const { id: registryId } = (await postJson(`${server.url}/api/registries`, { name: "rehearsal", url: registry.url, username: registry.username, password: registry.password })) as { id: number };
     for (const [i, engine] of engines.entries()) await postJson(`${server.url}/api/engines`, { name: `rehearsal-${i + 1}`, url: engine.host, concurrency: 1 });
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+    const buildBody = { workspaceId: workspace.id, branch: "master", legacyProbes: true, sharding: { engines: engineCount, registryId } };
 
     const started = Date.now();
-    const created = (await postJson(`${server.url}/api/builds`, { workspaceId: workspace.id, branch: "master", legacyProbes: true, sharding: { engines: engineCount, registryId } })) as { id: number };
+    const created = (await postJson(`${server.url}/api/builds`, buildBody)) as { id: number };
     // The build page while the shards run (once the plan is read), as someone following it would open it.
     let pageWhileRunning = "not reached: the build ended first";
     for (;;) {
@@ -79,9 +189,10 @@ export async function benchRehearsal(): Promise<Result> {
       }
       await new Promise((r) => setTimeout(r, 1000));
     }
-    const ended = await waitForEnd(server, created.id);
-    const wall = (Date.now() - started) / 1000;
+    await waitForEnd(server, created.id);
+    const ended = Date.now();
     const view = await getJson<BuildView>(server, `/api/builds/${created.id}`);
+    const cold = await whereTimeWent(server, view, started, ended);
     const memory = memoryOf(server.process.pid!);
 
     const pageAfter = await timePage(browser, `${server.url}/builds/${created.id}`, "main h1");
@@ -103,38 +214,35 @@ export async function benchRehearsal(): Promise<Result> {
       const c = await measureContext(workspacePath, files);
       contexts.push(`build ${shardBuild.id}: ${files.length} bundles, ${Math.round(c.bytes / 1024)} KiB in ${round(c.seconds, 2)} s`);
     }
-
-    const stage = (name: string) => round(seconds(view.stages.find((s) => s.name === name) ?? { startedAt: null, finishedAt: null }), 1);
-    const at = (t: string | null) => (t ? ((Date.parse(t) - Date.parse(view.startedAt!)) / 1000).toFixed(1) : "?");
-    const shardLines = (view.shards ?? []).map((s) => {
-      const last = s.attempts.at(-1)!;
-      return `shard ${s.index} ${at(last.startedAt)}-${at(last.finishedAt)} (${last.stages.map((t) => `${t.name} ${round(seconds(t), 1)}`).join(", ")})`;
-    });
-    // The builders' own time: the longest of the shards' builder stages, which run at once on their engines.
-    const builderStages = (view.shards ?? []).map((s) => s.attempts.at(-1)!.stages.filter((t) => /builder$/.test(t.name ?? "")).reduce((sum, t) => sum + (seconds(t) || 0), 0));
-    const builders = Math.max(0, ...builderStages);
-    const own = wall - builders;
     const dbBytes = ["kobuild.db", "kobuild.db-wal"].map((f) => path.join(dataDir, f)).filter((f) => fs.existsSync(f)).reduce((sum, f) => sum + fs.statSync(f).size, 0);
+
+    // The same build again on the same engines, now warm: a new commit changes the driver source of one
+    // module version, so the patcher, the task master and every builder run again (nothing of the build
+    // comes from the build cache) while the engines hold the base images from the first build.
+    fs.appendFileSync(path.join(workspacePath, "kernel-modules/probe/main.c"), "/* the warm build's commit */\n");
+    git(workspacePath, "commit", "-qam", "the warm build's commit");
+    const warmStarted = Date.now();
+    const warmCreated = (await postJson(`${server.url}/api/builds`, buildBody)) as { id: number };
+    await waitForEnd(server, warmCreated.id);
+    const warmEnded = Date.now();
+    const warmView = await getJson<BuildView>(server, `/api/builds/${warmCreated.id}`);
+    const warm = await whereTimeWent(server, warmView, warmStarted, warmEnded);
+    const warmMemory = memoryOf(server.process.pid!);
+
     return {
       [`kernels (tiny bundles), stored in-process`]: `${count} in ${round(storeSeconds, 1)} s`,
       "engines": engineCount,
-      "tasks planned": view.plan.total ?? view.plan.done,
-      "build status": ended.status,
-      "wall time, POST to the end (s)": round(wall, 1),
-      "plan stage (s)": stage("plan"),
-      "shards stage (s)": stage("shards"),
-      "merge stage (s)": stage("merge"),
-      "squash stage, reading the result included (s)": stage("squash"),
-      "each shard (s from the build's start; its stages in s)": shardLines.join("; "),
+      "tasks planned": `${view.plan.planned ?? "?"} (cold), ${warmView.plan.planned ?? "?"} (warm)`,
+      ...Object.fromEntries(Object.entries(cold.lines).map(([k, v]) => [`cold: ${k}`, v])),
       "each shard's context as kobuild streams it": contexts.join("; "),
-      "builders' time, the longest shard's builder stages (s)": round(builders, 1),
-      "kobuild's own share of the wall time": `${round((100 * own) / wall, 1)} % (goal < 10 %: ${own / wall < 0.1 ? "met" : "not met"})`,
       "GET /api/builds/:id/coverage: seconds, bytes": `${round(coverageSeconds, 2)}, ${coverageBytes}`,
       "build page in chromium while the shards run": pageWhileRunning,
       "build page in chromium after": pageAfter,
       "coverage grid in chromium after": gridAfter,
-      "database size after (MiB)": round(dbBytes / 2 ** 20, 1),
-      "dashboard RSS after, peak (MiB)": `${round(memory.rss / 1024, 0)}, ${round(memory.peak / 1024, 0)}`,
+      "database size after the cold build (MiB)": round(dbBytes / 2 ** 20, 1),
+      "dashboard RSS after the cold build, peak (MiB)": `${round(memory.rss / 1024, 0)}, ${round(memory.peak / 1024, 0)}`,
+      ...Object.fromEntries(Object.entries(warm.lines).map(([k, v]) => [`warm: ${k}`, v])),
+      "dashboard RSS after the warm build, peak (MiB)": `${round(warmMemory.rss / 1024, 0)}, ${round(warmMemory.peak / 1024, 0)}`,
     };
   } finally {
     await browser?.close();
