@@ -45,6 +45,20 @@ async function notesOf(server: Server, buildId: number): Promise<Note[]> {
     .filter((l) => l.stream === 0);
 }
 
+type Step = { buildId: number; name: string; startedAt: Date | null; finishedAt: Date | null };
+
+/** Seconds covered by the union of the steps' intervals (steps that ran at once count once). */
+function unionSeconds(spans: [number, number][]) {
+  let total = 0;
+  let end = -Infinity;
+  for (const [from, to] of [...spans].sort((a, b) => a[0] - b[0])) {
+    if (to <= end) continue;
+    total += to - Math.max(from, end);
+    end = to;
+  }
+  return total / 1000;
+}
+
 /** The timestamp of the first note that matches, or NaN. */
 const noteAt = (notes: Note[], pattern: RegExp) => notes.find((n) => pattern.test(n.text))?.ts ?? NaN;
 
@@ -76,7 +90,7 @@ async function timePage(browser: Browser, url: string, ready: string) {
  * recording the result, and the clean-up. Every figure comes from the
  * build's stages and the timestamps of kobuild's notes in the logs.
  */
-async function whereTimeWent(server: Server, view: BuildView, posted: number, observed: number) {
+async function whereTimeWent(server: Server, view: BuildView, posted: number, observed: number, stepsOf: (buildIds: number[]) => Step[]) {
   const wall = (observed - posted) / 1000;
   const stageOf = (name: string): Timed => view.stages.find((s) => s.name === name) ?? { name, status: "absent", startedAt: null, finishedAt: null };
   const [plan, shardsStage, merge, squash] = ["plan", "shards", "merge", "squash"].map(stageOf) as [Timed, Timed, Timed, Timed];
@@ -97,7 +111,33 @@ async function whereTimeWent(server: Server, view: BuildView, posted: number, ob
   const pushing = noteAt(lastNotes, /^kobuild: pushing /);
   const pushed = noteAt(lastNotes, /^kobuild: pushed /);
   const lastCopies = copiesIn(lastNotes).reduce((a, b) => a + b, 0);
-  const lastBuilders = builderSeconds(last.attempt);
+  // A builder stage spans from its first step (its COPY of the bundles, at the build's start) to its last, so it
+  // holds the wait for the patcher and the task master; the builders' RUN steps are the builders' own work.
+  const runsOf = (buildId: number) =>
+    unionSeconds(
+      stepsOf([buildId])
+        .filter((t) => /RUN \/scripts\/build-drivers\.pl/.test(t.name) && t.startedAt && t.finishedAt)
+        .map((t) => [t.startedAt!.getTime(), t.finishedAt!.getTime()]),
+    );
+  const lastRuns = runsOf(last.attempt.buildId);
+  const longestRuns = Math.max(0, ...attempts.map((a) => runsOf(a.attempt.buildId)));
+  // BuildKit may report a step as started before the build that asked for it (work it shares with another
+  // build on the engine): a stage's span then starts early too. Counted, so that the stage figures are read with it.
+  const buildStart = new Map([[view.id, ms(view.startedAt)], ...attempts.map((a) => [a.attempt.buildId, ms(a.attempt.startedAt)] as [number, number])]);
+  const early = stepsOf([...buildStart.keys()])
+    .filter((t) => t.startedAt && t.startedAt.getTime() < buildStart.get(t.buildId)!)
+    .map((t) => ({ name: t.name, by: (buildStart.get(t.buildId)! - t.startedAt!.getTime()) / 1000 }));
+  // What the last shard's engine build spent its time on, besides the builders: its longest steps.
+  const longest = (buildId: number, n: number) =>
+    stepsOf([buildId])
+      .filter((t) => t.startedAt && t.finishedAt && !/RUN \/scripts\/build-drivers\.pl/.test(t.name))
+      .map((t) => ({ name: t.name, took: (t.finishedAt!.getTime() - t.startedAt!.getTime()) / 1000 }))
+      .sort((a, b) => b.took - a.took)
+      .slice(0, n)
+      .map((t) => `${t.name.slice(0, 70)} ${round(t.took, 1)}`)
+      .join("; ");
+  const planning = noteAt(notes, /^kobuild: planning /);
+  const planned = noteAt(notes, /^kobuild: the plan: /);
   const engineBuildEnd = Number.isNaN(pushing) ? lastEnd : pushing;
 
   const reading = noteAt(notes, /^kobuild: reading \/kernel-modules and \/FAILURES from the result/);
@@ -108,11 +148,12 @@ async function whereTimeWent(server: Server, view: BuildView, posted: number, ob
   const s = (from: number, to: number) => round((to - from) / 1000, 1);
   const parts: [string, number][] = [
     ["queue", s(posted, ms(view.startedAt))],
-    ["plan stage", s(ms(plan.startedAt), ms(plan.finishedAt))],
-    ["split", s(ms(plan.finishedAt), ms(shardsStage.startedAt))],
+    ["start-up", s(ms(view.startedAt), planning)],
+    ["the plan, from kobuild's note that it starts to the one that it is read", s(planning, planned)],
+    ["split", s(planned, ms(shardsStage.startedAt))],
     ["last shard's wait to start", s(ms(shardsStage.startedAt), lastStart)],
     [`shard ${last.index}'s start-up (base images copied to its engine: ${round(lastCopies, 1)} s)`, s(lastStart, Number.isNaN(building) ? lastStart : building)],
-    [`shard ${last.index}'s engine build (builder stages: ${round(lastBuilders, 1)} s)`, s(Number.isNaN(building) ? lastStart : building, engineBuildEnd)],
+    [`shard ${last.index}'s engine build (its builders' RUN steps: ${round(lastRuns, 1)} s)`, s(Number.isNaN(building) ? lastStart : building, engineBuildEnd)],
     [`shard ${last.index}'s push`, Number.isNaN(pushing) ? 0 : s(pushing, pushed)],
     [`shard ${last.index}'s end`, s(Number.isNaN(pushed) ? engineBuildEnd : pushed, lastEnd)],
     ["shards stage's end", s(lastEnd, ms(shardsStage.finishedAt))],
@@ -133,7 +174,7 @@ async function whereTimeWent(server: Server, view: BuildView, posted: number, ob
   const accounted = parts.reduce((sum, [, v]) => sum + (Number.isNaN(v) ? 0 : v), 0);
   const builders = Math.max(0, ...attempts.map((a) => builderSeconds(a.attempt)));
   const own = wall - builders;
-  const ownFair = wall - lastBuilders - lastCopies;
+  const ownFair = wall - lastRuns - lastCopies;
   const at = (t: string | null) => (t ? ((Date.parse(t) - Date.parse(view.startedAt!)) / 1000).toFixed(1) : "?");
   return {
     wall,
@@ -150,9 +191,13 @@ async function whereTimeWent(server: Server, view: BuildView, posted: number, ob
         .join("; "),
       "base images copied to the shards' engines": allCopies.length === 0 ? "none" : `${allCopies.length} copies, ${round(allCopies.reduce((a, b) => a + b, 0), 1)} s in all, up to ${round(Math.max(...allCopies), 1)} s each`,
       "critical path (s)": `${parts.map(([name, v]) => `${name} ${v}`).join("; ")}; not accounted for ${round(wall - accounted, 1)}`,
+      "engine steps reported as started before their own build": early.length === 0 ? "none" : `${early.length}, up to ${round(Math.max(...early.map((e) => e.by)), 1)} s before (${[...new Set(early.map((e) => e.name))].slice(0, 4).join("; ")})`,
+      "the last shard's longest steps other than the builders' RUN (s)": longest(last.attempt.buildId, 5),
+      "the coordinator's longest steps (s)": longest(view.id, 5),
       "builders' time, the longest shard's builder stages (s)": round(builders, 1),
+      "builders' own work, the longest shard's builder RUN steps (s)": round(longestRuns, 1),
       "kobuild's own share: wall less the longest shard's builder stages": `${round((100 * own) / wall, 1)} % (goal < 10 %: ${own / wall < 0.1 ? "met" : "not met"})`,
-      "kobuild's own share less the engines' base-image transfer: wall less the last shard's builder stages and base-image copies": `${round((100 * ownFair) / wall, 1)} %`,
+      "the rest of the wall time, less the last shard's builder RUN steps and the base images copied to its engine": `${round(ownFair, 1)} s, ${round((100 * ownFair) / wall, 1)} %`,
     },
   };
 }
@@ -164,6 +209,11 @@ export async function benchRehearsal(): Promise<Result> {
   process.env.KOBUILD_DATA_DIR = dataDir;
   const kernels = spreadKernels(count);
   const { workspace, workspacePath, storeSeconds } = await prepareScale(dataDir, kernels);
+  // A source of this run's own: the drivers (and the shards', merged and squashed images made of them) differ
+  // from every earlier run's, so the default engine's build cache cannot hand back a merge or squash of an earlier run.
+  const source = path.join(workspacePath, "kernel-modules/probe/main.c");
+  fs.appendFileSync(source, `/* rehearsal ${new Date().toISOString()} */\n`);
+  git(workspacePath, "commit", "-qam", "this run's source");
   const engines: PrivateEngine[] = Array.from({ length: engineCount }, (_, i) => privateEngine(`rehearsal-${i + 1}`));
   const registry = await startTestRegistry();
   let server: Server | null = null;
@@ -174,6 +224,11 @@ export async function benchRehearsal(): Promise<Result> {
     const { id: registryId } = (await postJson(`${server.url}/api/registries`, { name: "rehearsal", url: registry.url, username: registry.username, password: registry.password })) as { id: number };
     for (const [i, engine] of engines.entries()) await postJson(`${server.url}/api/engines`, { name: `rehearsal-${i + 1}`, url: engine.host, concurrency: 1 });
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu"] });
+    const { getDb } = await import("../lib/db/client");
+    const { builds, bundles, steps } = await import("../lib/db/schema");
+    const { inArray } = await import("drizzle-orm");
+    const stepsOf = (buildIds: number[]): Step[] =>
+      getDb().select({ buildId: steps.buildId, name: steps.name, startedAt: steps.startedAt, finishedAt: steps.finishedAt }).from(steps).where(inArray(steps.buildId, buildIds)).all();
     const buildBody = { workspaceId: workspace.id, branch: "master", legacyProbes: true, sharding: { engines: engineCount, registryId } };
 
     const started = Date.now();
@@ -192,7 +247,7 @@ export async function benchRehearsal(): Promise<Result> {
     await waitForEnd(server, created.id);
     const ended = Date.now();
     const view = await getJson<BuildView>(server, `/api/builds/${created.id}`);
-    const cold = await whereTimeWent(server, view, started, ended);
+    const cold = await whereTimeWent(server, view, started, ended, stepsOf);
     const memory = memoryOf(server.process.pid!);
 
     const pageAfter = await timePage(browser, `${server.url}/builds/${created.id}`, "main h1");
@@ -203,8 +258,6 @@ export async function benchRehearsal(): Promise<Result> {
     const coverageSeconds = (Date.now() - coverageStarted) / 1000;
 
     // Each shard's context as kobuild streams it: the checkout and that shard's bundles (the shard builds' options name them).
-    const { getDb } = await import("../lib/db/client");
-    const { builds, bundles } = await import("../lib/db/schema");
     const fileOf = new Map(getDb().select({ id: bundles.id, kernel: bundles.kernel }).from(bundles).all().map((b) => [b.id, path.join(dataDir, "bundles", `bundle-${b.kernel}.tgz`)]));
     const contexts: string[] = [];
     for (const shardBuild of getDb().select({ id: builds.id, options: builds.options }).from(builds).all()) {
@@ -217,16 +270,17 @@ export async function benchRehearsal(): Promise<Result> {
     const dbBytes = ["kobuild.db", "kobuild.db-wal"].map((f) => path.join(dataDir, f)).filter((f) => fs.existsSync(f)).reduce((sum, f) => sum + fs.statSync(f).size, 0);
 
     // The same build again on the same engines, now warm: a new commit changes the driver source of one
-    // module version, so the patcher, the task master and every builder run again (nothing of the build
-    // comes from the build cache) while the engines hold the base images from the first build.
-    fs.appendFileSync(path.join(workspacePath, "kernel-modules/probe/main.c"), "/* the warm build's commit */\n");
+    // module version, so the patcher, the task master and every builder run again and that version's
+    // drivers change (nothing of the build, merge or squash comes from the build cache) while the engines
+    // hold the base images from the first build.
+    fs.appendFileSync(source, "/* the warm build's commit */\n");
     git(workspacePath, "commit", "-qam", "the warm build's commit");
     const warmStarted = Date.now();
     const warmCreated = (await postJson(`${server.url}/api/builds`, buildBody)) as { id: number };
     await waitForEnd(server, warmCreated.id);
     const warmEnded = Date.now();
     const warmView = await getJson<BuildView>(server, `/api/builds/${warmCreated.id}`);
-    const warm = await whereTimeWent(server, warmView, warmStarted, warmEnded);
+    const warm = await whereTimeWent(server, warmView, warmStarted, warmEnded, stepsOf);
     const warmMemory = memoryOf(server.process.pid!);
 
     return {
