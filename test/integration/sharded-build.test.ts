@@ -140,6 +140,9 @@ describe("a build sharded over three engines", () => {
     expect(taskStates(build.id)).toEqual(taskStates(single.id));
     expect(build.plan.done).toBe(single.plan.done);
     expect(build.stages.map((s) => `${s.name} ${s.status}`)).toEqual(["plan done", "shards done", "merge done", "squash done"]);
+    // Without a threshold the log says the squash ran, and where reading the result ends and recording it begins.
+    expect(log).toContain("no layer threshold: the merged image is squashed");
+    expect(log).toMatch(/reading \/kernel-modules and \/FAILURES from the result[\s\S]*read \d+ file\(s\) from the result; recording them[\s\S]*driver file\(s\) and marker\(s\)/);
     // Every shard's image went through the registry, under the tag its build was given.
     const pushed = await registryTags(registry, "kobuild/collector-drivers");
     for (const shard of shards) expect(pushed).toContain(shard.tag!.split(":").pop());

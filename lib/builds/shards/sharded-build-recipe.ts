@@ -232,6 +232,8 @@ async function mergeAndSquash(
     session.note("reading /kernel-modules and /FAILURES from the result");
     session.logs.flush();
     const content = await readDriverImage(session.engine, result, { signal: session.signal });
+    // Marks where reading the image ends and recording it begins: the log's timestamps time each.
+    session.note(`read ${content.drivers.length + content.failures.length} file(s) from the result; recording them`);
     await session.engine.getImage(result).tag(splitImageRef(build.tag!));
     const stored = await storeDriverImage(session.db, session.engine, build.tag!, { tag: build.tag, content, signal: session.signal });
     session.tasks.settle(imageResults(session.db, stored.imageId));
@@ -262,6 +264,8 @@ async function squashWhenDeep(session: BuildSession, driversRepo: string, merged
       return merged;
     }
     session.note(`the merged image has ${layers} layer(s), more than ${squashAboveLayers}: squashed`, "squash");
+  } else {
+    session.note("no layer threshold: the merged image is squashed", "squash");
   }
   const squash = await readOperationDockerfile(session.db, "squash", build.workspaceId);
   const squashed = temporaryRef("squash", build.id);
