@@ -10,9 +10,9 @@ const HEADER_BYTES = 512;
  * Calls `onEntry` for each file of each layer of an image, from the engine's
  * archive of the image (`docker save`), as the bytes arrive. No container is
  * made, so for a small image built FROM scratch this is far less work for the
- * engine than reading it through one. Both archive layouts are read: the
- * classic one (`<id>/layer.tar`) and the OCI one (`blobs/sha256/...`), whose
- * blobs that are not tars (configs, manifests) are skipped. Layers come in
+ * engine than reading it through one. Every archive layout is read: Docker's
+ * (`<id>/layer.tar`), Podman's (`<digest>.tar`) and the OCI one
+ * (`blobs/sha256/...`, whose blobs that are not tars are skipped). Layers come in
  * their order in the archive, and whiteouts are not applied: for images whose
  * layers add distinct files only.
  */
@@ -28,7 +28,8 @@ export async function forEachImageLayerEntry(
   await forEachTarEntry(
     archive,
     async (entry, body) => {
-      if (entry.type !== "file" || !(/\/layer\.tar$/.test(entry.pathInImage) || entry.pathInImage.startsWith("/blobs/"))) return;
+      // Docker names a layer <id>/layer.tar, Podman <digest>.tar, the OCI layout blobs/sha256/<digest>.
+      if (entry.type !== "file" || !(entry.pathInImage.endsWith(".tar") || entry.pathInImage.startsWith("/blobs/"))) return;
       const layer = await tarOrNull(body);
       if (layer) await forEachTarEntry(layer, onEntry, signal);
     },
