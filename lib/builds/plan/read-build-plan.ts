@@ -46,8 +46,11 @@ export class PlanUnreadable extends Error {
 export function planBuildOf(dockerfileText: string) {
   const dockerfile = planDockerfile(dockerfileText);
   if ("missing" in dockerfile) throw new PlanUnreadable(`the Dockerfile has no ${dockerfile.missing.join(" or ")} stage, where the seed's build makes its plan`);
-  return { dockerfile: PLAN_DOCKERFILE, target: PLAN_STAGE, extraFiles: [{ name: PLAN_DOCKERFILE, content: dockerfile.text }] };
+  return { dockerfile: PLAN_DOCKERFILE, target: PLAN_STAGE, extraFiles: planFiles(dockerfile.text) };
 }
+
+/** kobuild's file at the context's root: the Dockerfile with the plan stage added. */
+const planFiles = (text: string) => [{ name: PLAN_DOCKERFILE, content: text }];
 
 /**
  * The plan build's own files, for the build's context too: then both builds
@@ -59,7 +62,7 @@ export function planBuildOf(dockerfileText: string) {
 export function planFilesForBuildContext(dockerfileText: string, useBuildKit: boolean): { name: string; content: string }[] {
   if (!useBuildKit || copiesFromContextRoot(dockerfileText, PLAN_DOCKERFILE)) return [];
   const dockerfile = planDockerfile(dockerfileText);
-  return "missing" in dockerfile ? [] : planBuildOf(dockerfileText).extraFiles;
+  return "missing" in dockerfile ? [] : planFiles(dockerfile.text);
 }
 
 export type PlanExplanationInputs = Pick<PlanRequest, "sourceDir" | "useKernelsFile" | "bundleKernels" | "cacheImage" | "signal" | "db">;

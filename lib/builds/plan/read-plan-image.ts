@@ -12,6 +12,7 @@ export type PlanFacts = { tasks: PlannedTask[]; moduleVersions: ModuleVersionSou
 // /build-tasks of 46,000 tasks is about 2 MB; anything far larger is not a task file.
 const TASKS_MAX_BYTES = 64 * 1024 * 1024;
 const ROOT = PLAN_TASKS_PATH.slice(0, PLAN_TASKS_PATH.lastIndexOf("/"));
+const ROOT_IN_LAYER = ROOT.slice(1);
 
 /**
  * Reads the plan image (see plan-dockerfile.ts) from the engine's archive of
@@ -31,7 +32,7 @@ export async function readPlanImage(engine: Docker, imageId: string, signal?: Ab
       imageId,
       async (entry, body) => {
         const name = entry.pathInImage.replace(/^\//, "");
-        if (name === ROOT.slice(1) || name.startsWith(ROOT.slice(1) + "/")) seen = true;
+        if (name === ROOT_IN_LAYER || name.startsWith(`${ROOT_IN_LAYER}/`)) seen = true;
         if (name === tasksFile && entry.type === "file") {
           tasksText = await readText(body, TASKS_MAX_BYTES);
           return;
