@@ -75,7 +75,8 @@ export function streamBuildEvents(buildId: number, { afterSeq = 0, signal: calle
           const view = readBuildState(buildId);
           const state = view.json;
           if (state !== lastState) {
-            const early = STATE_EVERY_MS - (Date.now() - lastStateAt);
+            // A build's last state goes out at once: the throttle is for builds that keep changing.
+            const early = ENDED.has(view.status) ? 0 : STATE_EVERY_MS - (Date.now() - lastStateAt);
             if (early > 0) {
               await sleep(early, undefined, { signal }).catch(() => undefined);
               continue; // the top of the loop ends the stream if the wait was aborted
