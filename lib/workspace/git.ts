@@ -1,10 +1,10 @@
 import "server-only";
-import { execFile } from "node:child_process";
 import { childEnv } from "@/lib/host/child-env";
+import { runProgram } from "@/lib/host/program-launcher";
 
-// Every git call of kobuild goes through here: execFile with an argument
-// array (never a shell), `-C <repo>`, a timeout, and no prompt that could
-// hang a request. User-supplied revisions come after `--end-of-options`
+// Every git call of kobuild goes through here: an argument array (never a
+// shell) run by lib/host/program-launcher, `-C <repo>`, a timeout, and no
+// prompt that could hang a request. User-supplied revisions come after `--end-of-options`
 // (git >= 2.24): `--` would make git read them as paths, yet it still keeps a
 // name such as `--output=x` from being taken as an option. Paths come after `--`.
 
@@ -63,27 +63,15 @@ export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Runs git in `repo`; resolves with stdout as bytes, rejects with a GitError. */
-export function gitBuffer(repo: string, args: readonly string[], opts: GitOptions = {}): Promise<Buffer> {
-  const fullArgs = ["-C", repo, ...args];
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      "git",
-      fullArgs,
-      { encoding: "buffer", timeout: opts.timeoutMs ?? GIT_TIMEOUT_MS, maxBuffer: MAX_OUTPUT, env: gitEnv(opts.env), windowsHide: true },
-      (error, stdout, stderr) => {
-        if (!error) return resolve(stdout);
-        const e = error as NodeJS.ErrnoException & { killed?: boolean; code?: number | string };
-        const text = stderr.toString("utf8").trim();
-        if (e.killed) return reject(new GitError(args, null, text, `git ${args[0]} timed out after ${opts.timeoutMs ?? GIT_TIMEOUT_MS} ms`));
-        if (e.code === "ENOENT") return reject(new GitError(args, null, text, "git is not installed"));
-        const exitCode = typeof e.code === "number" ? e.code : null;
-        reject(new GitError(args, exitCode, text, `git ${args[0]} failed: ${text.split("\n")[0] || `exit code ${exitCode}`}`));
-      },
-    );
-    // Ignore EPIPE when git exits before reading all of its input; the exit code tells.
-    child.stdin?.on("error", () => undefined);
-    child.stdin?.end(opts.input ?? "");
-  });
+export async function gitBuffer(repo: string, args: readonly string[], opts: GitOptions = {}): Promise<Buffer> {
+  const timeoutMs = opts.timeoutMs ?? GIT_TIMEOUT_MS;
+  const { stdout, stderr, failure } = await runProgram("git", ["-C", repo, ...args], { env: gitEnv(opts.env), timeoutMs, maxBuffer: MAX_OUTPUT, input: opts.input });
+  if (!failure) return stdout;
+  const text = stderr.toString("utf8").trim();
+  if (failure.killed) throw new GitError(args, null, text, `git ${args[0]} timed out after ${timeoutMs} ms`);
+  if (failure.code === "ENOENT") throw new GitError(args, null, text, "git is not installed");
+  const exitCode = typeof failure.code === "number" ? failure.code : null;
+  throw new GitError(args, exitCode, text, `git ${args[0]} failed: ${text.split("\n")[0] || `exit code ${exitCode ?? failure.message}`}`);
 }
 
 export async function git(repo: string, args: readonly string[], opts?: GitOptions): Promise<string> {
