@@ -16,7 +16,7 @@ import path from "node:path";
 import { chromium, type Browser } from "@playwright/test";
 import { privateEngine, type PrivateEngine } from "../test/integration/helpers/private-engine";
 import { startTestRegistry } from "../test/integration/helpers/registry";
-import { auth, benchPort, git, postJson, startServer, tempDir, waitForEnd, type Server } from "./support";
+import { auth, benchPort, dashboardServerPid, git, postJson, startServer, tempDir, waitForEnd, type Server } from "./support";
 import { getJson, measureContext, prepareScale, round } from "./fixtures/scale";
 import { spreadKernels } from "./fixtures/tiny-bundles";
 
@@ -248,7 +248,7 @@ export async function benchRehearsal(): Promise<Result> {
     const ended = Date.now();
     const view = await getJson<BuildView>(server, `/api/builds/${created.id}`);
     const cold = await whereTimeWent(server, view, started, ended, stepsOf);
-    const memory = memoryOf(server.process.pid!);
+    const memory = memoryOf(dashboardServerPid(server.process.pid!));
 
     const pageAfter = await timePage(browser, `${server.url}/builds/${created.id}`, "main h1");
     const gridAfter = await timePage(browser, `${server.url}/coverage?build=${created.id}`, "main h1");
@@ -281,7 +281,7 @@ export async function benchRehearsal(): Promise<Result> {
     const warmEnded = Date.now();
     const warmView = await getJson<BuildView>(server, `/api/builds/${warmCreated.id}`);
     const warm = await whereTimeWent(server, warmView, warmStarted, warmEnded, stepsOf);
-    const warmMemory = memoryOf(server.process.pid!);
+    const warmMemory = memoryOf(dashboardServerPid(server.process.pid!));
 
     return {
       [`kernels (tiny bundles), stored in-process`]: `${count} in ${round(storeSeconds, 1)} s`,

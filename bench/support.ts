@@ -154,6 +154,28 @@ export function treeRss(rootPid: number): number {
   return sumOverProcessTree(rootPid, (pid) => Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024);
 }
 
+/** The Next server under the start script (it names itself `next-server`): the dashboard's own process, without the script or the program launcher. */
+export function dashboardServerPid(rootPid: number): number {
+  const todo = [rootPid];
+  const parents = new Map<number, number[]>();
+  for (const name of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  while (todo.length) {
+    const pid = todo.shift()!;
+    const command = fs.existsSync(`/proc/${pid}`) ? fs.readFileSync(`/proc/${pid}/cmdline`, "utf8") : "";
+    if (command.startsWith("next-server")) return pid;
+    todo.push(...(parents.get(pid) ?? []));
+  }
+  throw new Error(`no next-server process under ${rootPid}`);
+}
+
 /** CPU seconds the Docker engine's own processes (dockerd, containerd) have used so far; builds' steps are not counted. */
 export function engineCpuSeconds(): number {
   let total = 0;
