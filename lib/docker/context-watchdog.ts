@@ -2,9 +2,6 @@ import "server-only";
 import { pipeline, Transform, type Readable } from "node:stream";
 import { performance } from "node:perf_hooks";
 
-/** How long an engine may take no bytes of a build context before the build is given up, unless set. */
-export const CONTEXT_STALL_SECONDS_DEFAULT = 300;
-
 export class ContextStalled extends Error {
   constructor(readonly seconds: number) {
     super(`the engine took no bytes of the build context for ${seconds} s (KOBUILD_CONTEXT_STALL_SECONDS): it may be wedged (check the engine, e.g. restart dockerd)`);
