@@ -55,6 +55,16 @@ describe("KOBUILD_GIT_TIMEOUT_SECONDS", () => {
   });
 });
 
+describe("KOBUILD_CONTEXT_STALL_SECONDS", () => {
+  it("bounds how long an engine may take none of a build context, five minutes unless set", () => {
+    expect(parseEnv({}).contextStallSeconds).toBe(300);
+    expect(parseEnv({ KOBUILD_CONTEXT_STALL_SECONDS: "2" }).contextStallSeconds).toBe(2);
+    expect(() => parseEnv({ KOBUILD_CONTEXT_STALL_SECONDS: "0" })).toThrow(/^KOBUILD_CONTEXT_STALL_SECONDS must be between 1 and 86400/);
+    expect(() => parseEnv({ KOBUILD_CONTEXT_STALL_SECONDS: "-5" })).toThrow(/^KOBUILD_CONTEXT_STALL_SECONDS must be a whole number of seconds/);
+    expect(() => parseEnv({ KOBUILD_CONTEXT_STALL_SECONDS: "5m" })).toThrow(/^KOBUILD_CONTEXT_STALL_SECONDS must be a whole number of seconds/);
+  });
+});
+
 describe("the limits", () => {
   it("default to the documented values and take whole numbers in range", () => {
     expect(parseEnv({})).toMatchObject({ maxJsonBytes: 1024 ** 2, maxLogBytes: 1024 ** 3, sessionIdleMs: 12 * 3_600_000, maxEventStreams: 512, maxEventStreamsPerBuild: 128 });

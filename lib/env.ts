@@ -76,6 +76,8 @@ const schema = z.object({
   KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS: wholeNumber(1, SQUASH_ABOVE_LAYERS_MAX).default(SQUASH_ABOVE_LAYERS_DEFAULT),
   // Every git command that talks to a workspace's remote (ls-remote, clone, fetch) is ended after this long.
   KOBUILD_GIT_TIMEOUT_SECONDS: wholeNumber(1, 3600, "seconds").default(300),
+  // A build whose engine takes no bytes of its context for this long, while some are left to send, fails (the engine is wedged).
+  KOBUILD_CONTEXT_STALL_SECONDS: wholeNumber(1, 86_400, "seconds").default(300),
   // Largest JSON body a route reads; a bigger one is refused (413) without being buffered.
   KOBUILD_MAX_JSON_BYTES: wholeNumber(1024, 64 * 1024 ** 2, "bytes").default(1024 ** 2),
   // Largest log kept per build; later lines are counted but not stored, and the build says so.
@@ -182,6 +184,8 @@ export type Env = {
   channelSquashAboveLayers: number;
   /** Seconds a fetch from a workspace's remote may take. */
   gitTimeoutSeconds: number;
+  /** Seconds an engine may take no bytes of a build context before the build fails. */
+  contextStallSeconds: number;
   maxJsonBytes: number;
   maxLogBytes: number;
   sessionIdleMs: number;
@@ -303,6 +307,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     channelDebounceSeconds: e.KOBUILD_CHANNEL_DEBOUNCE_SECONDS,
     channelSquashAboveLayers: e.KOBUILD_CHANNEL_SQUASH_ABOVE_LAYERS,
     gitTimeoutSeconds: e.KOBUILD_GIT_TIMEOUT_SECONDS,
+    contextStallSeconds: e.KOBUILD_CONTEXT_STALL_SECONDS,
     maxJsonBytes: e.KOBUILD_MAX_JSON_BYTES,
     maxLogBytes: e.KOBUILD_MAX_LOG_BYTES,
     sessionIdleMs: e.KOBUILD_SESSION_IDLE_MINUTES * 60_000,

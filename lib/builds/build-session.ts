@@ -4,12 +4,14 @@ import { eq } from "drizzle-orm";
 import type Docker from "dockerode";
 import type { Db } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
+import { ContextStalled, sendWatchedContext } from "@/lib/docker/context-watchdog";
 import { drainResponse } from "@/lib/docker/drain-response";
 import { createBuildKitDecoder } from "@/lib/docker/progress/buildkit-decoder";
 import { createClassicDecoder } from "@/lib/docker/progress/classic-decoder";
 import { createEmptyTraceGuard } from "@/lib/docker/progress/empty-trace-guard";
 import type { BuildEvent } from "@/lib/docker/progress/events";
 import { createJsonLineSplitter } from "@/lib/docker/progress/json-lines";
+import { env } from "@/lib/env";
 import type { BuildNetwork } from "@/lib/vocabulary";
 import { signalBuildChanged } from "./build-signals";
 import { buildkitJobId, noteEngineWork } from "./engine-work";
@@ -114,13 +116,37 @@ export class BuildSession {
   /**
    * Runs one `docker build` to its end and returns the image id. Its
    * progress becomes steps, stages and log lines; a failure throws
-   * EngineBuildFailed with the engine's message.
+   * EngineBuildFailed with the engine's message; an engine that stops
+   * taking the context throws ContextStalled.
    */
   async runOnEngine(request: EngineBuildRequest, placement?: StepPlacement): Promise<string> {
     if (!this.tracker) this.declareStages(placement ? [placement.stage] : request.stages);
     const buildkitJob = this.useBuildKit ? buildkitJobId(this.buildId) : null;
     noteEngineWork(this.buildId, { buildkitJob, container: null }, this.engineAddress);
-    const response = (await this.engine.buildImage(request.context, {
+    const startedAt = Date.now();
+    try {
+      return await sendWatchedContext(request.context, { stallSeconds: env().contextStallSeconds, signal: this.signal }, (context, signal) =>
+        this.sendBuild(context, signal, request, buildkitJob, placement),
+      );
+    } catch (error) {
+      if (error instanceof ContextStalled) this.contextStalled(error, startedAt, placement ?? { stage: request.stages[0] ?? null, keyPrefix: "" });
+      throw error;
+    }
+  }
+
+  /**
+   * The engine stopped taking the context: the sending is shown as a failed
+   * step of the first stage (or the run's own), so that the stage reads
+   * failed and the build names what failed.
+   */
+  private contextStalled(error: ContextStalled, startedAt: number, where: { stage: string | null; keyPrefix: string }) {
+    if (!where.stage) return;
+    const step = { type: "step", key: `${where.keyPrefix}kobuild:context`, stage: where.stage, name: "send the build context to the engine", status: "failed", startedAt, finishedAt: Date.now(), error: error.message } as const;
+    this.apply(step, { imageId: null, error: null });
+  }
+
+  private async sendBuild(context: Readable, signal: AbortSignal, request: EngineBuildRequest, buildkitJob: string | null, placement?: StepPlacement): Promise<string> {
+    const response = (await this.engine.buildImage(context, {
       dockerfile: request.dockerfile,
       // Absent keys must stay absent: the query string would carry an empty value.
       ...(request.tag ? { t: request.tag } : {}),
@@ -135,7 +161,7 @@ export class BuildSession {
       ...(request.pull ? { pull: "1" } : {}),
       // Named, so that a later start can cancel the job should this process die with it.
       ...(buildkitJob ? { version: "2", buildid: buildkitJob } : {}),
-      abortSignal: this.signal,
+      abortSignal: signal,
     } as Docker.ImageBuildOptions)) as NodeJS.ReadableStream;
 
     const decoder = this.useBuildKit ? createBuildKitDecoder() : createClassicDecoder();

@@ -7,6 +7,7 @@ import { keepDiskReserve, releaseDiskReserve } from "@/lib/db/disk-reserve";
 import { builds } from "@/lib/db/schema";
 import { clientForEngine, defaultEngine } from "@/lib/engines/engine-clients";
 import { DEFAULT_ENGINE_ID, findEngineRow } from "@/lib/engines/engine-store";
+import { ContextStalled } from "@/lib/docker/context-watchdog";
 import { PRODUCT_NAMES, probeEngine, probeEnginePatiently, type EngineProduct } from "@/lib/docker/probe-engine";
 import { env } from "@/lib/env";
 import { buildLog } from "@/lib/log/logger";
@@ -78,7 +79,8 @@ export async function runBuild(buildId: number, signal: AbortSignal, recipeFor: 
     else if (logs.diskFull || isDiskFull(error)) outcome = { status: "failed", error: logs.diskFull ?? `the disk is full: the build's records could not be stored (${(error as { code?: string }).code})` };
     else {
       const step = session?.tracker?.failedStep();
-      const lost = session ? await engineLost(engine) : null;
+      // A wedged engine may not answer a probe either; its stall says more than "lost".
+      const lost = session && !(error instanceof ContextStalled) ? await engineLost(engine) : null;
       outcome = { status: "failed", error: mask(lost ?? describeFailure(error)), failedStep: step ? mask(step.name) : undefined };
     }
   }

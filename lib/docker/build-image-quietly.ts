@@ -1,6 +1,8 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import type Docker from "dockerode";
+import { env } from "@/lib/env";
+import { sendWatchedContext } from "./context-watchdog";
 import { drainResponse } from "./drain-response";
 import { createBuildKitDecoder } from "./progress/buildkit-decoder";
 import { createClassicDecoder } from "./progress/classic-decoder";
@@ -34,9 +36,14 @@ const TAIL_LINES = 20;
  * One `docker build` of a target whose output nobody reads: its image id, or
  * QuietBuildFailed with the engine's message and the last lines printed. For
  * builds kobuild runs beside a user's build (reading its plan), not as one.
+ * An engine that stops taking the context ends it with ContextStalled.
  */
 export async function buildImageQuietly(engine: Docker, request: QuietBuildRequest): Promise<string> {
-  const response = (await engine.buildImage(request.context, {
+  return sendWatchedContext(request.context, { stallSeconds: env().contextStallSeconds, signal: request.signal }, (context, signal) => sendQuietBuild(engine, request, context, signal));
+}
+
+async function sendQuietBuild(engine: Docker, request: QuietBuildRequest, context: Readable, signal: AbortSignal): Promise<string> {
+  const response = (await engine.buildImage(context, {
     dockerfile: request.dockerfile,
     target: request.target,
     buildargs: request.buildargs,
@@ -44,7 +51,7 @@ export async function buildImageQuietly(engine: Docker, request: QuietBuildReque
     forcerm: true,
     ...(request.network && request.network !== "default" ? { networkmode: request.network } : {}),
     ...(request.useBuildKit ? { version: "2" } : {}),
-    abortSignal: request.signal,
+    abortSignal: signal,
   } as Docker.ImageBuildOptions)) as NodeJS.ReadableStream;
   const decoder = request.useBuildKit ? createBuildKitDecoder() : createClassicDecoder();
   const splitter = createJsonLineSplitter();

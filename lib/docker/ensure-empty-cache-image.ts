@@ -2,6 +2,8 @@ import "server-only";
 import type Docker from "dockerode";
 import { Readable } from "node:stream";
 import tar from "tar-stream";
+import { env } from "@/lib/env";
+import { sendWatchedContext } from "./context-watchdog";
 
 /** The image a build without a cache reads its "earlier drivers" from: empty /kernel-modules and /FAILURES. */
 export const EMPTY_CACHE = { repo: "kobuild", tag: "empty", image: "kobuild/collector-drivers:empty" } as const;
@@ -20,12 +22,14 @@ export async function ensureEmptyCacheImage(engine: Docker) {
   context.entry({ name: "kernel-modules", type: "directory", mode: 0o755 });
   context.entry({ name: "FAILURES", type: "directory", mode: 0o755 });
   context.finalize();
-  const stream = (await engine.buildImage(Readable.from(context, { objectMode: false }), { t: EMPTY_CACHE.image })) as NodeJS.ReadableStream;
-  await new Promise<void>((resolve, reject) =>
-    engine.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => {
-      const failed = error ?? output.find((o) => o.error);
-      if (failed) reject(new Error(`could not create ${EMPTY_CACHE.image}: ${(failed as { error?: string }).error ?? String(failed)}`));
-      else resolve();
-    }),
-  );
+  await sendWatchedContext(Readable.from(context, { objectMode: false }), { stallSeconds: env().contextStallSeconds }, async (body, signal) => {
+    const stream = (await engine.buildImage(body, { t: EMPTY_CACHE.image, abortSignal: signal } as Docker.ImageBuildOptions)) as NodeJS.ReadableStream;
+    await new Promise<void>((resolve, reject) =>
+      engine.modem.followProgress(stream, (error: Error | null, output: Array<{ error?: string }>) => {
+        const failed = error ?? output.find((o) => o.error);
+        if (failed) reject(new Error(`could not create ${EMPTY_CACHE.image}: ${(failed as { error?: string }).error ?? String(failed)}`));
+        else resolve();
+      }),
+    );
+  });
 }

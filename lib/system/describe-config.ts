@@ -13,6 +13,7 @@ export function describeConfig() {
     { name: "DOCKER_TLS_VERIFY", value: e.dockerTlsVerify ? "1" : "0", meaning: "verify the engine's TLS certificate" },
     { name: "KOBUILD_SSH_CONFIG", value: e.sshConfig ?? "", meaning: "ssh_config for ssh:// engines and workspace remotes (empty: ~/.ssh/config)" },
     { name: "KOBUILD_GIT_TIMEOUT_SECONDS", value: String(e.gitTimeoutSeconds), meaning: "longest a clone or fetch of a workspace's remote may take" },
+    { name: "KOBUILD_CONTEXT_STALL_SECONDS", value: String(e.contextStallSeconds), meaning: "longest an engine may take no bytes of a build context before the build fails" },
     { name: "KOBUILD_MAX_BUNDLE_BYTES", value: String(e.maxBundleBytes), meaning: "largest bundle upload accepted, compressed" },
     { name: "KOBUILD_BUILDS_PER_ENGINE", value: String(e.buildsPerEngine), meaning: "builds that run at once on the engine" },
     { name: "KOBUILD_PUBLIC_URL", value: e.publicUrl, meaning: "the dashboard's address in webhook messages' links" },

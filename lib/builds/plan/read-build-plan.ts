@@ -2,6 +2,7 @@ import "server-only";
 import type Docker from "dockerode";
 import type { Db } from "@/lib/db/client";
 import { buildImageQuietly, QuietBuildFailed } from "@/lib/docker/build-image-quietly";
+import { ContextStalled } from "@/lib/docker/context-watchdog";
 import type { BuildNetwork } from "@/lib/vocabulary";
 import { streamBuildContext, type ContextFingerprint } from "../build-context";
 import { explainPlan, type ExplainedPlan } from "./explain-plan";
@@ -107,6 +108,7 @@ export async function readBuildPlan(request: PlanRequest): Promise<BuildPlan> {
       const tail = error.tail.filter((l) => l.trim() !== "").slice(-3);
       throw new PlanUnreadable(`the task master's stages failed: ${error.message}${tail.length ? ` (${tail.join(" / ")})` : ""}`);
     }
+    if (error instanceof ContextStalled) throw new PlanUnreadable(error.message);
     throw error;
   }
   return { ...(await explainPlanImage(request.engine, imageId, request)), fingerprint };

@@ -250,3 +250,102 @@ export async function stickyProxy(socket: string): Promise<{ host: string; close
     },
   };
 }
+
+/**
+ * A TCP front for an engine's unix socket that, while `stallBuilds` is set,
+ * forwards only the first `stallBuilds` bytes of each `POST /build` body and
+ * then stops reading it, as a wedged engine: the rest of the build context
+ * stays unread on both sides. Everything else passes through, sessions and
+ * all; a client that goes away takes its engine connection with it.
+ */
+export async function stallingProxy(socket: string): Promise<{
+  host: string;
+  stallBuilds: number | null;
+  /** Build requests now held: connections whose body stopped being read (or, once let go, not closed yet). */
+  readonly held: number;
+  /**
+   * Reads what held connections still send, and drops it: a client that gave
+   * up its request has closed its side, which the proxy learns only by reading.
+   */
+  letGo: () => void;
+  /** Connections to the engine still open. */
+  readonly open: number;
+  close: () => Promise<void>;
+}> {
+  const upstreams = new Set<net.Socket>();
+  const held = new Set<net.Socket>();
+  const dropping = new Set<net.Socket>();
+  const state = { stallBuilds: null as number | null };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(socket);
+    upstreams.add(upstream);
+    upstream.on("close", () => upstreams.delete(upstream));
+    upstream.pipe(client);
+    // Where this connection is: scanning requests for a build, or counting a build's body.
+    let seen = Buffer.alloc(0);
+    let body: number | null = null;
+    client.on("data", (chunk: Buffer) => {
+      if (dropping.has(client)) return;
+      const limit = state.stallBuilds;
+      if (body === null) {
+        seen = Buffer.concat([seen, chunk]).subarray(-64 * 1024);
+        const text = seen.toString("latin1");
+        const request = /POST \/(v[\d.]+\/)?build\?[^\r\n]* HTTP\/1\.1\r\n/.exec(text);
+        const headersEnd = request ? text.indexOf("\r\n\r\n", request.index) : -1;
+        if (headersEnd < 0) return void upstream.write(chunk);
+        // This build request is seen: a later one on the connection is found afresh.
+        seen = Buffer.alloc(0);
+        if (limit === null) return void upstream.write(chunk);
+        // The body starts this far into the chunk.
+        const bodyStart = Math.max(chunk.length - (text.length - (headersEnd + 4)), 0);
+        body = 0;
+        upstream.write(chunk.subarray(0, bodyStart));
+        chunk = chunk.subarray(bodyStart);
+      }
+      const room = (limit ?? Infinity) - body;
+      upstream.write(chunk.subarray(0, Math.max(room, 0)));
+      body += chunk.length;
+      if (body >= (limit ?? Infinity)) {
+        held.add(client);
+        client.pause();
+      }
+    });
+    client.on("end", () => upstream.end());
+    const gone = () => {
+      held.delete(client);
+      dropping.delete(client);
+      upstream.destroy();
+    };
+    client.on("close", gone);
+    client.on("error", gone);
+    upstream.on("error", () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    host: `tcp://127.0.0.1:${port}`,
+    get stallBuilds() {
+      return state.stallBuilds;
+    },
+    set stallBuilds(bytes: number | null) {
+      state.stallBuilds = bytes;
+    },
+    get held() {
+      return held.size;
+    },
+    get open() {
+      return upstreams.size;
+    },
+    letGo() {
+      for (const client of held) {
+        dropping.add(client);
+        client.resume();
+      }
+    },
+    close: async () => {
+      for (const upstream of upstreams) upstream.destroy();
+      server.close();
+      await new Promise((r) => setImmediate(r));
+    },
+  };
+}
