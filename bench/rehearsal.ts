@@ -86,8 +86,9 @@ async function timePage(browser: Browser, url: string, ready: string) {
  * Where one sharded build's wall time went, along its critical path: the
  * coordinator's stages, the shard that ended last (its start-up with the
  * base images it was sent, its engine build with the builders' stages, its
- * push), the wait for the shards' images, the merge, the squash, reading and
- * recording the result, and the clean-up. Every figure comes from the
+ * push), the wait for the shards' images, the merges left once the shards
+ * stage ended (the others ran while shards still built), the squash, reading
+ * and recording the result, and the clean-up. Every figure comes from the
  * build's stages and the timestamps of kobuild's notes in the logs.
  */
 async function whereTimeWent(server: Server, view: BuildView, posted: number, observed: number, stepsOf: (buildIds: number[]) => Step[]) {
@@ -143,6 +144,13 @@ async function whereTimeWent(server: Server, view: BuildView, posted: number, ob
   const reading = noteAt(notes, /^kobuild: reading \/kernel-modules and \/FAILURES from the result/);
   const read = noteAt(notes, /^kobuild: read \d+ file\(s\) from the result/);
   const recorded = noteAt(notes, /^kobuild: \S+: \d+ driver file\(s\)/);
+  // Shards' images are merged as they arrive: some merges run while shards still build, off the critical path.
+  const shardsEnd = ms(shardsStage.finishedAt);
+  const mergeStarts = notes.filter((n) => /^kobuild: merging shard \d+'s image/.test(n.text)).map((n) => n.ts);
+  const mergeEnds = notes.filter((n) => /^kobuild: \d+ of \d+ merged/.test(n.text)).map((n) => n.ts);
+  const mergesLeft = mergeStarts.filter((t) => t >= shardsEnd);
+  // The wait for the images ends where the first merge left to do begins (the stage's end when none is left).
+  const leftStart = mergesLeft.length ? Math.min(...mergesLeft) : mergeStarts.length ? ms(merge.finishedAt) : ms(merge.startedAt);
   const squashRan = squash.status === "done" || squash.status === "cached";
   const squashNote = notes.find((n) => /squashed/.test(n.text))?.text.replace(/^kobuild: /, "") ?? "no note";
   const s = (from: number, to: number) => round((to - from) / 1000, 1);
@@ -157,8 +165,8 @@ async function whereTimeWent(server: Server, view: BuildView, posted: number, ob
     [`shard ${last.index}'s push`, Number.isNaN(pushing) ? 0 : s(pushing, pushed)],
     [`shard ${last.index}'s end`, s(Number.isNaN(pushed) ? engineBuildEnd : pushed, lastEnd)],
     ["shards stage's end", s(lastEnd, ms(shardsStage.finishedAt))],
-    ["wait for the shards' images to be pulled", s(ms(shardsStage.finishedAt), ms(merge.startedAt))],
-    ["merge stage", s(ms(merge.startedAt), ms(merge.finishedAt))],
+    ["wait for the shards' images to be pulled (and a merge in flight)", s(shardsEnd, leftStart)],
+    [`the merges left after the shards stage (${mergesLeft.length} of ${mergeEnds.length})`, s(leftStart, ms(merge.finishedAt))],
     ...(squashRan
       ? ([
           ["before the squash", s(ms(merge.finishedAt), ms(squash.startedAt))],
@@ -184,6 +192,8 @@ async function whereTimeWent(server: Server, view: BuildView, posted: number, ob
       "plan stage (s)": round(seconds(plan), 1),
       "shards stage (s)": round(seconds(shardsStage), 1),
       "merge stage (s)": round(seconds(merge), 1),
+      "merges done before the shards stage ended; the merge stage's start before that end (s)": `${mergeEnds.filter((t) => t < shardsEnd).length} of ${mergeEnds.length}; ${s(ms(merge.startedAt), shardsEnd)}`,
+      "from the shards stage's end to the merge stage's end (s)": s(shardsEnd, ms(merge.finishedAt)),
       "squash": squashRan ? `ran, ${round(seconds(squash), 1)} s (${squashNote})` : `skipped: stage ${squash.status ?? "?"} (${squashNote})`,
       "reading the result image / recording it (s)": `${s(reading, read)} / ${s(read, recorded)}`,
       "each shard (s from the build's start; its stages in s)": attempts

@@ -59,6 +59,8 @@ export class BuildSession {
   /** The engine's address, for the record of work to stop should this process die. */
   engineAddress: string | undefined;
   private readonly stageListeners: ((stage: string, status: StageStatus) => void)[] = [];
+  /** When each stage kobuild marks itself was first marked running (until it is marked ended). */
+  private readonly markedRunning = new Map<string, number>();
 
   constructor(
     readonly db: Db,
@@ -103,7 +105,11 @@ export class BuildSession {
   markStage(stage: string, status: "running" | "done" | "failed" | "cancelled", name = stage) {
     if (!this.tracker) this.declareStages([stage]);
     const now = Date.now();
-    this.tracker!.apply({ type: "step", key: `kobuild:${stage}`, stage, name, status, startedAt: status === "running" ? now : undefined, finishedAt: status === "running" ? undefined : now });
+    // Marked running again under a new name ("3 of 7 merged"), a stage keeps the time it started.
+    const startedAt = status === "running" ? (this.markedRunning.get(stage) ?? now) : undefined;
+    if (startedAt !== undefined) this.markedRunning.set(stage, startedAt);
+    else this.markedRunning.delete(stage);
+    this.tracker!.apply({ type: "step", key: `kobuild:${stage}`, stage, name, status, startedAt, finishedAt: status === "running" ? undefined : now });
     signalBuildChanged(this.buildId);
   }
 

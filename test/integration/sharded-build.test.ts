@@ -86,6 +86,27 @@ async function shardRunningOn(parentId: number, engineId: string) {
   }
 }
 
+/** Waits for kobuild's note that matches in the build's log, and returns it. */
+async function noteOf(buildId: number, pattern: RegExp) {
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    const line = readLogLines(buildId, { limit: 100_000 }).find((l) => pattern.test(l.text));
+    if (line) return line;
+    const build = getDb().select().from(builds).where(eq(builds.id, buildId)).get()!;
+    if (!["queued", "running"].includes(build.status)) throw new Error(`build ${buildId} ended ${build.status} before its log said ${pattern}: ${build.error}`);
+    if (Date.now() > deadline) throw new Error(`build ${buildId}'s log never said ${pattern}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The shard images the merge took, in order: the one it started from, then each one merged onto it. */
+function mergedRefs(buildId: number) {
+  const text = readLogLines(buildId, { limit: 100_000 }).map((l) => l.text);
+  const first = text.map((t) => /^kobuild: shard \d+'s image (\S+) arrived first/.exec(t)?.[1]).filter((r) => r !== undefined);
+  const merged = text.map((t) => /^kobuild: \d+ of \d+ merged \((\S+)\)$/.exec(t)?.[1]).filter((r) => r !== undefined);
+  return [...first, ...merged];
+}
+
 function cellsOf(buildId: number, kernel: string) {
   const { coverage } = loadBuildCoverage(buildId);
   const k = coverage.kernels.findIndex((x) => x.name === kernel);
@@ -121,8 +142,17 @@ afterAll(async () => {
 });
 
 describe("a build sharded over three engines", () => {
-  it("yields the same drivers and failures as the same build on one engine", async () => {
+  it("yields the same drivers and failures as the same build on one engine, merging each shard as it arrives", async () => {
     const started = await createBuild(createBuildBodySchema.parse({ ...options, sharding: { engines: "all", registryId } }));
+    // Engine c's shard is held (its dockerd frozen) while it compiles: the other two shards' images must be
+    // merged without waiting for it. Which shard ends last is then the test's doing, not the clock's.
+    await shardRunningOn(started.id, engineC.id);
+    third.freeze();
+    try {
+      await noteOf(started.id, /^kobuild: 1 of 2 merged /);
+    } finally {
+      third.thaw();
+    }
     const build = await waitForBuild(started.id);
     madeRefs.add(build.tag!);
     const log = readLogLines(build.id, { limit: 100_000 }).map((l) => l.text).join("\n");
@@ -140,6 +170,18 @@ describe("a build sharded over three engines", () => {
     expect(taskStates(build.id)).toEqual(taskStates(single.id));
     expect(build.plan.done).toBe(single.plan.done);
     expect(build.stages.map((s) => `${s.name} ${s.status}`)).toEqual(["plan done", "shards done", "merge done", "squash done"]);
+    // Every shard's image is in the result once: the first to arrive as the base, each other one merged once.
+    expect(mergedRefs(build.id).sort()).toEqual(shards.map((s) => s.tag!).sort());
+    // The merge began, and its first merge ended, while the last shard (engine c's) still ran; that shard's merge came after it.
+    const last = shards.find((s) => s.engineId === engineC.id)!;
+    expect(shards.every((s) => s.finishedAt!.getTime() <= last.finishedAt!.getTime())).toBe(true);
+    const merge = build.stages.find((s) => s.name === "merge")!;
+    expect(merge.startedAt!.getTime()).toBeLessThan(last.finishedAt!.getTime());
+    const merges = readLogLines(build.id, { limit: 100_000 }).filter((l) => /^kobuild: \d+ of 2 merged /.test(l.text));
+    expect(merges.map((l) => l.text.replace(/ \(.*/, ""))).toEqual(["kobuild: 1 of 2 merged", "kobuild: 2 of 2 merged"]);
+    expect(merges[0]!.ts).toBeLessThan(last.finishedAt!.getTime());
+    expect(merges[1]!.text).toBe(`kobuild: 2 of 2 merged (${last.tag})`);
+    expect(merges[1]!.ts).toBeGreaterThan(last.finishedAt!.getTime());
     // Without a threshold the log says the squash ran, and where reading the result ends and recording it begins.
     expect(log).toContain("no layer threshold: the merged image is squashed");
     expect(log).toMatch(/reading \/kernel-modules and \/FAILURES from the result[\s\S]*read \d+ file\(s\) from the result; recording them[\s\S]*driver file\(s\) and marker\(s\)/);
@@ -165,6 +207,8 @@ describe("a build sharded over three engines", () => {
     expect(again.map((s) => s.status)).toEqual(["failed", "succeeded"]);
     expect(again[0]!.error).toMatch(/lost the Docker engine/);
     expect(again[1]!.engineId).not.toBe(engineB.id);
+    // The moved shard's image (the same tag, whatever the attempt) is merged once, like every other shard's.
+    expect(mergedRefs(build.id).sort()).toEqual([...new Set(shardsOf(build.id).map((s) => s.tag!))].sort());
     expect(contentOf(build)).toEqual(contentOf(single));
     expect(taskStates(build.id)).toEqual(taskStates(single.id));
     const log = readLogLines(build.id, { limit: 100_000 }).map((l) => l.text).join("\n");
@@ -187,6 +231,10 @@ describe("a build sharded over three engines", () => {
     const expected = contentOf(single).drivers.filter((d) => !lostKernels.some((k) => d.includes(k)));
     expect(kept).toEqual(expected);
     for (const kernel of lostKernels) expect(cellsOf(build.id, kernel).filter((c) => !c.endsWith("notPlanned")).every((c) => c.endsWith("missing"))).toBe(true);
+    // The merge took every shard that finished, once, and not the lost one.
+    const finished = shardsOf(build.id).filter((s) => s.status === "succeeded").map((s) => s.tag!);
+    expect(mergedRefs(build.id).sort()).toEqual([...new Set(finished)].sort());
+    expect(mergedRefs(build.id)).not.toContain(victim.tag);
 
     // Re-running what is missing, over every engine, completes it: the result then holds what one engine's build holds.
     const rerunRoute = await import("@/app/api/builds/[id]/rerun/route");
@@ -246,6 +294,9 @@ describe("re-run what failed", () => {
     const ran = shardsOf(rerun.id).flatMap((s) => taskStates(s.id)).filter((t) => / (built|failed|unavailable)$/.test(t)).map((t) => t.replace(/ \w+$/, ""));
     expect(ran.sort()).toEqual(failedBefore.filter((t) => t !== `${kernel} ${fixedVersion} mod`).sort());
     expect(taskStates(rerun.id)).toContain(`${kernel} ${fixedVersion} mod blocklisted`);
+    // The image being completed is the base: every shard is merged onto it, none is the first image.
+    expect(readLogLines(rerun.id, { limit: 100_000 }).some((l) => / arrived first/.test(l.text))).toBe(false);
+    expect(mergedRefs(rerun.id).sort()).toEqual([...new Set(shardsOf(rerun.id).map((s) => s.tag!))].sort());
     // Merged onto the source's image: every driver it had is there.
     const before = contentOf(source).drivers;
     const after = contentOf(rerun).drivers;

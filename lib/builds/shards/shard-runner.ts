@@ -22,6 +22,8 @@ export type ShardRunSettings = {
   optionsOf: (shard: ShardPlan, engineId: string) => StoredBuildOptions;
   /** Told of each shard as soon as it is done, while the others still build. */
   onDone?: (shard: DoneShard) => void;
+  /** Told of each shard given up, while the others still build. */
+  onGaveUp?: (shard: ShardPlan) => void;
   /** Where a shard's image goes: the same tag whatever the attempt, so the merge names it once. */
   refOf: (shard: ShardPlan) => string;
   maxAttempts: number;
@@ -78,12 +80,12 @@ export async function runShards(session: BuildSession, shards: ShardPlan[], engi
           continue;
         }
         if (row.status === "cancelled") {
-          giveUp(session, state, `build #${attempt.buildId} was cancelled`);
+          giveUp(session, state, settings, `build #${attempt.buildId} was cancelled`);
           continue;
         }
         const why = row.error ?? `its build ended ${row.status}`;
         if (state.attempts.length >= settings.maxAttempts) {
-          giveUp(session, state, `${state.attempts.length} attempt(s) failed; the last: ${why}`);
+          giveUp(session, state, settings, `${state.attempts.length} attempt(s) failed; the last: ${why}`);
           continue;
         }
         const healthy = (await healthyEngines({ fresh: true })).filter((e) => settings.eligible(e.id));
@@ -92,7 +94,7 @@ export async function runShards(session: BuildSession, shards: ShardPlan[], engi
         for (const s of states) if (!s.result && s !== state) load.set(s.attempts.at(-1)!.engineId, (load.get(s.attempts.at(-1)!.engineId) ?? 0) + 1);
         const next = chooseRetryEngine(healthy.map((e) => e.id), state.attempts.map((a) => a.engineId), load);
         if (!next) {
-          giveUp(session, state, `build #${attempt.buildId} failed (${why}) and no engine answers to try again`);
+          giveUp(session, state, settings, `build #${attempt.buildId} failed (${why}) and no engine answers to try again`);
           continue;
         }
         queueAttempt(session, state, next, settings);
@@ -135,9 +137,10 @@ function queueAttempt(session: BuildSession, state: ShardState, engineId: string
   state.attempts.push({ buildId: row.id, engineId });
 }
 
-function giveUp(session: BuildSession, state: ShardState, reason: string) {
+function giveUp(session: BuildSession, state: ShardState, settings: ShardRunSettings, reason: string) {
   state.result = { index: state.shard.index, status: "gave-up", reason, kernels: state.shard.kernels };
   session.warn(`shard ${state.shard.index} could not finish (${reason}); its ${state.shard.kernels.length} kernel(s) are missing from the result`);
+  settings.onGaveUp?.(state.shard);
 }
 
 function latestRows(session: BuildSession, states: ShardState[]) {

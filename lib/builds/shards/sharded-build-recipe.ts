@@ -30,6 +30,7 @@ import { withWorkspaceSource } from "../workspace-source";
 import type { WorkspaceSource } from "@/lib/workspace/prepare-workspace-source";
 import { runShards, type DoneShard, type ShardPlan, type ShardResult } from "./shard-runner";
 import { shardTransfers } from "./shard-transfers";
+import { arrivingMerges, tagOf } from "./arriving-merges";
 import { explainPlanImage, planBuildOf } from "../plan/read-build-plan";
 import { recordPlanOf } from "../plan/plan-reader";
 import { splitIntoShards } from "./split-shards";
@@ -49,9 +50,10 @@ function shardedOptionsOf(build: { id: number; options: unknown }): ShardedOptio
  * master plans on the default engine (with every bundle), the kernels are
  * split into shards of equal work, each shard builds on an engine of its own
  * with only its bundles, its image travels through the registry, and the
- * default engine merges them all onto the cache image (or, for a re-run,
- * onto the image being completed) and squashes the result into the build's
- * tag. Shards that cannot finish leave the result partial, never wrong.
+ * default engine merges each onto the cache image (or, for a re-run, onto
+ * the image being completed) as it arrives, while the others still build,
+ * then squashes the result into the build's tag. Shards that cannot finish
+ * leave the result partial, never wrong.
  */
 export function shardedBuildRecipe(secrets: BuildSecrets): BuildRecipe {
   // One commit for the whole build: the plan's, which every shard checks out.
@@ -142,6 +144,8 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets, source: 
 
   session.markStage("shards", "running", `${shards.length} shard(s) over ${Math.min(shards.length, engines.length)} engine(s)`);
   const transfers = shardTransfers(session, registry);
+  const onto = options.rerunOf?.imageRef ?? cacheRef;
+  const merges = arrivingMerges(session, { driversRepo, base, onto, shards: shards.length, transfers });
   try {
     const results =
       shards.length === 0
@@ -162,7 +166,12 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets, source: 
               // the coordinator pushes those of its engine beside the merge.
               push: registry && engineId !== DEFAULT_ENGINE_ID ? { registryId: registry.id } : null,
             }),
-            onDone: (shard) => transfers.start(shard),
+            // Each shard's image travels and is merged as soon as the shard is done, while the others still build.
+            onDone: (shard) => {
+              transfers.start(shard);
+              merges.arrive(shard);
+            },
+            onGaveUp: () => merges.lose(),
           });
     if (shards.length === 0) session.note("the plan has nothing to build: every task is cached or blocklisted", "shards");
     const done = results.filter((r): r is DoneShard => r.status === "done");
@@ -170,65 +179,31 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets, source: 
     session.markStage("shards", lost.length === results.length && results.length > 0 ? "failed" : "done", `${done.length} of ${shards.length} shard(s) done`);
     if (results.length > 0 && done.length === 0) throw new Error(`no shard finished: ${lost.map((r) => `shard ${r.index}: ${r.reason}`).join("; ")}`);
 
-    const onto = options.rerunOf?.imageRef ?? cacheRef;
-    const imageRecordId = await mergeAndSquash(session, { driversRepo, base, onto, shards: done, transfers, squashAboveLayers: options.sharding.squashAboveLayers ?? null });
+    const merged = await merges.result(done);
+    const imageRecordId = await squashAndRecord(session, { driversRepo, merged, squashAboveLayers: options.sharding.squashAboveLayers ?? null });
     const missing = lost.flatMap((r) => r.kernels);
     return {
       imageRecordId,
       partial: lost.length ? `${missing.length} kernel(s) missing: ${lost.map((r) => `shard ${r.index} could not finish`).join(", ")} (${preview(missing)})` : undefined,
     };
   } finally {
+    // No merge runs on after the build (a cancelled one ends with its signal), and its temporary tags are gone.
+    await merges.stop();
     // Every push and pull has ended before the build does, and the shards' images are off this engine.
     await transfers.finish();
   }
 }
 
 /**
- * Waits for the shards' images to be on this engine, merges them one after
- * the other onto the base (the cache, the image a re-run completes, or the
- * first shard) with the workspace's Dockerfile.merge, squashes the result
- * with its Dockerfile.squash (always, or only above a threshold of layers)
- * into the build's tag and reads it.
+ * Squashes the merged image with the workspace's Dockerfile.squash (always,
+ * or only above a threshold of layers) into the build's tag and reads it.
  */
-async function mergeAndSquash(
-  session: BuildSession,
-  m: { driversRepo: string; base: string; onto: string | null; shards: DoneShard[]; transfers: ReturnType<typeof shardTransfers>; squashAboveLayers: number | null },
-) {
+async function squashAndRecord(session: BuildSession, m: { driversRepo: string; merged: string; squashAboveLayers: number | null }) {
   const { build } = session;
   const local: string[] = [];
   try {
-    for (const shard of m.shards) await m.transfers.pulled(shard);
-    const inputs = m.shards.map((s) => s.ref);
-    if (m.onto) {
-      // Dockerfile.merge reads both images from one repository: the base gets a name there.
-      const baseRef = `${m.base}-base`;
-      await session.engine.getImage(m.onto).tag(splitImageRef(baseRef));
-      local.push(baseRef);
-      inputs.unshift(baseRef);
-    }
-    if (inputs.length > 1) session.markStage("merge", "running", `${inputs.length - 1} merge(s)`);
-    const merge = await readOperationDockerfile(session.db, "merge", build.workspaceId);
-    let current = inputs[0]!;
-    for (let k = 1; k < inputs.length; k++) {
-      const into = `${m.base}-merged-${k}`;
-      await session.runOnEngine(
-        {
-          context: streamDockerfileContext(merge.text),
-          dockerfile: "Dockerfile",
-          stages: parseDockerfileStages(merge.text),
-          buildargs: { DRIVER_REPO: m.driversRepo, DRIVERS_REPO: m.driversRepo, BASE_TAG: tagOf(current), DRIVER_TAG: tagOf(inputs[k]!), EXTRA_DRIVERS: tagOf(inputs[k]!) },
-          tag: into,
-        },
-        { stage: "merge", keyPrefix: `merge-${k}:` },
-      );
-      local.push(into);
-      current = into;
-      session.note(`${k} of ${inputs.length - 1} merged (${inputs[k]})`, "merge");
-    }
-    session.markStage("merge", "done", inputs.length === 1 ? "one image: nothing to merge" : `${inputs.length - 1} merge(s)`);
-
-    const result = await squashWhenDeep(session, m.driversRepo, current, m.squashAboveLayers);
-    if (result !== current) local.push(result);
+    const result = await squashWhenDeep(session, m.driversRepo, m.merged, m.squashAboveLayers);
+    if (result !== m.merged) local.push(result);
     session.note("reading /kernel-modules and /FAILURES from the result");
     session.logs.flush();
     const content = await readDriverImage(session.engine, result, { signal: session.signal });
@@ -246,8 +221,6 @@ async function mergeAndSquash(
   }
 }
 
-/** The tag of a temporary ref kobuild made (repo:tag). */
-const tagOf = (ref: string) => ref.slice(ref.lastIndexOf(":") + 1);
 
 /**
  * Squashes the merged image into two layers with the workspace's

@@ -23,6 +23,13 @@ export type PrivateEngine = {
   /** Stops dockerd with a signal and waits until the process is gone. */
   stop: (signal: NodeJS.Signals) => Promise<void>;
   /**
+   * Freezes dockerd (SIGSTOP) until thaw(): its builds make no progress and
+   * none ends, while their connections stay open, as on an engine that is
+   * merely slow. What its build steps had started runs on meanwhile.
+   */
+  freeze: () => void;
+  thaw: () => void;
+  /**
    * With `tls`: its tcp://127.0.0.1:<port> address, which demands a client
    * certificate. The port is chosen free at the first start and kept across
    * restarts, so an engine row that names it stays right.
@@ -92,11 +99,24 @@ export function privateEngine(label: string, options: PrivateEngineOptions = {})
     }
   };
 
+  let frozen = false;
+  const freeze = () => {
+    if (!child?.pid) throw new Error(`the private engine ${label} does not run`);
+    process.kill(child.pid, "SIGSTOP");
+    frozen = true;
+  };
+  const thaw = () => {
+    if (child?.pid && frozen) process.kill(child.pid, "SIGCONT");
+    frozen = false;
+  };
+
   const stop = async (signal: NodeJS.Signals) => {
     const running = child;
     if (!running || running.exitCode !== null || running.signalCode !== null) return;
     const exited = new Promise((r) => running.once("exit", r));
     running.kill(signal);
+    // A frozen dockerd would hold the signal until it runs again.
+    thaw();
     await exited;
     child = null;
     // Its containerd dies with it (a parent-death signal), a moment later; a
@@ -140,6 +160,8 @@ export function privateEngine(label: string, options: PrivateEngineOptions = {})
     },
     start,
     stop,
+    freeze,
+    thaw,
     docker,
     destroy,
   };
