@@ -39,10 +39,51 @@ async function fill(pack: tar.Pack, { workspacePath, bundleFiles, extraFiles = [
   const hash = createHash("sha256");
   await addTree(pack, workspacePath, "collector", hash);
   addDirectory(pack, "bundles", await fs.promises.stat(workspacePath));
-  for (const file of bundleFiles) {
-    await addFile(pack, file, `bundles/${path.basename(file)}`, await fs.promises.stat(file), hash);
-  }
+  await addBundles(pack, bundleFiles, hash);
   if (fingerprint) fingerprint.value = hash.digest("hex");
+}
+
+/** Small files are read whole; larger ones are streamed. */
+const SMALL_FILE = 256 * 1024;
+/** How many bundles are looked up and (when small) read ahead of the one being sent. */
+const READ_AHEAD = 8;
+
+type ReadAhead = { stat: fs.Stats; bytes: Buffer | null };
+
+/**
+ * The bundles, in order. Thousands of small bundles (a sharded build's
+ * shards) cost one stat, open, read and close after the other: the engine
+ * then waited on kobuild, about 1.4 ms a file. The next few are looked up and
+ * read while one is sent; the pack still takes one entry at a time, at the
+ * pace the engine takes the bytes.
+ */
+async function addBundles(pack: tar.Pack, files: readonly string[], hash: Hash) {
+  const lookUp = async (file: string): Promise<ReadAhead> => {
+    const stat = await fs.promises.stat(file);
+    return { stat, bytes: stat.size <= SMALL_FILE ? await fs.promises.readFile(file) : null };
+  };
+  const ahead: Promise<ReadAhead>[] = [];
+  let next = 0;
+  const fillAhead = () => {
+    while (ahead.length < READ_AHEAD && next < files.length) {
+      const looked = lookUp(files[next++]!);
+      // Awaited in turn below; a build that stops early must not leave a rejection unheard.
+      looked.catch(() => undefined);
+      ahead.push(looked);
+    }
+  };
+  for (const file of files) {
+    fillAhead();
+    const { stat, bytes } = await ahead.shift()!;
+    const name = `bundles/${path.basename(file)}`;
+    if (!bytes) {
+      await addFile(pack, file, name, stat, hash);
+      continue;
+    }
+    // The bytes read are what is sent: a file that changed since its stat keeps the tar whole.
+    hash.update(`${name}\0${bytes.length}\0${stat.mtimeMs}\0${stat.mode}\0`);
+    await entryDone(pack, { name, size: bytes.length, mode: stat.mode & 0o7777, mtime: stat.mtime }, bytes);
+  }
 }
 
 async function addTree(pack: tar.Pack, dir: string, name: string, hash: Hash) {
@@ -70,7 +111,7 @@ function addDirectory(pack: tar.Pack, name: string, stat: fs.Stats) {
   pack.entry({ name, type: "directory", mode: stat.mode & 0o7777, mtime: stat.mtime });
 }
 
-function entryDone(pack: tar.Pack, header: Partial<Header> & { name: string }, content?: string) {
+function entryDone(pack: tar.Pack, header: Partial<Header> & { name: string }, content?: string | Buffer) {
   return new Promise<void>((resolve, reject) => {
     const done = (error?: Error | null) => (error ? reject(error) : resolve());
     if (content === undefined) pack.entry(header, done);
