@@ -2,6 +2,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import tar from "tar-stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { streamBuildContext, type ContextSource } from "./build-context";
 
@@ -55,5 +57,31 @@ describe("streamBuildContext", () => {
     const changed = await digestOf({ ...source, extraFiles: planFile, fingerprint: after });
     expect(changed.digest).not.toBe(first.digest);
     expect(after.value).not.toBe(before.value);
+  });
+});
+
+describe("streamBuildContext with many bundles", () => {
+  // Small bundles are read ahead and whole, large ones streamed: every one must still arrive whole, in order.
+  it("sends every bundle, small and large, whole and in the order given", async () => {
+    const dir = path.join(root, "many");
+    fs.mkdirSync(dir);
+    const bundleFiles = Array.from({ length: 30 }, (_, i) => {
+      const file = path.join(dir, `bundle-6.1.0-${i}-amd64.tgz`);
+      fs.writeFileSync(file, Buffer.alloc(i % 7 === 0 ? 400_000 : 100 + i, i));
+      return file;
+    });
+    const extract = tar.extract();
+    const seen: { name: string; bytes: Buffer }[] = [];
+    extract.on("entry", (header, body, next) => {
+      const chunks: Buffer[] = [];
+      body.on("data", (c: unknown) => chunks.push(c as Buffer));
+      body.on("end", () => {
+        if (header.name.startsWith("bundles/") && header.type === "file") seen.push({ name: header.name, bytes: Buffer.concat(chunks) });
+        next();
+      });
+    });
+    await pipeline(streamBuildContext({ workspacePath: path.join(root, "checkout"), bundleFiles }), extract);
+    expect(seen.map((s) => s.name)).toEqual(bundleFiles.map((f) => `bundles/${path.basename(f)}`));
+    for (const [i, s] of seen.entries()) expect(s.bytes.equals(fs.readFileSync(bundleFiles[i]!))).toBe(true);
   });
 });

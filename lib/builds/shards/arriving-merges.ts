@@ -131,4 +131,4 @@ export function arrivingMerges(session: BuildSession, m: MergeSettings) {
 }
 
 /** The tag of a temporary ref kobuild made (repo:tag). */
-export const tagOf = (ref: string) => ref.slice(ref.lastIndexOf(":") + 1);
+export const tagOf = (ref: string) => splitImageRef(ref).tag;
