@@ -115,6 +115,29 @@ describe("TaskProgressTracker", () => {
     expect(build(buildId).plannedTasks).toBe(3);
   });
 
+  it("keeps one row per task when a plan is read again: the second replaces what the first said", () => {
+    const buildId = newBuild();
+    const tracker = new TaskProgressTracker(db, buildId);
+    const first = explainPlan({
+      facts: { tasks: parseBuildTasks("3.10.0-1160.el7.x86_64 2.2.0 mod\n3.10.0-1160.el7.x86_64 2.2.0 mod\n"), moduleVersions: [{ moduleVersion: "2.2.0", bpf: false }] },
+      kernels: ["3.10.0-1160.el7.x86_64"],
+      cached: new Set(),
+      blocklists: [],
+    });
+    tracker.planTasks(first);
+    expect(rows(buildId)).toEqual([{ kernel: "3.10.0-1160.el7.x86_64", flavour: "mod", state: "planned", file: null, line: null, rule: null, seconds: null }]);
+    tracker.planTasks(plan);
+    expect(rows(buildId).map((r) => `${r.kernel} ${r.flavour} ${r.state}`)).toEqual([
+      "3.10.0-1160.el7.x86_64 bpf planned",
+      "3.10.0-1160.el7.x86_64 mod planned",
+      "6.1.0-55-amd64 bpf cached",
+      "6.1.0-55-amd64 mod cached",
+      "6.1.0-56-cloud-amd64 bpf blocklisted",
+      "6.1.0-56-cloud-amd64 mod planned",
+    ]);
+    expect(build(buildId).plannedTasks).toBe(3);
+  });
+
   it("estimates a silent builder's progress from the kernel ids in its log, and says it is an estimate", () => {
     const buildId = newBuild();
     const tracker = new TaskProgressTracker(db, buildId);
