@@ -2,9 +2,10 @@ import "server-only";
 import { createHash } from "node:crypto";
 import type Docker from "dockerode";
 import { DomainError } from "@/lib/domain-error";
-import { forEachTarEntry, openContainerArchive } from "./container-archive";
+import { openContainerArchive } from "./container-archive";
 import { parseImageRef } from "./image-ref";
 import { type Flavour, parseDriverPath, parseFailurePath, swapFailureLayout, type FailurePath } from "./parse-driver-path";
+import { readTarEntries, type EntrySink } from "./tar-entries";
 
 export type DriverFile = {
   kernel: string;
@@ -100,23 +101,27 @@ export async function readDriverImage(engine: Docker, ref: string, opts: ReadDri
     if (!modules) throw new DomainError("unprocessable", `not a driver image: no /kernel-modules in ${ref}`);
     const drivers: DriverFile[] = [];
     const unknown: string[] = [];
-    await forEachTarEntry(
+    await readTarEntries(
       modules,
-      async (entry, body) => {
-        if (entry.type === "directory") return;
+      (entry) => {
+        if (entry.type === "directory") return null;
         counted();
         const parsed = entry.type === "file" ? parse(entry.pathInImage) : null;
         if (!parsed) {
           unknown.push(entry.pathInImage);
-          return;
+          return null;
         }
         const hash = parsed.kind === "driver" ? createHash("sha256") : null;
         let size = 0;
-        for await (const chunk of body) {
-          size += chunk.length;
-          hash?.update(chunk);
-        }
-        drivers.push({ ...parsed, path: entry.pathInImage, size, sha256: hash ? hash.digest("hex") : null });
+        return {
+          data(chunk) {
+            size += chunk.length;
+            hash?.update(chunk);
+          },
+          end() {
+            drivers.push({ ...parsed, path: entry.pathInImage, size, sha256: hash ? hash.digest("hex") : null });
+          },
+        };
       },
       signal,
     );
@@ -124,17 +129,17 @@ export async function readDriverImage(engine: Docker, ref: string, opts: ReadDri
     const failures: Array<FailurePath & { path: string; log: string }> = [];
     const failuresArchive = await openContainerArchive(container, "/FAILURES", signal);
     if (failuresArchive) {
-      await forEachTarEntry(
+      await readTarEntries(
         failuresArchive,
-        async (entry, body) => {
-          if (entry.type === "directory") return;
+        (entry) => {
+          if (entry.type === "directory") return null;
           counted();
           const parsed = entry.type === "file" ? parseFailurePath(entry.pathInImage) : null;
           if (!parsed) {
             unknown.push(entry.pathInImage);
-            return;
+            return null;
           }
-          failures.push({ ...parsed, path: entry.pathInImage, log: await readCapped(body, FAILURE_LOG_MAX_BYTES) });
+          return cappedText(FAILURE_LOG_MAX_BYTES, (log) => failures.push({ ...parsed, path: entry.pathInImage, log }));
         },
         signal,
       );
@@ -177,22 +182,26 @@ async function inspectImageInfo(engine: Docker, ref: string): Promise<Docker.Ima
   }
 }
 
-/** Reads a log up to `max` bytes, drains the rest, and says where it was cut. */
-async function readCapped(body: AsyncIterable<Buffer>, max: number): Promise<string> {
+/** Keeps a log up to `max` bytes, counts the rest, and says where it was cut. */
+function cappedText(max: number, done: (text: string) => void): EntrySink {
   const kept: Buffer[] = [];
   let keptBytes = 0;
   let total = 0;
-  for await (const chunk of body) {
-    total += chunk.length;
-    if (keptBytes < max) {
-      const part = chunk.subarray(0, max - keptBytes);
-      kept.push(part);
-      keptBytes += part.length;
-    }
-  }
-  // A multi-byte character cut in two at the limit decodes as U+FFFD.
-  const text = Buffer.concat(kept, keptBytes).toString("utf8");
-  return total > max ? `${text}\n[kobuild: log cut at ${max} bytes; the file has ${total} bytes]` : text;
+  return {
+    data(chunk) {
+      total += chunk.length;
+      if (keptBytes < max) {
+        const part = chunk.subarray(0, max - keptBytes);
+        kept.push(part);
+        keptBytes += part.length;
+      }
+    },
+    end() {
+      // A multi-byte character cut in two at the limit decodes as U+FFFD.
+      const text = Buffer.concat(kept, keptBytes).toString("utf8");
+      done(total > max ? `${text}\n[kobuild: log cut at ${max} bytes; the file has ${total} bytes]` : text);
+    },
+  };
 }
 
 /**
