@@ -140,8 +140,11 @@ async function whereTimeWent(server: Server, view: BuildView, posted: number, ob
   const planning = noteAt(notes, /^kobuild: planning /);
   const planned = noteAt(notes, /^kobuild: the plan: /);
   // The plan in two parts: the engine building the task master's stages, then kobuild reading /build-tasks and recording the tasks.
-  const planSteps = stepsOf([view.id]).filter((t) => t.startedAt && t.finishedAt && t.startedAt.getTime() >= planning && t.finishedAt.getTime() <= planned);
-  const planBuilt = planSteps.length ? Math.max(...planSteps.map((t) => t.finishedAt!.getTime())) : NaN;
+  const planBuilt = noteAt(notes, /^kobuild: reading the plan from/);
+  const planSteps = stepsOf([view.id])
+    .filter((t) => t.startedAt && t.finishedAt && t.startedAt.getTime() >= planning && t.startedAt.getTime() < planBuilt)
+    .map((t) => ({ name: t.name, took: (t.finishedAt!.getTime() - t.startedAt!.getTime()) / 1000 }))
+    .sort((a, b) => b.took - a.took);
   const engineBuildEnd = Number.isNaN(pushing) ? lastEnd : pushing;
 
   const reading = noteAt(notes, /^kobuild: reading \/kernel-modules and \/FAILURES from the result/);
@@ -214,6 +217,7 @@ async function whereTimeWent(server: Server, view: BuildView, posted: number, ob
       "the last shard's longest steps other than the builders' RUN (s)": longest(last.attempt.buildId, 5),
       "the coordinator's longest steps (s)": longest(view.id, 5),
       "the plan: the engine's build of the task master / reading and recording it (s)": `${s(planning, planBuilt)} / ${s(planBuilt, planned)}`,
+      "the plan's longest steps (s)": planSteps.slice(0, 4).map((t) => `${t.name.slice(0, 70)} ${round(t.took, 1)}`).join("; "),
       "builders' time, the longest shard's builder stages (s)": round(builders, 1),
       "builders' own work, the longest shard's builder RUN steps (s)": round(longestRuns, 1),
       "kobuild's own share: wall less the longest shard's builder stages": `${round((100 * own) / wall, 1)} % (goal < 10 %: ${own / wall < 0.1 ? "met" : "not met"})`,

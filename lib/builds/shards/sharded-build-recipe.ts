@@ -103,6 +103,7 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets, source: 
     { stage: "plan", keyPrefix: "plan:" },
   );
   session.tasks.flush();
+  session.note("reading the plan from the task master's /build-tasks", "plan");
   const plan = await explainPlanImage(session.engine, planImage, {
     sourceDir: source.dir,
     useKernelsFile: options.useKernelsFile,
