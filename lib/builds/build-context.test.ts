@@ -61,7 +61,7 @@ describe("streamBuildContext", () => {
 });
 
 describe("streamBuildContext with many bundles", () => {
-  // Small bundles are read ahead and whole, large ones streamed: every one must still arrive whole, in order.
+  // Small bundles are read whole, large ones streamed in large chunks: every one must still arrive whole, in order.
   it("sends every bundle, small and large, whole and in the order given", async () => {
     const dir = path.join(root, "many");
     fs.mkdirSync(dir);
@@ -83,5 +83,27 @@ describe("streamBuildContext with many bundles", () => {
     await pipeline(streamBuildContext({ workspacePath: path.join(root, "checkout"), bundleFiles }), extract);
     expect(seen.map((s) => s.name)).toEqual(bundleFiles.map((f) => `bundles/${path.basename(f)}`));
     for (const [i, s] of seen.entries()) expect(s.bytes.equals(fs.readFileSync(bundleFiles[i]!))).toBe(true);
+  });
+});
+
+describe("streamBuildContext when it cannot be whole", () => {
+  it("ends with the error of a bundle that cannot be read", async () => {
+    const source = { workspacePath: path.join(root, "checkout"), bundleFiles: [path.join(root, "no-such-bundle.tgz")] };
+    await expect(digestOf(source)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("stops reading when its reader goes away", async () => {
+    const dir = path.join(root, "large");
+    fs.mkdirSync(dir);
+    const bundle = path.join(dir, "bundle-6.1.0-9-amd64.tgz");
+    fs.writeFileSync(bundle, Buffer.alloc(8 * 1024 * 1024, 3));
+    const context = streamBuildContext({ workspacePath: path.join(root, "checkout"), bundleFiles: [bundle] });
+    let bytes = 0;
+    for await (const chunk of context) {
+      bytes += (chunk as Buffer).length;
+      if (bytes > 1024 * 1024) break;
+    }
+    expect(context.destroyed).toBe(true);
+    expect(bytes).toBeLessThan(8 * 1024 * 1024);
   });
 });

@@ -236,9 +236,11 @@ export class BuildSession {
         break;
       }
       case "step": {
+        const writes = this.tracker!.stageWrites;
         const changed = this.tracker!.apply({ ...event, name: this.mask(event.name), error: event.error ? this.mask(event.error) : undefined });
         if (changed) for (const listener of this.stageListeners) listener(changed.stage, changed.status);
-        signalBuildChanged(this.buildId);
+        // Followers see stages, not steps: a step that left every stage as it was changes nothing they read.
+        if (this.tracker!.stageWrites !== writes) signalBuildChanged(this.buildId);
         break;
       }
       case "image":

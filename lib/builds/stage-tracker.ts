@@ -48,6 +48,10 @@ export class StageTracker {
 
   private readonly stageStatus = new Map<string, StageStatus>();
   private readonly timed = new Set<string>();
+  /** What each stage's row holds, as last written: a step event that changes none of it writes nothing. */
+  private readonly stageRows = new Map<string, string>();
+  /** How many times a stage's row was written: what a follower of the build sees of its steps. */
+  stageWrites = 0;
 
   /** Applies a step event; returns the step's stage and its status when that status changed. */
   apply(event: Extract<BuildEvent, { type: "step" }>): { stage: string; status: StageStatus } | null {
@@ -100,12 +104,13 @@ export class StageTracker {
       this.timed.add(name);
       metrics().stageDuration.observe({ status }, Math.max(0, Math.max(...finished) - Math.min(...started)) / 1000);
     }
-    this.updateStageRow.run({
-      name,
-      status,
-      startedAt: started.length ? Math.min(...started) : null,
-      finishedAt: over && finished.length ? Math.max(...finished) : null,
-    });
+    const row = { name, status, startedAt: started.length ? Math.min(...started) : null, finishedAt: over && finished.length ? Math.max(...finished) : null };
+    const written = `${row.status} ${row.startedAt} ${row.finishedAt}`;
+    if (this.stageRows.get(name) !== written) {
+      this.updateStageRow.run(row);
+      this.stageRows.set(name, written);
+      this.stageWrites++;
+    }
     return status;
   }
 
@@ -124,6 +129,7 @@ export class StageTracker {
       if (own.length === 0) final = "skipped";
       else if (status === "running" || status === "waiting") final = outcome === "succeeded" ? "done" : "cancelled";
       if (final !== status || own.length === 0) {
+        this.stageRows.delete(name);
         this.db
           .update(stages)
           .set({ status: final, finishedAt: own.length ? now : null })
