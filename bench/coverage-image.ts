@@ -112,7 +112,7 @@ const LOG_TEMPLATES = {
 
 function failureLog(kernel: string, moduleVersion: string, flavour: "mod" | "bpf") {
   const t = flavour === "bpf" ? LOG_TEMPLATES.probe : kernel.startsWith("2.6.") ? LOG_TEMPLATES.headers : LOG_TEMPLATES.strlcpy;
-  const text = fs.readFileSync(path.join(repoRoot, "lib", "coverage", "__fixtures__", "failure-logs", t.file), "utf8");
+  const text = fs.readFileSync(path.join(repoRoot, "lib", "driver-images", "__fixtures__", "failure-logs", t.file), "utf8");
   return text.replaceAll(t.kernel, kernel).replaceAll(t.moduleVersion, moduleVersion);
 }
 
