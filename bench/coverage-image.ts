@@ -16,7 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { importDriverImage } from "../test/driver-image-import";
-import { repoRoot, tempDir } from "./support";
+import { auth, benchToken, repoRoot, tempDir } from "./support";
 
 type Result = Record<string, number | string>;
 
@@ -165,6 +165,8 @@ export async function benchCoverageImage({
 }: { kernels?: number; keepImage?: boolean; whileReady?: (context: CoverageBenchContext) => Promise<Result> } = {}): Promise<Result> {
   const dataDir = tempDir("coverage");
   process.env.KOBUILD_DATA_DIR = dataDir;
+  // The routes are called in this process: they check an API token as they do for any caller.
+  process.env.KOBUILD_ADMIN_TOKEN = benchToken;
   const { getDb } = await import("@/lib/db/client");
   const { builds } = await import("@/lib/db/schema");
   const { getDefaultEngine } = await import("@/lib/docker/engine");
@@ -174,6 +176,7 @@ export async function benchCoverageImage({
   const imageFailures = await import("@/app/api/images/[id]/failures/route");
   const buildCoverage = await import("@/app/api/builds/[id]/coverage/route");
   const { eq } = await import("drizzle-orm");
+  const { provisionAccess } = await import("@/lib/auth/first-start");
 
   const kernels = benchKernels(total);
   const ref = `kobuild-bench/collector-drivers:coverage-${process.pid}`;
@@ -185,20 +188,22 @@ export async function benchCoverageImage({
     result["coverage image: generate and docker import (s)"] = round((performance.now() - started) / 1000);
 
     const db = getDb();
+    // As the server does at start-up: KOBUILD_ADMIN_TOKEN becomes an admin's API token.
+    await provisionAccess(db);
     started = performance.now();
     const stored = await storeDriverImage(db, getDefaultEngine(), ref, { tag: ref });
     result["coverage image: storeDriverImage (s)"] = round((performance.now() - started) / 1000);
     result["coverage image: drivers and markers"] = stored.drivers;
     result["coverage image: failure logs"] = stored.failures;
 
-    const image = await timeRoute(() => imageCoverage.GET(new Request(`http://127.0.0.1/api/images/${stored.imageId}/coverage`), { params: Promise.resolve({ id: String(stored.imageId) }) }));
+    const image = await timeRoute(() => imageCoverage.GET(new Request(`http://127.0.0.1/api/images/${stored.imageId}/coverage`, { headers: auth }), { params: Promise.resolve({ id: String(stored.imageId) }) }));
     const cells = (JSON.parse(image.body) as { cells: string }).cells.length;
     result["coverage image: cells"] = cells;
     result["GET /api/images/:id/coverage (ms, first)"] = round(image.first);
     result["GET /api/images/:id/coverage (ms, median of the next 7)"] = round(image.ms);
     result["GET /api/images/:id/coverage (bytes, gzipped)"] = image.gzipped;
     result["GET /api/images/:id/coverage (bytes)"] = image.bytes;
-    const failures = await timeRoute(() => imageFailures.GET(new Request(`http://127.0.0.1/api/images/${stored.imageId}/failures`), { params: Promise.resolve({ id: String(stored.imageId) }) }));
+    const failures = await timeRoute(() => imageFailures.GET(new Request(`http://127.0.0.1/api/images/${stored.imageId}/failures`, { headers: auth }), { params: Promise.resolve({ id: String(stored.imageId) }) }));
     result["GET /api/images/:id/failures (ms, first; signatures were made at read)"] = round(failures.first);
     result["GET /api/images/:id/failures (ms, median of the next 7)"] = round(failures.ms);
     result["GET /api/images/:id/failures (groups)"] = (JSON.parse(failures.body) as { groups: unknown[] }).groups.length;
@@ -231,7 +236,7 @@ export async function benchCoverageImage({
     result["task lines recorded (ms)"] = round(performance.now() - started);
     db.update(builds).set({ status: "succeeded" }).where(eq(builds.id, buildId)).run();
 
-    const build = await timeRoute(() => buildCoverage.GET(new Request(`http://127.0.0.1/api/builds/${buildId}/coverage`), { params: Promise.resolve({ id: String(buildId) }) }));
+    const build = await timeRoute(() => buildCoverage.GET(new Request(`http://127.0.0.1/api/builds/${buildId}/coverage`, { headers: auth }), { params: Promise.resolve({ id: String(buildId) }) }));
     const sameCells = (JSON.parse(build.body) as { cells: string }).cells === (JSON.parse(image.body) as { cells: string }).cells;
     result["GET /api/builds/:id/coverage (ms, first)"] = round(build.first);
     result["GET /api/builds/:id/coverage (ms, median of the next 7)"] = round(build.ms);
