@@ -4,9 +4,10 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AdminRequest } from "./helpers/admin-request";
 import { streamedUploadRequest } from "./helpers/bundle-store";
-import { bundlesDir, runDocker } from "./helpers/driver-build";
+import { runDocker } from "./helpers/driver-build";
 import { freshDataDir, makeSampleWorkspace } from "./helpers/sample-data-dir";
 import { until } from "./helpers/until";
+import { readSampleRecord } from "../sample-record";
 
 // A channel on the sample workspace, kept complete by the real engine: the
 // first sync builds every stored bundle, an uploaded bundle brings a catch-up
@@ -42,10 +43,13 @@ const idParams = (id: number) => ({ params: Promise.resolve({ id: String(id) }) 
 const request = (method: string, body?: unknown) =>
   new AdminRequest("http://127.0.0.1/api/channels", { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
 
-// Two 6.1 kernels of the sample: the first is stored before the channel exists, the second is uploaded later.
-const FIRST = "6.1.0-56-amd64";
-const LATER = "6.1.0-57-amd64";
-const SCHEDULED = "6.1.0-57-cloud-amd64";
+// Kernels of the sample, as it picked them: the older ABI is stored before the
+// channel exists, the newest is uploaded later and the flavour kernel on a schedule.
+const sample = readSampleRecord();
+const FIRST = sample.byRole("older").kernel;
+const LATER = sample.byRole("newest").kernel;
+const SCHEDULED = sample.byRole("flavour").kernel;
+const bundleFile = (kernel: string) => sample.fileOf(sample.bundles.find((b) => b.kernel === kernel)!);
 let workspaceId = 0;
 let workspacePath = "";
 let channelId = 0;
@@ -85,7 +89,7 @@ function sentKernels(buildId: number) {
 beforeAll(async () => {
   workspacePath = makeSampleWorkspace(dataDir);
   const firstOnly = fs.mkdtempSync(path.join(dataDir, "first-bundle-"));
-  fs.copyFileSync(path.join(bundlesDir, `bundle-${FIRST}.tgz`), path.join(firstOnly, `bundle-${FIRST}.tgz`));
+  fs.copyFileSync(bundleFile(FIRST), path.join(firstOnly, `bundle-${FIRST}.tgz`));
   workspaceId = (await importSample({ workspacePath, bundleDir: firstOnly })).workspace.id;
   const hook = await hooksRoute.POST(
     new AdminRequest("http://127.0.0.1/api/webhooks", {
@@ -170,7 +174,7 @@ describe("a channel kept complete", () => {
     expect(patched.status).toBe(200);
     expect(((await patched.json()) as ChannelJson).policy.squashAboveLayers).toBe(1);
     const before = await channel();
-    const upload = await bundlesRoute.POST(streamedUploadRequest(`bundle-${LATER}.tgz`, fs.createReadStream(path.join(bundlesDir, `bundle-${LATER}.tgz`))), none);
+    const upload = await bundlesRoute.POST(streamedUploadRequest(`bundle-${LATER}.tgz`, fs.createReadStream(bundleFile(LATER))), none);
     expect(upload.status).toBe(201);
     const after = await settled(before.builds.length);
     expect(after.state, after.reason ?? "").toBe("up-to-date");
@@ -227,7 +231,7 @@ describe("a channel kept complete", () => {
     const before = (await patched.json()) as ChannelJson & { triggers: { schedule: string; nextScheduledAt: string } };
     expect(before.triggers.schedule).toBe("0 3 * * *");
     expect(new Date(before.triggers.nextScheduledAt).getUTCHours()).toBe(3);
-    const upload = await bundlesRoute.POST(streamedUploadRequest(`bundle-${SCHEDULED}.tgz`, fs.createReadStream(path.join(bundlesDir, `bundle-${SCHEDULED}.tgz`))), none);
+    const upload = await bundlesRoute.POST(streamedUploadRequest(`bundle-${SCHEDULED}.tgz`, fs.createReadStream(bundleFile(SCHEDULED))), none);
     expect(upload.status).toBe(201);
     expect((await channel()).pending.bundles).toEqual([SCHEDULED]);
     // Not due before 03:00 UTC; due once a day has passed.
