@@ -13,6 +13,8 @@ export type QuietBuildRequest = {
   context: Readable;
   dockerfile: string;
   target: string;
+  /** A name for the result, so that its reader holds it while it reads. */
+  tag?: string;
   buildargs: Record<string, string>;
   network?: "default" | "none" | "host";
   useBuildKit: boolean;
@@ -46,6 +48,7 @@ async function sendQuietBuild(engine: Docker, request: QuietBuildRequest, contex
   const response = (await engine.buildImage(context, {
     dockerfile: request.dockerfile,
     target: request.target,
+    ...(request.tag ? { t: request.tag } : {}),
     buildargs: request.buildargs,
     rm: true,
     forcerm: true,

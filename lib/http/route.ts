@@ -12,6 +12,8 @@ import { requireSameOrigin } from "./same-origin";
 type Context<P> = { params: Promise<P> };
 
 const READS = new Set(["GET", "HEAD"]);
+/** No one reads it: the status the request log shows for a caller that closed the connection first (as nginx logs it). */
+const CALLER_WENT_AWAY = 499;
 
 /**
  * Wraps a route handler: checks who asks (reads need a viewer, changes an
@@ -60,7 +62,8 @@ export function route<P extends Record<string, unknown> = Record<string, string>
       if (options.body) body = options.body.parse(await readJsonBody(request, env().maxJsonBytes));
       response = await handler({ request, params, body, principal });
     } catch (error) {
-      response = handleApiError(error);
+      // A caller that went away cancelled its work (a preview the page no longer wants): no fault to log.
+      response = request.signal.aborted ? new Response(null, { status: CALLER_WENT_AWAY }) : handleApiError(error);
     }
     if (change && principal) recordAudit({ actor: principal.name, action: `${request.method} ${new URL(request.url).pathname}`, status: response.status });
     return response;

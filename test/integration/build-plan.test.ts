@@ -24,6 +24,7 @@ const { parseTaskLine } = await import("@/lib/docker/progress/build-driver-progr
 const { importSample } = await import("@/lib/workspace/import-sample");
 const { eq } = await import("drizzle-orm");
 const planRoute = await import("@/app/api/builds/plan/route");
+const { instanceId } = await import("@/lib/system/instance-id");
 
 let workspaceId = 0;
 let workspacePath = "";
@@ -119,5 +120,25 @@ describe("the plan preview", () => {
     expect(((await ok.json()) as { moduleVersions: { moduleVersion: string }[] }).moduleVersions.map((v) => v.moduleVersion)).toEqual(["2.3.0"]);
     const missing = await post({ workspaceId, branch: "no-such-branch" });
     expect(missing.status).toBe(404);
+  });
+
+  it("answers every one of the same previews asked at once, and leaves none of its plan images behind", async () => {
+    // The same inputs make the same plan image: each preview must keep it until it has read it.
+    const previews = await Promise.all(Array.from({ length: 4 }, () => previewBuildPlan(createBuildBodySchema.parse({ workspaceId, branch: "master" }))));
+    for (const preview of previews) expect(preview.problems).toEqual([]);
+    expect(new Set(previews.map((p) => p.toBuild)).size).toBe(1);
+    expect(previews[0]!.toBuild).toBeGreaterThan(0);
+    const left = await docker(["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", "kobuild-tmp/plan"]);
+    expect(left.split("\n").filter((ref) => ref.includes(`:${instanceId()}-`))).toEqual([]);
+  }, 600_000);
+
+  it("stops a preview whose caller went away, without an error to answer", async () => {
+    const gone = new AbortController();
+    gone.abort();
+    const response = await planRoute.POST(
+      new AdminRequest("http://127.0.0.1/api/builds/plan", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ workspaceId }), signal: gone.signal }),
+      { params: Promise.resolve({}) },
+    );
+    expect(response.status).toBe(499);
   });
 });

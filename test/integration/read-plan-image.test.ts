@@ -64,6 +64,18 @@ describe("reading a plan image without a container", () => {
     await expect(getDefaultEngine().getImage(id).inspect()).rejects.toMatchObject({ statusCode: 404 });
   });
 
+  it("leaves the image to a second reader's tag, and removes it with the last", async () => {
+    const id = await buildPlanImage("6.1.0-56-amd64 2.2.0 mod\n");
+    const first = `kobuild-test/plan-reader:a-${process.pid}`;
+    const second = `kobuild-test/plan-reader:b-${process.pid}`;
+    await docker(["tag", id, first]);
+    await docker(["tag", id, second]);
+    await docker(["image", "rm", tag]);
+    expect((await readPlanImage(getDefaultEngine(), first)).tasks).toHaveLength(1);
+    expect((await readPlanImage(getDefaultEngine(), second)).tasks).toHaveLength(1);
+    await expect(getDefaultEngine().getImage(id).inspect()).rejects.toMatchObject({ statusCode: 404 });
+  });
+
   it("says so when the image holds no plan", async () => {
     fs.writeFileSync(path.join(dir, "Dockerfile"), "FROM scratch\nCOPY build-tasks /elsewhere\n");
     await docker(["build", "-q", "--network", "none", "-t", tag, dir]);

@@ -10,7 +10,8 @@ import { copiesFromContextRoot } from "./context-root-copies";
 import { PLAN_DOCKERFILE, PLAN_STAGE, planDockerfile } from "./plan-dockerfile";
 import { readBlocklistFiles, readKernelsFile } from "./plan-inputs";
 import { readCacheTasks } from "./read-cache-tasks";
-import { readPlanImage, type ModuleVersionSource } from "./read-plan-image";
+import { planImageTag, readPlanImage, type ModuleVersionSource } from "./read-plan-image";
+import { imageVanished } from "@/lib/docker/image/image-vanished";
 
 export type PlanRequest = {
   engine: Docker;
@@ -68,9 +69,9 @@ export function planFilesForBuildContext(dockerfileText: string, useBuildKit: bo
 
 export type PlanExplanationInputs = Pick<PlanRequest, "sourceDir" | "useKernelsFile" | "bundleKernels" | "cacheImage" | "signal" | "db">;
 
-/** Reads a built plan image (and removes it) and explains every task the build could have had. */
-export async function explainPlanImage(engine: Docker, imageId: string, inputs: PlanExplanationInputs) {
-  const facts = await readPlanImage(engine, imageId, inputs.signal);
+/** Reads a built plan image by its reader's own tag (and removes the tag) and explains every task the build could have had. */
+export async function explainPlanImage(engine: Docker, ref: string, inputs: PlanExplanationInputs) {
+  const facts = await readPlanImage(engine, ref, inputs.signal);
   const [blocklists, kernelsFile, cache] = await Promise.all([
     readBlocklistFiles(inputs.sourceDir),
     inputs.useKernelsFile ? readKernelsFile(inputs.sourceDir) : null,
@@ -91,25 +92,35 @@ export async function explainPlanImage(engine: Docker, imageId: string, inputs: 
  */
 export async function readBuildPlan(request: PlanRequest): Promise<BuildPlan> {
   const planBuild = planBuildOf(request.dockerfileText);
-  const fingerprint: ContextFingerprint = { value: "" };
-  let imageId: string;
-  try {
-    imageId = await buildImageQuietly(request.engine, {
-      context: streamBuildContext({ workspacePath: request.sourceDir, bundleFiles: request.bundleFiles, extraFiles: planBuild.extraFiles, fingerprint }),
-      dockerfile: planBuild.dockerfile,
-      target: planBuild.target,
-      buildargs: request.buildargs,
-      network: request.network,
-      useBuildKit: request.useBuildKit,
-      signal: request.signal,
-    });
-  } catch (error) {
-    if (error instanceof QuietBuildFailed) {
-      const tail = error.tail.filter((l) => l.trim() !== "").slice(-3);
-      throw new PlanUnreadable(`the task master's stages failed: ${error.message}${tail.length ? ` (${tail.join(" / ")})` : ""}`);
+  for (let attempt = 1; ; attempt++) {
+    const fingerprint: ContextFingerprint = { value: "" };
+    const tag = planImageTag();
+    try {
+      await buildImageQuietly(request.engine, {
+        context: streamBuildContext({ workspacePath: request.sourceDir, bundleFiles: request.bundleFiles, extraFiles: planBuild.extraFiles, fingerprint }),
+        dockerfile: planBuild.dockerfile,
+        target: planBuild.target,
+        tag,
+        buildargs: request.buildargs,
+        network: request.network,
+        useBuildKit: request.useBuildKit,
+        signal: request.signal,
+      });
+      return { ...(await explainPlanImage(request.engine, tag, request)), fingerprint };
+    } catch (error) {
+      // A build that failed may still have tagged its result (a read removed it already: then this finds nothing).
+      await request.engine.getImage(tag).remove().catch(() => undefined);
+      // Another reader of the same plan removed the image between the engine making it and tagging it
+      // for this one: the stages are cached, so building it again costs little.
+      if (attempt < PLAN_ATTEMPTS && !request.signal?.aborted && imageVanished(error)) continue;
+      if (error instanceof QuietBuildFailed) {
+        const tail = error.tail.filter((l) => l.trim() !== "").slice(-3);
+        throw new PlanUnreadable(`the task master's stages failed: ${error.message}${tail.length ? ` (${tail.join(" / ")})` : ""}`);
+      }
+      if (error instanceof ContextStalled) throw new PlanUnreadable(error.message);
+      throw error;
     }
-    if (error instanceof ContextStalled) throw new PlanUnreadable(error.message);
-    throw error;
   }
-  return { ...(await explainPlanImage(request.engine, imageId, request)), fingerprint };
 }
+
+const PLAN_ATTEMPTS = 3;

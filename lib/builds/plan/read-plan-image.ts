@@ -1,5 +1,7 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
+import { instanceId } from "@/lib/system/instance-id";
 import { forEachImageLayerEntry } from "@/lib/docker/image/image-layer-entries";
 import { PLAN_TASKS_PATH, PLAN_VERSIONS_PATH } from "./plan-dockerfile";
 import { parseBuildTasks, type PlannedTask } from "./parse-build-tasks";
@@ -17,10 +19,13 @@ const ROOT_IN_LAYER = ROOT.slice(1);
 /**
  * Reads the plan image (see plan-dockerfile.ts) from the engine's archive of
  * it, which for an image FROM scratch of two small layers costs the engine
- * far less than a container, then removes the image: it is kobuild's alone
- * and holds nothing anyone else wants.
+ * far less than a container, then removes `ref`. Plans of the same inputs
+ * are the same image, and two may be read at once (a preview beside a
+ * build): each reader names it with a tag of its own (planImageTag), so
+ * removing one tag leaves the image to the others, and the image goes with
+ * the last.
  */
-export async function readPlanImage(engine: Docker, imageId: string, signal?: AbortSignal): Promise<PlanFacts> {
+export async function readPlanImage(engine: Docker, ref: string, signal?: AbortSignal): Promise<PlanFacts> {
   try {
     let tasksText: string | null = null;
     const versions = new Map<string, boolean>();
@@ -29,7 +34,7 @@ export async function readPlanImage(engine: Docker, imageId: string, signal?: Ab
     let seen = false;
     await forEachImageLayerEntry(
       engine,
-      imageId,
+      ref,
       async (entry, body) => {
         const name = entry.pathInImage.replace(/^\//, "");
         if (name === ROOT_IN_LAYER || name.startsWith(`${ROOT_IN_LAYER}/`)) seen = true;
@@ -50,10 +55,15 @@ export async function readPlanImage(engine: Docker, imageId: string, signal?: Ab
     return { tasks: parseBuildTasks(tasksText), moduleVersions: [...versions].map(([moduleVersion, bpf]) => ({ moduleVersion, bpf })) };
   } finally {
     await engine
-      .getImage(imageId)
+      .getImage(ref)
       .remove({ noprune: false })
       .catch(() => undefined);
   }
+}
+
+/** A plan image's name for one reader: kobuild's own, hidden from the image lists like its other temporary tags. */
+export function planImageTag() {
+  return `kobuild-tmp/plan:${instanceId()}-${randomBytes(6).toString("hex")}`;
 }
 
 async function readText(body: AsyncIterable<Buffer>, max: number): Promise<string> {

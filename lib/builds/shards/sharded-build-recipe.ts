@@ -32,6 +32,7 @@ import { runShards, type DoneShard, type ShardPlan, type ShardResult } from "./s
 import { shardTransfers } from "./shard-transfers";
 import { arrivingMerges, tagOf } from "./arriving-merges";
 import { explainPlanImage, planBuildOf } from "../plan/read-build-plan";
+import { planImageTag } from "../plan/read-plan-image";
 import { recordPlanOf } from "../plan/plan-reader";
 import { splitIntoShards } from "./split-shards";
 import { weighKernels } from "./kernel-work";
@@ -89,12 +90,15 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets, source: 
   // The workspace's stages up to its task master, with the plan stage kobuild adds (lib/builds/plan/plan-dockerfile.ts).
   const planBuild = planBuildOf(dockerfileText);
   const bundleFiles = bundleRows.map((b) => bundlePath(b.kernel));
-  const planImage = await session.runOnEngine(
+  // Tagged for this build alone: a preview of the same inputs makes the same image and removes its own tag.
+  const planTag = planImageTag();
+  await session.runOnEngine(
     {
       context: streamBuildContext({ workspacePath: source.dir, bundleFiles, extraFiles: planBuild.extraFiles }),
       dockerfile: planBuild.dockerfile,
       stages: parseDockerfileStages(dockerfileText),
       target: planBuild.target,
+      tag: planTag,
       buildargs: toBuildArgs(options, secrets),
       network: options.network ?? "none",
       noCache: options.noCache,
@@ -104,7 +108,7 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets, source: 
   );
   session.tasks.flush();
   session.note("reading the plan from the task master's /build-tasks", "plan");
-  const plan = await explainPlanImage(session.engine, planImage, {
+  const plan = await explainPlanImage(session.engine, planTag, {
     sourceDir: source.dir,
     useKernelsFile: options.useKernelsFile,
     bundleKernels: bundleRows.map((b) => b.kernel),
