@@ -46,10 +46,10 @@ const request = (method: string, body?: unknown) =>
 // Kernels of the sample, as it picked them: the older ABI is stored before the
 // channel exists, the newest is uploaded later and the flavour kernel on a schedule.
 const sample = readSampleRecord();
-const FIRST = sample.byRole("older").kernel;
-const LATER = sample.byRole("newest").kernel;
-const SCHEDULED = sample.byRole("flavour").kernel;
-const bundleFile = (kernel: string) => sample.fileOf(sample.bundles.find((b) => b.kernel === kernel)!);
+const first = sample.byRole("older");
+const later = sample.byRole("newest");
+const scheduled = sample.byRole("flavour");
+const [FIRST, LATER, SCHEDULED] = [first.kernel, later.kernel, scheduled.kernel];
 let workspaceId = 0;
 let workspacePath = "";
 let channelId = 0;
@@ -89,7 +89,7 @@ function sentKernels(buildId: number) {
 beforeAll(async () => {
   workspacePath = makeSampleWorkspace(dataDir);
   const firstOnly = fs.mkdtempSync(path.join(dataDir, "first-bundle-"));
-  fs.copyFileSync(bundleFile(FIRST), path.join(firstOnly, `bundle-${FIRST}.tgz`));
+  fs.copyFileSync(sample.fileOf(first), path.join(firstOnly, `bundle-${FIRST}.tgz`));
   workspaceId = (await importSample({ workspacePath, bundleDir: firstOnly })).workspace.id;
   const hook = await hooksRoute.POST(
     new AdminRequest("http://127.0.0.1/api/webhooks", {
@@ -174,7 +174,7 @@ describe("a channel kept complete", () => {
     expect(patched.status).toBe(200);
     expect(((await patched.json()) as ChannelJson).policy.squashAboveLayers).toBe(1);
     const before = await channel();
-    const upload = await bundlesRoute.POST(streamedUploadRequest(`bundle-${LATER}.tgz`, fs.createReadStream(bundleFile(LATER))), none);
+    const upload = await bundlesRoute.POST(streamedUploadRequest(`bundle-${LATER}.tgz`, fs.createReadStream(sample.fileOf(later))), none);
     expect(upload.status).toBe(201);
     const after = await settled(before.builds.length);
     expect(after.state, after.reason ?? "").toBe("up-to-date");
@@ -231,7 +231,7 @@ describe("a channel kept complete", () => {
     const before = (await patched.json()) as ChannelJson & { triggers: { schedule: string; nextScheduledAt: string } };
     expect(before.triggers.schedule).toBe("0 3 * * *");
     expect(new Date(before.triggers.nextScheduledAt).getUTCHours()).toBe(3);
-    const upload = await bundlesRoute.POST(streamedUploadRequest(`bundle-${SCHEDULED}.tgz`, fs.createReadStream(bundleFile(SCHEDULED))), none);
+    const upload = await bundlesRoute.POST(streamedUploadRequest(`bundle-${SCHEDULED}.tgz`, fs.createReadStream(sample.fileOf(scheduled))), none);
     expect(upload.status).toBe(201);
     expect((await channel()).pending.bundles).toEqual([SCHEDULED]);
     // Not due before 03:00 UTC; due once a day has passed.

@@ -10,7 +10,8 @@ import { copiesFromContextRoot } from "./context-root-copies";
 import { PLAN_DOCKERFILE, PLAN_STAGE, planDockerfile } from "./plan-dockerfile";
 import { readBlocklistFiles, readKernelsFile } from "./plan-inputs";
 import { readCacheTasks } from "./read-cache-tasks";
-import { planImageTag, readPlanImage, type ModuleVersionSource } from "./read-plan-image";
+import { readPlanImage, type ModuleVersionSource } from "./read-plan-image";
+import { readerRef } from "../temporary-tags";
 import { imageVanished } from "@/lib/docker/image/image-vanished";
 
 export type PlanRequest = {
@@ -94,7 +95,7 @@ export async function readBuildPlan(request: PlanRequest): Promise<BuildPlan> {
   const planBuild = planBuildOf(request.dockerfileText);
   for (let attempt = 1; ; attempt++) {
     const fingerprint: ContextFingerprint = { value: "" };
-    const tag = planImageTag();
+    const tag = readerRef("plan");
     try {
       await buildImageQuietly(request.engine, {
         context: streamBuildContext({ workspacePath: request.sourceDir, bundleFiles: request.bundleFiles, extraFiles: planBuild.extraFiles, fingerprint }),

@@ -1,7 +1,5 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import type Docker from "dockerode";
-import { instanceId } from "@/lib/system/instance-id";
 import { forEachImageLayerEntry } from "@/lib/docker/image/image-layer-entries";
 import { PLAN_TASKS_PATH, PLAN_VERSIONS_PATH } from "./plan-dockerfile";
 import { parseBuildTasks, type PlannedTask } from "./parse-build-tasks";
@@ -21,7 +19,7 @@ const ROOT_IN_LAYER = ROOT.slice(1);
  * it, which for an image FROM scratch of two small layers costs the engine
  * far less than a container, then removes `ref`. Plans of the same inputs
  * are the same image, and two may be read at once (a preview beside a
- * build): each reader names it with a tag of its own (planImageTag), so
+ * build): each reader names it with a tag of its own (readerRef("plan")), so
  * removing one tag leaves the image to the others, and the image goes with
  * the last.
  */
@@ -59,11 +57,6 @@ export async function readPlanImage(engine: Docker, ref: string, signal?: AbortS
       .remove({ noprune: false })
       .catch(() => undefined);
   }
-}
-
-/** A plan image's name for one reader: kobuild's own, hidden from the image lists like its other temporary tags. */
-export function planImageTag() {
-  return `kobuild-tmp/plan:${instanceId()}-${randomBytes(6).toString("hex")}`;
 }
 
 async function readText(body: AsyncIterable<Buffer>, max: number): Promise<string> {

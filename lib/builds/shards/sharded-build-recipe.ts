@@ -11,7 +11,7 @@ import { readDriverImage } from "@/lib/docker/image/read-driver-image";
 import { healthyEngines } from "@/lib/engines/engine-health";
 import { DEFAULT_ENGINE_ID } from "@/lib/engines/engine-store";
 import { readOperationDockerfile } from "@/lib/workspace/operation-dockerfile";
-import { removeTag, temporaryRef } from "../temporary-tags";
+import { readerRef, removeTag, temporaryRef } from "../temporary-tags";
 import { layerWarning } from "@/lib/driver-images/layer-limit";
 import { getRegistryRow } from "@/lib/registries/registry-store";
 import { pullForBuild } from "@/lib/registries/registry-transfer";
@@ -32,7 +32,6 @@ import { runShards, type DoneShard, type ShardPlan, type ShardResult } from "./s
 import { shardTransfers } from "./shard-transfers";
 import { arrivingMerges, tagOf } from "./arriving-merges";
 import { explainPlanImage, planBuildOf } from "../plan/read-build-plan";
-import { planImageTag } from "../plan/read-plan-image";
 import { recordPlanOf } from "../plan/plan-reader";
 import { splitIntoShards } from "./split-shards";
 import { weighKernels } from "./kernel-work";
@@ -91,7 +90,7 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets, source: 
   const planBuild = planBuildOf(dockerfileText);
   const bundleFiles = bundleRows.map((b) => bundlePath(b.kernel));
   // Tagged for this build alone: a preview of the same inputs makes the same image and removes its own tag.
-  const planTag = planImageTag();
+  const planTag = readerRef("plan");
   await session.runOnEngine(
     {
       context: streamBuildContext({ workspacePath: source.dir, bundleFiles, extraFiles: planBuild.extraFiles }),
