@@ -1,4 +1,5 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import tar from "tar-stream";
 
 // Driver images made without a registry or a base image: a tar written by
@@ -76,4 +77,42 @@ export function* largeImageFiles(onBigBlock: (block: Buffer) => void = () => und
       return block;
     },
   };
+}
+
+/** A file, directory or whiteout (`.wh.<name>`, `.wh..wh..opq`) of one layer of an image made by loadLayeredImage. */
+export type LayerEntry = { name: string; content?: Buffer | string; type?: "file" | "directory" };
+
+/**
+ * Loads an image of several layers with `docker load` of an archive written
+ * here (manifest.json, the config with each layer's diff id, one tar per
+ * layer): how the engine stacks layers, whiteouts included, without a base
+ * image, a shell or a registry.
+ */
+export async function loadLayeredImage(ref: string, layers: LayerEntry[][]): Promise<{ ref: string; id: string }> {
+  const layerTars: Buffer[] = [];
+  for (const entries of layers) layerTars.push(await tarOf(entries.map((e) => ({ header: { name: e.type === "directory" ? `${e.name}/` : e.name, type: e.type ?? "file", mode: e.type === "directory" ? 0o755 : 0o644 }, body: e.content ?? "" }))));
+  const diffIds = layerTars.map((t) => createHash("sha256").update(t).digest("hex"));
+  const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", config: {}, rootfs: { type: "layers", diff_ids: diffIds.map((d) => `sha256:${d}`) } }));
+  const configName = `${createHash("sha256").update(config).digest("hex")}.json`;
+  const manifest = JSON.stringify([{ Config: configName, RepoTags: [ref], Layers: diffIds.map((d) => `${d}/layer.tar`) }]);
+  const archive = await tarOf([
+    ...layerTars.map((body, i) => ({ header: { name: `${diffIds[i]}/layer.tar`, mode: 0o644 }, body })),
+    { header: { name: configName, mode: 0o644 }, body: config },
+    { header: { name: "manifest.json", mode: 0o644 }, body: manifest },
+  ]);
+  const loaded = spawnSync("/usr/bin/docker", ["load"], { input: archive, encoding: "utf8" });
+  if (loaded.status !== 0) throw new Error(`docker load failed: ${loaded.stderr}`);
+  const id = spawnSync("/usr/bin/docker", ["image", "inspect", "--format", "{{.Id}}", ref], { encoding: "utf8" }).stdout.trim();
+  return { ref, id };
+}
+
+async function tarOf(entries: { header: Partial<tar.Header> & { name: string }; body: Buffer | string }[]): Promise<Buffer> {
+  const pack = tar.pack();
+  const chunks: Buffer[] = [];
+  pack.on("data", (c: unknown) => void chunks.push(c as Buffer));
+  const done = new Promise<void>((resolve, reject) => pack.on("end", resolve).on("error", reject));
+  for (const { header, body } of entries) await new Promise<void>((resolve, reject) => pack.entry(header, body, (err) => (err ? reject(err) : resolve())));
+  pack.finalize();
+  await done;
+  return Buffer.concat(chunks);
 }

@@ -3,13 +3,14 @@ import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngineClient } from "@/lib/docker/engine";
 import { DomainError } from "@/lib/domain-error";
-import { importDriverImage, LARGE_IMAGE, largeImageFiles, type ImageFile } from "@/test/driver-image-import";
+import { importDriverImage, LARGE_IMAGE, largeImageFiles, loadLayeredImage, type ImageFile } from "@/test/driver-image-import";
 import { FAILURE_LOG_MAX_BYTES, readDriverImage } from "./read-driver-image";
 
 // Real images made here with `docker import` of a tar written by tar-stream:
 // no registry, no base image, no shell inside. How fast a large one is read
 // is measured by `npm run bench -- image`.
 
+const THROUGH = ["layers", "container"] as const;
 const engine = createEngineClient({ dockerHost: "unix:///var/run/docker.sock" });
 const run = `${process.pid}-${Date.now().toString(36)}`;
 const made: string[] = [];
@@ -31,7 +32,7 @@ afterAll(async () => {
   for (const ref of made) await engine.getImage(ref).remove({ force: true }).catch(() => undefined);
 }, 60_000);
 
-describe("readDriverImage on a full driver image", () => {
+describe.each(THROUGH)("readDriverImage through %s on a full driver image", (through) => {
   const mod22 = gz("kernel module 5.4.0-1055-gcp for 2.2.0");
   const bpf22 = gz("ebpf probe 5.4.0-1055-gcp for 2.2.0");
   const modBackport = gz("kernel module 4.15.0-1098-gcp~16.04");
@@ -42,7 +43,7 @@ describe("readDriverImage on a full driver image", () => {
   let image: { ref: string; id: string };
 
   beforeAll(async () => {
-    image = await importImage("full", [
+    image = await importImage(`full-${through}`, [
       { name: "kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz", content: mod22 },
       { name: "kernel-modules/2.2.0/collector-ebpf-5.4.0-1055-gcp.o.gz", content: bpf22 },
       { name: "kernel-modules/2.2.0/collector-4.15.0-1098-gcp~16.04.ko.gz", content: modBackport },
@@ -61,7 +62,7 @@ describe("readDriverImage on a full driver image", () => {
 
   it("lists drivers with their hashes, markers in both spellings, failures in both layouts", async () => {
     const progress: number[] = [];
-    const content = await readDriverImage(engine, image.ref, { onProgress: (n) => progress.push(n) });
+    const content = await readDriverImage(engine, image.ref, { through,  onProgress: (n) => progress.push(n) });
     expect(content.imageId).toBe(image.id);
     const byPath = (a: { path: string }, b: { path: string }) => a.path.localeCompare(b.path);
     expect([...content.drivers].sort(byPath)).toEqual(
@@ -96,17 +97,17 @@ describe("readDriverImage on a full driver image", () => {
   }, 60_000);
 
   it("reads the same image by its id", async () => {
-    const content = await readDriverImage(engine, image.id);
+    const content = await readDriverImage(engine, image.id, { through });
     expect(content.drivers).toHaveLength(8);
     expect(await containersFrom(image.id)).toEqual([]);
   }, 60_000);
 });
 
-describe("readDriverImage on images missing parts", () => {
+describe.each(THROUGH)("readDriverImage through %s on images missing parts", (through) => {
   it("reads an image without /FAILURES as having no failures", async () => {
     const ko = gz("only module");
-    const image = await importImage("no-failures", [{ name: "kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz", content: ko }]);
-    const content = await readDriverImage(engine, image.ref);
+    const image = await importImage(`no-failures-${through}`, [{ name: "kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz", content: ko }]);
+    const content = await readDriverImage(engine, image.ref, { through });
     expect(content.failures).toEqual([]);
     expect(content.unknown).toEqual([]);
     expect(content.drivers).toEqual([
@@ -116,37 +117,37 @@ describe("readDriverImage on images missing parts", () => {
   }, 60_000);
 
   it("refuses an image without /kernel-modules, leaving no container", async () => {
-    const image = await importImage("no-modules", [{ name: "etc/hostname", content: "x\n" }]);
-    await expect(readDriverImage(engine, image.ref)).rejects.toThrow(`not a driver image: no /kernel-modules in ${image.ref}`);
-    await expect(readDriverImage(engine, image.ref)).rejects.toMatchObject({ code: "unprocessable" });
+    const image = await importImage(`no-modules-${through}`, [{ name: "etc/hostname", content: "x\n" }]);
+    await expect(readDriverImage(engine, image.ref, { through })).rejects.toThrow(`not a driver image: no /kernel-modules in ${image.ref}`);
+    await expect(readDriverImage(engine, image.ref, { through })).rejects.toMatchObject({ code: "unprocessable" });
     expect(await containersFrom(image.id)).toEqual([]);
   }, 60_000);
 
   it("says which image does not exist", async () => {
     const ref = `kobuild-test/drivers:${run}-missing`;
-    const error = await readDriverImage(engine, ref).catch((e: unknown) => e);
+    const error = await readDriverImage(engine, ref, { through }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     expect(error).toMatchObject({ code: "not_found", message: `no such image ${ref}` });
   });
 
   it("refuses a bad reference before asking the engine", async () => {
-    await expect(readDriverImage(engine, "Kobuild/Drivers:1")).rejects.toMatchObject({ code: "bad_request" });
-    await expect(readDriverImage(engine, "kobuild/drivers:1 --all")).rejects.toThrow(/whitespace/);
+    await expect(readDriverImage(engine, "Kobuild/Drivers:1", { through })).rejects.toMatchObject({ code: "bad_request" });
+    await expect(readDriverImage(engine, "kobuild/drivers:1 --all", { through })).rejects.toThrow(/whitespace/);
   });
 });
 
-describe("readDriverImage on a large image", () => {
+describe.each(THROUGH)("readDriverImage through %s on a large image", (through) => {
   const COUNT = LARGE_IMAGE.drivers;
   let image: { ref: string; id: string };
   const bigHash = createHash("sha256");
 
   beforeAll(async () => {
-    image = await importImage("many", largeImageFiles((block) => bigHash.update(block)));
+    image = await importImage(`many-${through}`, largeImageFiles((block) => bigHash.update(block)));
   }, 60_000);
 
   it(`streams ${COUNT} drivers and a ${LARGE_IMAGE.bigBytes >> 20} MiB one, reporting progress as it goes`, async () => {
     const progress: number[] = [];
-    const content = await readDriverImage(engine, image.ref, { onProgress: (n) => progress.push(n) });
+    const content = await readDriverImage(engine, image.ref, { through,  onProgress: (n) => progress.push(n) });
     expect(content.drivers).toHaveLength(COUNT + 1);
     expect(content.unknown).toEqual([]);
     const sample = content.drivers.find((d) => d.path === "/kernel-modules/2.1.0/collector-ebpf-3.10.0-4997.el7.x86_64.o.gz");
@@ -163,7 +164,7 @@ describe("readDriverImage on a large image", () => {
 
   it("stops on abort and still removes its container", async () => {
     const controller = new AbortController();
-    const error = await readDriverImage(engine, image.ref, {
+    const error = await readDriverImage(engine, image.ref, { through, 
       signal: controller.signal,
       onProgress: (n) => {
         if (n >= 1000) controller.abort();
@@ -171,5 +172,77 @@ describe("readDriverImage on a large image", () => {
     }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "AbortError" });
     expect(await containersFrom(image.id)).toEqual([]);
+  }, 60_000);
+});
+
+describe("readDriverImage on an image of several layers", () => {
+  const first = gz("kernel module as the first layer built it");
+  const second = gz("kernel module as the second layer rebuilt it");
+  const kept = gz("ebpf probe only the first layer has");
+
+  async function load(suffix: string, layers: Parameters<typeof loadLayeredImage>[1]) {
+    const image = await loadLayeredImage(`kobuild-test/drivers:${run}-${suffix}`, layers);
+    made.push(image.ref);
+    return image;
+  }
+
+  it("sees what the engine sees: upper files replace lower ones, whiteouts and opaque directories hide them", async () => {
+    // A layer the image has twice is written once in the engine's archive, the second time as a symlink.
+    const twice = [{ name: "etc", type: "directory" as const }];
+    const image = await load("layers", [
+      twice,
+      [
+        { name: "kernel-modules", type: "directory" },
+        { name: "kernel-modules/2.2.0", type: "directory" },
+        { name: "kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz", content: first },
+        { name: "kernel-modules/2.2.0/collector-ebpf-5.4.0-1055-gcp.o.gz", content: kept },
+        { name: "kernel-modules/2.2.0/collector-6.1.0-9-amd64.ko.gz", content: first },
+        { name: "kernel-modules/2.1.0", type: "directory" },
+        { name: "kernel-modules/2.1.0/collector-6.1.0-9-amd64.ko.gz", content: first },
+        { name: "FAILURES", type: "directory" },
+        { name: "FAILURES/6.1.0-9-amd64", type: "directory" },
+        { name: "FAILURES/6.1.0-9-amd64/2.2.0", type: "directory" },
+        { name: "FAILURES/6.1.0-9-amd64/2.2.0/bpf.log", content: "an old failure\n" },
+      ],
+      [
+        { name: "kernel-modules", type: "directory" },
+        { name: "kernel-modules/2.2.0", type: "directory" },
+        { name: "kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz", content: second },
+        { name: "kernel-modules/2.2.0/.wh.collector-6.1.0-9-amd64.ko.gz" },
+        { name: "kernel-modules/.wh.2.1.0" },
+        { name: "FAILURES", type: "directory" },
+        { name: "FAILURES/.wh..wh..opq" },
+        { name: "FAILURES/5.4.0-1055-gcp", type: "directory" },
+        { name: "FAILURES/5.4.0-1055-gcp/2.2.0", type: "directory" },
+        { name: "FAILURES/5.4.0-1055-gcp/2.2.0/mod.log", content: "a new failure\n" },
+      ],
+      twice,
+    ]);
+    const summary = (content: Awaited<ReturnType<typeof readDriverImage>>) => ({
+      drivers: content.drivers.map((d) => `${d.path} ${d.sha256}`).sort(),
+      failures: content.failures.map((f) => `${f.path} ${f.log}`).sort(),
+      unknown: content.unknown,
+    });
+    const expected = {
+      drivers: [`/kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz ${sha256(second)}`, `/kernel-modules/2.2.0/collector-ebpf-5.4.0-1055-gcp.o.gz ${sha256(kept)}`],
+      failures: ["/FAILURES/5.4.0-1055-gcp/2.2.0/mod.log a new failure\n"],
+      unknown: [],
+    };
+    // The container's archives are the engine's own view of the stacked layers.
+    expect(summary(await readDriverImage(engine, image.ref, { through: "container" }))).toEqual(expected);
+    expect(summary(await readDriverImage(engine, image.ref, { through: "layers" }))).toEqual(expected);
+    expect(summary(await readDriverImage(engine, image.ref))).toEqual(expected);
+  }, 60_000);
+
+  it("refuses an image whose upper layer removed /kernel-modules, either way", async () => {
+    const image = await load("removed", [
+      [
+        { name: "kernel-modules", type: "directory" },
+        { name: "kernel-modules/2.2.0", type: "directory" },
+        { name: "kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz", content: first },
+      ],
+      [{ name: ".wh.kernel-modules" }, { name: "etc", type: "directory" }, { name: "etc/hostname", content: "x\n" }],
+    ]);
+    for (const through of THROUGH) await expect(readDriverImage(engine, image.ref, { through })).rejects.toThrow(`not a driver image: no /kernel-modules in ${image.ref}`);
   }, 60_000);
 });

@@ -28,6 +28,9 @@ beforeAll(() => {
   put(`${longDir}/collector-4.15.0-1098-gcp~16.04-with-a-name-longer-than-a-ustar-header-holds.ko.gz`, Buffer.from("long"));
   put("FAILURES/6.1.0-56-amd64/2.5.0/mod.log", Buffer.from("gcc: error: ünïcode\n"));
   fs.symlinkSync("collector-6.1.0-56-amd64.ko.gz", path.join(tree, "kernel-modules/2.5.0/latest.ko.gz"));
+  // A target longer than a ustar header holds: pax writes it as linkpath, GNU as a 'K' entry.
+  fs.mkdirSync(path.join(tree, "kernel-modules/links"));
+  fs.symlinkSync(`../${longDir.slice("kernel-modules/".length)}/collector-4.15.0-1098-gcp~16.04-with-a-name-longer-than-a-ustar-header-holds.ko.gz`, path.join(tree, "kernel-modules/links/far.ko.gz"));
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -64,7 +67,8 @@ describe("TarParser", () => {
         const got = Object.fromEntries(entries.filter((e) => e.type === "file").map((e) => [e.pathInImage, e.sha256]));
         expect(got).toEqual(Object.fromEntries(Object.entries(files).map(([name, b]) => [name, sha(b)])));
         expect(entries.filter((e) => e.type === "file").map((e) => e.size)).toEqual(entries.filter((e) => e.type === "file").map((e) => files[e.pathInImage]!.length));
-        expect(entries.find((e) => e.pathInImage === "/kernel-modules/2.5.0/latest.ko.gz")?.type).toBe("symlink");
+        expect(entries.find((e) => e.pathInImage === "/kernel-modules/2.5.0/latest.ko.gz")).toMatchObject({ type: "symlink", linkname: "collector-6.1.0-56-amd64.ko.gz" });
+        expect(entries.find((e) => e.pathInImage === "/kernel-modules/links/far.ko.gz")?.linkname).toBe(fs.readlinkSync(path.join(dir, "tree/kernel-modules/links/far.ko.gz")));
         expect(entries.find((e) => e.pathInImage === "/kernel-modules/2.5.0")?.type).toBe("directory");
       }
     });

@@ -6,6 +6,8 @@ export type ArchiveEntry = {
   pathInImage: string;
   type: "file" | "directory" | "symlink" | "link" | "other";
   size: number;
+  /** Where a symlink or hard link points, as written in the archive. */
+  linkname?: string;
 };
 
 /** Where an entry's bytes go, chunk by chunk, as they arrive. */
@@ -38,7 +40,7 @@ export async function readTarEntries(archive: Readable, onEntry: (entry: Archive
   signal?.throwIfAborted();
 }
 
-type Extended = { path?: string; size?: number };
+type Extended = { path?: string; size?: number; linkpath?: string };
 
 /** The tar format's state machine, fed chunks of any size. Exported for its tests. */
 export class TarParser {
@@ -48,7 +50,7 @@ export class TarParser {
   private left = 0;
   private padding = 0;
   private sink: EntrySink | null = null;
-  private extended: { kind: "pax" | "long-name" | "skip"; parts: Buffer[] } | null = null;
+  private extended: { kind: "pax" | "long-name" | "long-link" | "skip"; parts: Buffer[] } | null = null;
   private next: Extended = {};
   private zeroBlocks = 0;
   private ended = false;
@@ -111,7 +113,7 @@ export class TarParser {
     this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
     if (type === "x" || type === "L" || type === "g" || type === "K") {
       // Extended headers describe the next entry: its path (pax or a GNU long name) or its size.
-      this.extended = { kind: type === "x" ? "pax" : type === "L" ? "long-name" : "skip", parts: [] };
+      this.extended = { kind: type === "x" ? "pax" : type === "L" ? "long-name" : type === "K" ? "long-link" : "skip", parts: [] };
       this.left = size;
       if (size === 0) this.endBody();
       return;
@@ -120,8 +122,9 @@ export class TarParser {
     const prefix = ustar ? cString(block, 345, 155) : "";
     const name = this.next.path ?? (prefix ? `${prefix}/${cString(block, 0, 100)}` : cString(block, 0, 100));
     const entrySize = this.next.size ?? size;
+    const linkname = type === "1" || type === "2" ? (this.next.linkpath ?? cString(block, 157, 100)) : undefined;
     this.next = {};
-    const entry: ArchiveEntry = { pathInImage: `/${name.replace(/^(\.\/|\/)+/, "").replace(/\/+$/, "")}`, type: typeOf(type), size: entrySize };
+    const entry: ArchiveEntry = { pathInImage: `/${name.replace(/^(\.\/|\/)+/, "").replace(/\/+$/, "")}`, type: typeOf(type), size: entrySize, ...(linkname !== undefined ? { linkname } : {}) };
     // Only a regular file carries data in Go's archives; anything else is skipped by its header's size.
     this.sink = entry.type === "file" ? this.onEntry(entry) : (this.onEntry(entry), null);
     this.left = entry.type === "file" ? entrySize : size;
@@ -135,6 +138,7 @@ export class TarParser {
       this.extended = null;
       const bytes = Buffer.concat(extended.parts);
       if (extended.kind === "long-name") this.next.path = cString(bytes, 0, bytes.length);
+      if (extended.kind === "long-link") this.next.linkpath = cString(bytes, 0, bytes.length);
       if (extended.kind === "pax") Object.assign(this.next, paxRecords(bytes));
       return;
     }
@@ -158,6 +162,7 @@ function paxRecords(bytes: Buffer): Extended {
     const value = record.slice(eq + 1);
     if (key === "path") found.path = value;
     if (key === "size") found.size = Number(value);
+    if (key === "linkpath") found.linkpath = value;
     at += length;
   }
   return found;
