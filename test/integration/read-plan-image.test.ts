@@ -10,7 +10,7 @@ import { docker } from "./helpers/driver-build";
 // must be gone afterwards.
 const { getDefaultEngine } = await import("@/lib/docker/engine");
 const { readPlanImage } = await import("@/lib/builds/plan/read-plan-image");
-const { forEachImageLayerEntry } = await import("@/lib/docker/image/image-layer-entries");
+const { readImageLayers } = await import("@/lib/docker/image/image-layer-entries");
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kobuild-plan-image-"));
 const tag = `kobuild-test/plan-image:${process.pid}`;
@@ -39,12 +39,12 @@ describe("reading a plan image without a container", () => {
     const lines = Array.from({ length: 40_000 }, (_, i) => `6.1.0-${i}-amd64 2.2.0 ${i % 2 ? "bpf" : "mod"}`);
     const id = await buildPlanImage(`${lines.join("\n")}\n`);
     const files = new Map<string, string>();
-    await forEachImageLayerEntry(getDefaultEngine(), id, async (entry, body) => {
-      if (entry.type !== "file") return;
+    const layers = await readImageLayers(getDefaultEngine(), id, (_layer, entry) => {
+      if (entry.type !== "file") return null;
       const chunks: Buffer[] = [];
-      for await (const chunk of body) chunks.push(chunk);
-      files.set(entry.pathInImage, Buffer.concat(chunks).toString("utf8"));
+      return { data: (chunk) => chunks.push(chunk), end: () => files.set(entry.pathInImage, Buffer.concat(chunks).toString("utf8")) };
     });
+    expect(layers).toHaveLength(2);
     expect(files.get("/kobuild-plan/versions-src/1.0.0/driver/main.c")).toBe("int x;\n");
     expect(files.get("/kobuild-plan/build-tasks")?.split("\n").length).toBe(40_001);
   });

@@ -1,6 +1,7 @@
 import "server-only";
 import type Docker from "dockerode";
-import { forEachImageLayerEntry } from "@/lib/docker/image/image-layer-entries";
+import { readImageLayers } from "@/lib/docker/image/image-layer-entries";
+import type { EntrySink } from "@/lib/docker/image/tar-entries";
 import { PLAN_TASKS_PATH, PLAN_VERSIONS_PATH } from "./plan-dockerfile";
 import { parseBuildTasks, type PlannedTask } from "./parse-build-tasks";
 
@@ -30,21 +31,19 @@ export async function readPlanImage(engine: Docker, ref: string, signal?: AbortS
     const versionsDir = PLAN_VERSIONS_PATH.slice(1);
     const tasksFile = PLAN_TASKS_PATH.slice(1);
     let seen = false;
-    await forEachImageLayerEntry(
+    await readImageLayers(
       engine,
       ref,
-      async (entry, body) => {
+      (_layer, entry) => {
         const name = entry.pathInImage.replace(/^\//, "");
         if (name === ROOT_IN_LAYER || name.startsWith(`${ROOT_IN_LAYER}/`)) seen = true;
-        if (name === tasksFile && entry.type === "file") {
-          tasksText = await readText(body, TASKS_MAX_BYTES);
-          return;
-        }
-        if (!name.startsWith(`${versionsDir}/`) || entry.type !== "directory") return;
+        if (name === tasksFile && entry.type === "file") return taskFileSink((text) => (tasksText = text));
+        if (!name.startsWith(`${versionsDir}/`) || entry.type !== "directory") return null;
         const [version, sub, ...rest] = name.slice(versionsDir.length + 1).split("/");
-        if (!version) return;
+        if (!version) return null;
         if (!versions.has(version)) versions.set(version, false);
         if (sub === "bpf" && rest.length === 0) versions.set(version, true);
+        return null;
       },
       signal,
     );
@@ -59,13 +58,15 @@ export async function readPlanImage(engine: Docker, ref: string, signal?: AbortS
   }
 }
 
-async function readText(body: AsyncIterable<Buffer>, max: number): Promise<string> {
+function taskFileSink(done: (text: string) => void): EntrySink {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > max) throw new Error(`/build-tasks is larger than ${max} bytes: not a task file`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  return {
+    data(chunk) {
+      size += chunk.length;
+      if (size > TASKS_MAX_BYTES) throw new Error(`/build-tasks is larger than ${TASKS_MAX_BYTES} bytes: not a task file`);
+      chunks.push(chunk);
+    },
+    end: () => done(Buffer.concat(chunks).toString("utf8")),
+  };
 }

@@ -187,8 +187,14 @@ describe("readDriverImage on an image of several layers", () => {
   }
 
   it("sees what the engine sees: upper files replace lower ones, whiteouts and opaque directories hide them", async () => {
-    // A layer the image has twice is written once in the engine's archive, the second time as a symlink.
-    const twice = [{ name: "etc", type: "directory" as const }];
+    // A layer the image has twice is written once in the engine's archive, the second time as a symlink;
+    // the second layer removes what it holds, and its second time brings it back.
+    const again = gz("kernel module of a layer the image has twice");
+    const twice = [
+      { name: "kernel-modules", type: "directory" as const },
+      { name: "kernel-modules/2.0.0", type: "directory" as const },
+      { name: "kernel-modules/2.0.0/collector-4.18.0-1.el8.x86_64.ko.gz", content: again },
+    ];
     const image = await load("layers", [
       twice,
       [
@@ -210,6 +216,7 @@ describe("readDriverImage on an image of several layers", () => {
         { name: "kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz", content: second },
         { name: "kernel-modules/2.2.0/.wh.collector-6.1.0-9-amd64.ko.gz" },
         { name: "kernel-modules/.wh.2.1.0" },
+        { name: "kernel-modules/.wh.2.0.0" },
         { name: "FAILURES", type: "directory" },
         { name: "FAILURES/.wh..wh..opq" },
         { name: "FAILURES/5.4.0-1055-gcp", type: "directory" },
@@ -224,7 +231,11 @@ describe("readDriverImage on an image of several layers", () => {
       unknown: content.unknown,
     });
     const expected = {
-      drivers: [`/kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz ${sha256(second)}`, `/kernel-modules/2.2.0/collector-ebpf-5.4.0-1055-gcp.o.gz ${sha256(kept)}`],
+      drivers: [
+        `/kernel-modules/2.0.0/collector-4.18.0-1.el8.x86_64.ko.gz ${sha256(again)}`,
+        `/kernel-modules/2.2.0/collector-5.4.0-1055-gcp.ko.gz ${sha256(second)}`,
+        `/kernel-modules/2.2.0/collector-ebpf-5.4.0-1055-gcp.o.gz ${sha256(kept)}`,
+      ],
       failures: ["/FAILURES/5.4.0-1055-gcp/2.2.0/mod.log a new failure\n"],
       unknown: [],
     };

@@ -1,13 +1,12 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import path from "node:path";
-import type { Readable } from "node:stream";
 import type Docker from "dockerode";
 import { DomainError } from "@/lib/domain-error";
 import { openContainerArchive } from "./container-archive";
 import { parseImageRef } from "./image-ref";
 import { type Flavour, parseDriverPath, parseFailurePath, swapFailureLayout, type FailurePath } from "./parse-driver-path";
-import { readTarEntries, TarParser, type ArchiveEntry, type EntrySink } from "./tar-entries";
+import { readImageLayers } from "./image-layer-entries";
+import { readTarEntries, type ArchiveEntry, type EntrySink } from "./tar-entries";
 
 export type DriverFile = {
   kernel: string;
@@ -188,94 +187,36 @@ async function readThroughContainer(engine: Docker, imageId: string, classify: C
 
 /** The image's layers from the engine's archive of it (`docker save`), merged as the engine merges them; false when it has no /kernel-modules. */
 async function readLayers(engine: Docker, imageId: string, classify: Classify, found: FoundFiles, signal?: AbortSignal) {
-  signal?.throwIfAborted();
-  // An abort destroys the stream (readTarEntries), which ends the request.
-  const archive = (await engine.getImage(imageId).get()) as unknown as Readable;
   const layers = new Map<string, LayerFiles>();
-  // Docker writes a layer that another layer of the image has too once, and the second as a symlink to it.
-  const links = new Map<string, string>();
-  let manifest: string | null = null;
-  await readTarEntries(
-    archive,
-    (entry) => {
-      const name = entry.pathInImage.slice(1);
-      if (entry.type === "symlink" && entry.linkname) links.set(name, path.posix.join(path.posix.dirname(name), entry.linkname));
-      if (entry.type !== "file") return null;
-      if (name === "manifest.json") return cappedText(MANIFEST_MAX_BYTES, (text) => (manifest = text));
-      // Docker names a layer <id>/layer.tar, Podman <digest>.tar, the OCI layout blobs/sha256/<digest> (beside blobs that are not tars).
-      if (!name.endsWith(".tar") && !name.startsWith("blobs/")) return null;
-      const layer = emptyLayer();
-      layers.set(name, layer);
-      return layerSink(layer, classify);
+  const order = await readImageLayers(
+    engine,
+    imageId,
+    (name, entry) => {
+      let layer = layers.get(name);
+      if (!layer) layers.set(name, (layer = emptyLayer()));
+      const slash = entry.pathInImage.lastIndexOf("/");
+      const dir = entry.pathInImage.slice(0, slash);
+      const base = entry.pathInImage.slice(slash + 1);
+      // Whiteouts: `.wh..wh..opq` hides what lower layers have in its directory, `.wh.<name>` hides <name>.
+      if (base === ".wh..wh..opq") layer.opaque.push(dir);
+      else if (base.startsWith(".wh.")) layer.removed.push(`${dir}/${base.slice(4)}`);
+      else if (entry.type === "directory") {
+        if (entry.pathInImage === MODULES || entry.pathInImage === FAILURES) layer.roots.add(entry.pathInImage);
+      } else return classify(entry, (what) => layer.files.set(entry.pathInImage, what));
+      return null;
     },
     signal,
   );
-  const order = layerOrder(manifest);
+  // An empty layer (a step that changed nothing) had no entry to be named by.
   return mergeLayers(
-    order.map((name) => {
-      const layer = layers.get(name) ?? layers.get(links.get(name) ?? "");
-      if (!layer) throw new Error(`the engine's archive of ${imageId} lacks its layer ${name}`);
-      return layer;
-    }),
+    order.map((name) => layers.get(name) ?? emptyLayer()),
     found,
   );
 }
 
-const MANIFEST_MAX_BYTES = 1024 * 1024;
-const TAR_MAGIC_AT = 257;
-
 /** What one layer adds under /kernel-modules and /FAILURES, and what it hides of the layers below. */
 type LayerFiles = { files: Map<string, Found>; roots: Set<string>; removed: string[]; opaque: string[] };
 const emptyLayer = (): LayerFiles => ({ files: new Map(), roots: new Set(), removed: [], opaque: [] });
-
-/** A layer's tar, parsed as its bytes arrive; a blob that is not a tar (an OCI config or manifest) is skipped. */
-function layerSink(layer: LayerFiles, classify: Classify): EntrySink {
-  let head: Buffer[] = [];
-  let headBytes = 0;
-  let parser: TarParser | null = null;
-  let skip = false;
-  const onEntry = (entry: ArchiveEntry): EntrySink | null => {
-    const slash = entry.pathInImage.lastIndexOf("/");
-    const dir = entry.pathInImage.slice(0, slash);
-    const base = entry.pathInImage.slice(slash + 1);
-    // Whiteouts: `.wh..wh..opq` hides what lower layers have in its directory, `.wh.<name>` hides <name>.
-    if (base === ".wh..wh..opq") layer.opaque.push(dir);
-    else if (base.startsWith(".wh.")) layer.removed.push(`${dir}/${base.slice(4)}`);
-    else if (entry.type === "directory") {
-      if (entry.pathInImage === MODULES || entry.pathInImage === FAILURES) layer.roots.add(entry.pathInImage);
-    } else return classify(entry, (what) => layer.files.set(entry.pathInImage, what));
-    return null;
-  };
-  return {
-    data(chunk) {
-      if (skip) return;
-      if (parser) return parser.push(chunk);
-      head.push(chunk);
-      headBytes += chunk.length;
-      if (headBytes < 512) return;
-      const start = Buffer.concat(head);
-      head = [];
-      if (start.toString("latin1", TAR_MAGIC_AT, TAR_MAGIC_AT + 5) !== "ustar") {
-        skip = true;
-        return;
-      }
-      parser = new TarParser(onEntry);
-      parser.push(start);
-    },
-    end() {
-      parser?.end();
-    },
-  };
-}
-
-/** The layers' names, lowest first, from the archive's manifest.json (one image). */
-function layerOrder(manifest: string | null): string[] {
-  if (manifest === null) throw new Error("the engine's archive of the image has no manifest.json");
-  const parsed = JSON.parse(manifest) as { Layers?: unknown }[];
-  const layers = Array.isArray(parsed) ? parsed[0]?.Layers : undefined;
-  if (!Array.isArray(layers) || !layers.every((l) => typeof l === "string")) throw new Error("the engine's archive of the image has a manifest.json without its layers");
-  return layers.map((l) => l.replace(/^\.?\//, ""));
-}
 
 /** Stacks the layers as the engine's filesystem does: a layer's whiteouts hide what is below it, then its files replace what they name. */
 function mergeLayers(layers: LayerFiles[], found: FoundFiles) {
