@@ -3,6 +3,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import type Docker from "dockerode";
 import { auth, benchPort, cacheDir, engineCpuSeconds, goal, makeDockerfileWorkspace, percentile, postJson, repoRoot, startServer, tempDir, treeCpuSeconds, waitForEnd, type Server } from "./support";
 
 const TOOLCHAIN = "kobuild/toolchain:bookworm-1";
@@ -155,7 +156,34 @@ async function sampleBuilds(server: Server, workspaceId: number, samplePath: str
     return seconds;
   };
 
+  /**
+   * The same build sent from this process through the engine's API with
+   * kobuild's own context stream, the progress only drained: what kobuild's
+   * way of sending a build costs, apart from the dashboard's work around it.
+   */
+  const { streamBuildContext } = await import("../lib/builds/build-context");
+  const { createEngineClient } = await import("../lib/docker/engine");
+  const engine = createEngineClient({ dockerHost: process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock" });
+  const bundleFiles = fs.readdirSync(path.join(cacheDir, "bundles")).map((f) => path.join(cacheDir, "bundles", f));
+  const viaEngineApi = async () => {
+    touch();
+    const started = Date.now();
+    const context = streamBuildContext({ workspacePath: samplePath, bundleFiles });
+    const response = (await engine.buildImage(context, {
+      dockerfile: "collector/kernel-modules/dockerized/Dockerfile",
+      t: `kobuild-bench/api:${process.pid}`,
+      buildargs: { CHECKOUT_BEFORE_PATCHING: "false" },
+      networkmode: "none",
+      version: "2",
+    } as Docker.ImageBuildOptions)) as NodeJS.ReadableStream;
+    let tail = "";
+    for await (const chunk of response) tail = (tail + String(chunk)).slice(-4096);
+    if (!tail.includes("moby.image.id")) throw new Error(`the engine API build failed: ${tail}`);
+    return (Date.now() - started) / 1000;
+  };
+
   const kobuild: number[] = [];
+  const api: number[] = [];
   const cli: number[] = [];
   const cliTar: number[] = [];
   const timelines: Phases[] = [];
@@ -170,11 +198,13 @@ async function sampleBuilds(server: Server, workspaceId: number, samplePath: str
     if (i % 2 === 0) {
       last = await viaKobuild();
       kobuild.push(last.seconds);
+      api.push(await viaEngineApi());
       cli.push(viaCli());
       cliTar.push(viaCli(true));
     } else {
       cliTar.push(viaCli(true));
       cli.push(viaCli());
+      api.push(await viaEngineApi());
       last = await viaKobuild();
       kobuild.push(last.seconds);
     }
@@ -192,6 +222,9 @@ async function sampleBuilds(server: Server, workspaceId: number, samplePath: str
     "kobuild / CLI, pair by pair": ratios.join(", "),
     [`sample build via docker CLI, the context as a tar on stdin, median of ${pairs} (s)`]: round(median(cliTar)),
     "kobuild / CLI with the context as a tar": round(median(kobuild) / median(cliTar), 3),
+    [`sample build via the engine API with kobuild's context stream, median of ${pairs} (s)`]: round(median(api)),
+    "kobuild / the engine API with its context stream": round(median(kobuild) / median(api), 3),
+    "the engine API with kobuild's context stream / CLI": round(median(api) / median(cli), 3),
     ...Object.fromEntries(PHASES.map((p) => [`kobuild phase: ${p} (median ms)`, percentile(timelines.map((t) => t[p] ?? 0), 50)])),
     "dashboard CPU per kobuild build, median (s)": round(median(dashboardCpu)),
     "engine daemons' CPU per build (dockerd, containerd), kobuild / CLI, medians (s)": `${round(median(kobuildEngineCpu))} / ${round(median(cliEngineCpu))}`,
