@@ -1,7 +1,7 @@
 import "server-only";
 import type Docker from "dockerode";
 import { readImageLayers } from "@/lib/docker/image/image-layer-entries";
-import type { EntrySink } from "@/lib/docker/image/tar-entries";
+import { wholeText } from "@/lib/docker/image/tar-entries";
 import { PLAN_TASKS_PATH, PLAN_VERSIONS_PATH } from "./plan-dockerfile";
 import { parseBuildTasks, type PlannedTask } from "./parse-build-tasks";
 
@@ -37,7 +37,7 @@ export async function readPlanImage(engine: Docker, ref: string, signal?: AbortS
       (_layer, entry) => {
         const name = entry.pathInImage.replace(/^\//, "");
         if (name === ROOT_IN_LAYER || name.startsWith(`${ROOT_IN_LAYER}/`)) seen = true;
-        if (name === tasksFile && entry.type === "file") return taskFileSink((text) => (tasksText = text));
+        if (name === tasksFile && entry.type === "file") return wholeText(TASKS_MAX_BYTES, `/build-tasks is larger than ${TASKS_MAX_BYTES} bytes: not a task file`, (text) => (tasksText = text));
         if (!name.startsWith(`${versionsDir}/`) || entry.type !== "directory") return null;
         const [version, sub, ...rest] = name.slice(versionsDir.length + 1).split("/");
         if (!version) return null;
@@ -56,17 +56,4 @@ export async function readPlanImage(engine: Docker, ref: string, signal?: AbortS
       .remove({ noprune: false })
       .catch(() => undefined);
   }
-}
-
-function taskFileSink(done: (text: string) => void): EntrySink {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  return {
-    data(chunk) {
-      size += chunk.length;
-      if (size > TASKS_MAX_BYTES) throw new Error(`/build-tasks is larger than ${TASKS_MAX_BYTES} bytes: not a task file`);
-      chunks.push(chunk);
-    },
-    end: () => done(Buffer.concat(chunks).toString("utf8")),
-  };
 }

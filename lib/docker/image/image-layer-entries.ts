@@ -2,7 +2,7 @@ import "server-only";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import type Docker from "dockerode";
-import { readTarEntries, TarParser, type ArchiveEntry, type EntrySink } from "./tar-entries";
+import { readTarEntries, TarParser, wholeText, type ArchiveEntry, type EntrySink } from "./tar-entries";
 
 const TAR_MAGIC_AT = 257;
 const HEADER_BYTES = 512;
@@ -31,7 +31,7 @@ export async function readImageLayers(engine: Docker, imageId: string, onEntry: 
       const name = entry.pathInImage.slice(1);
       if (entry.type === "symlink" && entry.linkname) links.set(name, path.posix.join(path.posix.dirname(name), entry.linkname));
       if (entry.type !== "file") return null;
-      if (name === "manifest.json") return textSink(MANIFEST_MAX_BYTES, (text) => (manifest = text));
+      if (name === "manifest.json") return wholeText(MANIFEST_MAX_BYTES, `the engine's archive of the image has a manifest.json larger than ${MANIFEST_MAX_BYTES} bytes`, (text) => (manifest = text));
       if (!name.endsWith(".tar") && !name.startsWith("blobs/")) return null;
       return layerSink((layerEntry) => onEntry(name, layerEntry));
     },
@@ -65,19 +65,6 @@ function layerSink(onEntry: (entry: ArchiveEntry) => EntrySink | null): EntrySin
     end() {
       parser?.end();
     },
-  };
-}
-
-function textSink(max: number, done: (text: string) => void): EntrySink {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  return {
-    data(chunk) {
-      size += chunk.length;
-      if (size > max) throw new Error(`the engine's archive of the image has a manifest.json larger than ${max} bytes`);
-      chunks.push(chunk);
-    },
-    end: () => done(Buffer.concat(chunks).toString("utf8")),
   };
 }
 

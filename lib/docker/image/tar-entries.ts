@@ -13,6 +13,20 @@ export type ArchiveEntry = {
 /** Where an entry's bytes go, chunk by chunk, as they arrive. */
 export type EntrySink = { data(chunk: Buffer): void; end(): void };
 
+/** An entry's bytes as one UTF-8 text, refused with `tooLarge` (as an error) once they pass `max` bytes. */
+export function wholeText(max: number, tooLarge: string, done: (text: string) => void): EntrySink {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  return {
+    data(chunk) {
+      size += chunk.length;
+      if (size > max) throw new Error(tooLarge);
+      chunks.push(chunk);
+    },
+    end: () => done(Buffer.concat(chunks).toString("utf8")),
+  };
+}
+
 const BLOCK = 512;
 const decoder = new TextDecoder();
 
