@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readTarEntries, TarParser, type ArchiveEntry } from "./tar-entries";
+import { readTarEntries, TarParser, wholeText, type ArchiveEntry } from "./tar-entries";
 
 // Archives written by GNU tar in the formats an engine's tar (Go's archive/tar)
 // uses: ustar, pax (long and non-ASCII names) and GNU (long names as 'L' entries).
@@ -100,5 +100,19 @@ describe("TarParser", () => {
     const reading = readTarEntries(endless, () => null, controller.signal);
     controller.abort(new Error("the build was cancelled"));
     await expect(reading).rejects.toThrow("the build was cancelled");
+  });
+});
+
+describe("wholeText", () => {
+  it("gives an entry's chunks as one text, and refuses one that passes its limit", () => {
+    let text = "";
+    const sink = wholeText(8, "too large", (t) => (text = t));
+    sink.data(Buffer.from("6.1 "));
+    sink.data(Buffer.from("mod"));
+    sink.end();
+    expect(text).toBe("6.1 mod");
+    const big = wholeText(8, "the task file is too large", () => undefined);
+    big.data(Buffer.from("12345678"));
+    expect(() => big.data(Buffer.from("9"))).toThrow("the task file is too large");
   });
 });
