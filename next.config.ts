@@ -9,9 +9,9 @@ loadEnvOrExit();
 const nextConfig: NextConfig = {
   // .next/standalone: the server with only the node_modules it uses, what the container image runs.
   output: "standalone",
-  // Native addons (better-sqlite3, ssh2 through dockerode) must stay outside the bundle.
+  // Native addons (better-sqlite3, ssh2 through dockerode) must stay outside the bundle, and gRPC with them (its HTTP/2 server serves BuildKit sessions).
   // pino and prom-client keep one logger and one registry per process, not per bundle.
-  serverExternalPackages: ["better-sqlite3", "dockerode", "ssh2", "cpu-features", "protobufjs", "pino", "prom-client"],
+  serverExternalPackages: ["better-sqlite3", "dockerode", "@grpc/grpc-js", "ssh2", "cpu-features", "protobufjs", "pino", "prom-client"],
   poweredByHeader: false,
   typedRoutes: false,
   // forbidden() in page guards: a signed-in user whose role is too small gets a 403 page that says so, not an error page.
