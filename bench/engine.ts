@@ -3,7 +3,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import type Docker from "dockerode";
 import { auth, benchPort, cacheDir, engineCpuSeconds, goal, makeDockerfileWorkspace, percentile, postJson, repoRoot, startServer, tempDir, treeCpuSeconds, waitForEnd, type Server } from "./support";
 
 const TOOLCHAIN = "kobuild/toolchain:bookworm-1";
@@ -157,27 +156,30 @@ async function sampleBuilds(server: Server, workspaceId: number, samplePath: str
   };
 
   /**
-   * The same build sent from this process through the engine's API with
-   * kobuild's own context stream, the progress only drained: what kobuild's
-   * way of sending a build costs, apart from the dashboard's work around it.
+   * The same build sent from this process through the engine's API the way
+   * kobuild sends it (its context through a BuildKit session), the progress
+   * only drained: what kobuild's way of sending a build costs, apart from the
+   * dashboard's work around it.
    */
-  const { streamBuildContext } = await import("../lib/builds/build-context");
+  const { engineContextOf } = await import("../lib/builds/build-context");
+  const { postBuild, sendBuildContext } = await import("../lib/docker/send-build-context");
   const { createEngineClient } = await import("../lib/docker/engine");
   const engine = createEngineClient({ dockerHost: process.env.DOCKER_HOST ?? "unix:///var/run/docker.sock" });
   const bundleFiles = fs.readdirSync(path.join(cacheDir, "bundles")).map((f) => path.join(cacheDir, "bundles", f));
   const viaEngineApi = async () => {
     touch();
     const started = Date.now();
-    const context = streamBuildContext({ workspacePath: samplePath, bundleFiles });
-    const response = (await engine.buildImage(context, {
-      dockerfile: "collector/kernel-modules/dockerized/Dockerfile",
-      t: `kobuild-bench/api:${process.pid}`,
-      buildargs: { CHECKOUT_BEFORE_PATCHING: "false" },
-      networkmode: "none",
-      version: "2",
-    } as Docker.ImageBuildOptions)) as NodeJS.ReadableStream;
     let tail = "";
-    for await (const chunk of response) tail = (tail + String(chunk)).slice(-4096);
+    await sendBuildContext(engine, engineContextOf({ workspacePath: samplePath, bundleFiles }, "build"), { useBuildKit: true, stallSeconds: 600 }, async (delivery, signal) => {
+      const response = await postBuild(engine, delivery, signal, {
+        dockerfile: "collector/kernel-modules/dockerized/Dockerfile",
+        t: `kobuild-bench/api:${process.pid}`,
+        buildargs: { CHECKOUT_BEFORE_PATCHING: "false" },
+        networkmode: "none",
+        version: "2",
+      });
+      for await (const chunk of response) tail = (tail + String(chunk)).slice(-4096);
+    });
     if (!tail.includes("moby.image.id")) throw new Error(`the engine API build failed: ${tail}`);
     return (Date.now() - started) / 1000;
   };

@@ -5,6 +5,8 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createHash, type Hash } from "node:crypto";
 import tar, { type Header } from "tar-stream";
+import type { EngineContext } from "@/lib/docker/send-build-context";
+import type { ContextTree } from "@/lib/docker/session/context-tree";
 
 export type ContextSource = {
   /** The repository checkout, sent as `collector/`, .git included (the patcher checks out refs). */
@@ -16,6 +18,62 @@ export type ContextSource = {
   /** Filled once the context is sent: a digest of what collector/ and bundles/ held (names, sizes, times). */
   fingerprint?: ContextFingerprint;
 };
+
+/**
+ * A build's context for an engine: a tar of it, or the same files served
+ * through a BuildKit session. `role` keeps the files the engine holds from
+ * one build of the workspace to the next apart from those of another kind
+ * of build that runs beside it (the plan's), so that each sends only what
+ * changed since its own last time.
+ */
+export function engineContextOf(source: ContextSource, role: "build" | "plan" | "shard"): EngineContext {
+  return {
+    tar: () => streamBuildContext(source),
+    tree: {
+      name: path.basename(source.workspacePath),
+      sharedKey: createHash("sha256").update(`kobuild\0${role}\0${path.resolve(source.workspacePath)}`).digest("hex"),
+      tree: contextTreeOf(source),
+      onSession: () => {
+        if (source.fingerprint) source.fingerprint.value = fingerprintOf(source);
+      },
+    },
+  };
+}
+
+/** The context's layout as a tree: kobuild's files at the root, `collector/` and `bundles/`, as in the tar. */
+function contextTreeOf({ workspacePath, bundleFiles, extraFiles = [] }: ContextSource): ContextTree {
+  return {
+    entries: [
+      ...extraFiles.map((file) => ({ name: file.name, content: Buffer.from(file.content) })),
+      { name: "collector", followed: workspacePath },
+      { name: "bundles", like: workspacePath, entries: bundleFiles.map((file) => ({ name: path.basename(file), followed: file })) },
+    ],
+  };
+}
+
+/** The fingerprint the tar's sending computes, from the files' stats alone. */
+function fingerprintOf({ workspacePath, bundleFiles }: ContextSource): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string, name: string) => {
+    const entries = fs.readdirSync(dir, { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      const entryName = `${name}/${entry.name}`;
+      if (entry.isDirectory()) walk(full, entryName);
+      else if (entry.isSymbolicLink()) hash.update(`${entryName}\0->${fs.readlinkSync(full)}\0`);
+      else if (entry.isFile()) hashFile(hash, full, entryName);
+    }
+  };
+  walk(workspacePath, "collector");
+  for (const file of bundleFiles) hashFile(hash, file, `bundles/${path.basename(file)}`);
+  return hash.digest("hex");
+}
+
+function hashFile(hash: Hash, file: string, name: string) {
+  const stat = fs.statSync(file);
+  hash.update(`${name}\0${stat.size}\0${stat.mtimeMs}\0${stat.mode}\0`);
+}
 
 /** Two contexts made from the same files have the same value; kobuild's extra files do not count. */
 export type ContextFingerprint = { value: string };
@@ -172,9 +230,13 @@ async function addFile(pack: tar.Pack, file: string, name: string, hash: Hash, r
 }
 
 /** A context that holds one file, `Dockerfile`: what image operations need (their Dockerfiles read nothing else). */
-export function streamDockerfileContext(dockerfile: string): Readable {
-  const pack = tar.pack();
-  pack.entry({ name: "Dockerfile", mode: 0o644, mtime: new Date(0) }, dockerfile);
-  pack.finalize();
-  return Readable.from(pack, { objectMode: false });
+export function dockerfileContext(dockerfile: string): EngineContext {
+  return {
+    tar: () => {
+      const pack = tar.pack();
+      pack.entry({ name: "Dockerfile", mode: 0o644, mtime: new Date(0) }, dockerfile);
+      pack.finalize();
+      return Readable.from(pack, { objectMode: false });
+    },
+  };
 }

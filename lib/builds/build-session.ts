@@ -1,10 +1,10 @@
 import "server-only";
-import type { Readable } from "node:stream";
 import { eq } from "drizzle-orm";
 import type Docker from "dockerode";
 import type { Db } from "@/lib/db/client";
 import { builds } from "@/lib/db/schema";
-import { ContextStalled, sendWatchedContext } from "@/lib/docker/context-watchdog";
+import { ContextStalled } from "@/lib/docker/context-watchdog";
+import { postBuild, sendBuildContext, type ContextDelivery, type EngineContext } from "@/lib/docker/send-build-context";
 import { drainResponse } from "@/lib/docker/drain-response";
 import { createBuildKitDecoder } from "@/lib/docker/progress/buildkit-decoder";
 import { createClassicDecoder } from "@/lib/docker/progress/classic-decoder";
@@ -24,7 +24,7 @@ export type BuildRow = typeof builds.$inferSelect;
 
 /** One `docker build` on the engine. */
 export type EngineBuildRequest = {
-  context: Readable;
+  context: EngineContext;
   /** Path of the Dockerfile inside the context. */
   dockerfile: string;
   /** The Dockerfile's stages: a single-stage file's steps are put under its one stage. */
@@ -131,7 +131,7 @@ export class BuildSession {
     noteEngineWork(this.buildId, { buildkitJob, container: null }, this.engineAddress);
     const startedAt = Date.now();
     try {
-      return await sendWatchedContext(request.context, { stallSeconds: env().contextStallSeconds, signal: this.signal }, (context, signal) =>
+      return await sendBuildContext(this.engine, request.context, { useBuildKit: this.useBuildKit, stallSeconds: env().contextStallSeconds, signal: this.signal, onSessionSent: (sent) => this.note(describeSent(sent)) }, (context, signal) =>
         this.sendBuild(context, signal, request, buildkitJob, placement),
       );
     } catch (error) {
@@ -151,8 +151,8 @@ export class BuildSession {
     this.apply(step, { imageId: null, error: null });
   }
 
-  private async sendBuild(context: Readable, signal: AbortSignal, request: EngineBuildRequest, buildkitJob: string | null, placement?: StepPlacement): Promise<string> {
-    const response = (await this.engine.buildImage(context, {
+  private async sendBuild(context: ContextDelivery, signal: AbortSignal, request: EngineBuildRequest, buildkitJob: string | null, placement?: StepPlacement): Promise<string> {
+    const response = await postBuild(this.engine, context, signal, {
       dockerfile: request.dockerfile,
       // Absent keys must stay absent: the query string would carry an empty value.
       ...(request.tag ? { t: request.tag } : {}),
@@ -167,8 +167,7 @@ export class BuildSession {
       ...(request.pull ? { pull: "1" } : {}),
       // Named, so that a later start can cancel the job should this process die with it.
       ...(buildkitJob ? { version: "2", buildid: buildkitJob } : {}),
-      abortSignal: signal,
-    } as Docker.ImageBuildOptions)) as NodeJS.ReadableStream;
+    });
 
     const decoder = this.useBuildKit ? createBuildKitDecoder() : createClassicDecoder();
     const splitter = createJsonLineSplitter();
@@ -273,3 +272,9 @@ function explainEngineError(message: string, network: EngineBuildRequest["networ
  * sharded build whose shard could not finish) what it lacks.
  */
 export type BuildRecipe = (session: BuildSession) => Promise<{ imageRecordId: number | null; partial?: string }>;
+
+/** What a session sent, for the build's log: after the first build of a workspace, usually little. */
+function describeSent(sent: { files: number; bytes: number }) {
+  const size = sent.bytes >= 1024 * 1024 ? `${(sent.bytes / (1024 * 1024)).toFixed(1)} MiB` : `${(sent.bytes / 1024).toFixed(1)} KiB`;
+  return `the context went through a BuildKit session: ${sent.files} file(s), ${size}, sent; the engine kept the rest from the last build of this workspace or did not need it`;
+}

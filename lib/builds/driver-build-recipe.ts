@@ -13,7 +13,7 @@ import { pullForBuild, pushImageRef } from "@/lib/registries/registry-transfer";
 import { bringBaseImages } from "./bring-base-images";
 import { toBuildArgs } from "./build-args";
 import { driverOptionsOf } from "@/lib/build-options";
-import { streamBuildContext, type ContextFingerprint } from "./build-context";
+import { engineContextOf, type ContextFingerprint } from "./build-context";
 import type { BuildSecrets } from "./build-secrets";
 import type { BuildRecipe, BuildSession } from "./build-session";
 import { parseDockerfileStages } from "./dockerfile-stages";
@@ -95,7 +95,7 @@ export function driverBuildRecipe(secrets: BuildSecrets): BuildRecipe {
     let imageId: string;
     try {
       imageId = await session.runOnEngine({
-        context: streamBuildContext({ workspacePath: source.dir, bundleFiles, extraFiles: planFilesForBuildContext(dockerfileText, session.useBuildKit), fingerprint }),
+        context: engineContextOf({ workspacePath: source.dir, bundleFiles, extraFiles: planFilesForBuildContext(dockerfileText, session.useBuildKit), fingerprint }, "build"),
         dockerfile: `collector/${workspace.dockerfile}`,
         stages: declared,
         tag: build.tag,

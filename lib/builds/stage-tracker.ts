@@ -119,14 +119,18 @@ export class StageTracker {
     return [...this.steps.values()].find((s) => s.status === "failed");
   }
 
-  /** At the end: stages that never ran are skipped; unfinished ones take the build's fate. */
+  /**
+   * At the end: stages that never ran are skipped, those whose steps were
+   * announced but never started too when the build failed (BuildKit names
+   * every step before the first runs); unfinished ones take the build's fate.
+   */
   finish(outcome: "succeeded" | "failed" | "cancelled" | "interrupted") {
     const now = new Date();
     for (const name of this.stageNames) {
       const own = [...this.steps.values()].filter((s) => s.stage === name);
       const status = stageStatusOf(own);
       let final: StageStatus = status;
-      if (own.length === 0) final = "skipped";
+      if (own.length === 0 || (status === "waiting" && outcome === "failed")) final = "skipped";
       else if (status === "running" || status === "waiting") final = outcome === "succeeded" ? "done" : "cancelled";
       if (final !== status || own.length === 0) {
         this.stageRows.delete(name);

@@ -1,8 +1,7 @@
 import "server-only";
-import type { Readable } from "node:stream";
 import type Docker from "dockerode";
 import { env } from "@/lib/env";
-import { sendWatchedContext } from "./context-watchdog";
+import { postBuild, sendBuildContext, type ContextDelivery, type EngineContext } from "./send-build-context";
 import { drainResponse } from "./drain-response";
 import { createBuildKitDecoder } from "./progress/buildkit-decoder";
 import { createClassicDecoder } from "./progress/classic-decoder";
@@ -10,7 +9,7 @@ import { createEmptyTraceGuard } from "./progress/empty-trace-guard";
 import { createJsonLineSplitter } from "./progress/json-lines";
 
 export type QuietBuildRequest = {
-  context: Readable;
+  context: EngineContext;
   dockerfile: string;
   target: string;
   /** A name for the result, so that its reader holds it while it reads. */
@@ -41,11 +40,13 @@ const TAIL_LINES = 20;
  * An engine that stops taking the context ends it with ContextStalled.
  */
 export async function buildImageQuietly(engine: Docker, request: QuietBuildRequest): Promise<string> {
-  return sendWatchedContext(request.context, { stallSeconds: env().contextStallSeconds, signal: request.signal }, (context, signal) => sendQuietBuild(engine, request, context, signal));
+  return sendBuildContext(engine, request.context, { useBuildKit: request.useBuildKit, stallSeconds: env().contextStallSeconds, signal: request.signal }, (context, signal) =>
+    sendQuietBuild(engine, request, context, signal),
+  );
 }
 
-async function sendQuietBuild(engine: Docker, request: QuietBuildRequest, context: Readable, signal: AbortSignal): Promise<string> {
-  const response = (await engine.buildImage(context, {
+async function sendQuietBuild(engine: Docker, request: QuietBuildRequest, context: ContextDelivery, signal: AbortSignal): Promise<string> {
+  const response = await postBuild(engine, context, signal, {
     dockerfile: request.dockerfile,
     target: request.target,
     ...(request.tag ? { t: request.tag } : {}),
@@ -54,8 +55,7 @@ async function sendQuietBuild(engine: Docker, request: QuietBuildRequest, contex
     forcerm: true,
     ...(request.network && request.network !== "default" ? { networkmode: request.network } : {}),
     ...(request.useBuildKit ? { version: "2" } : {}),
-    abortSignal: signal,
-  } as Docker.ImageBuildOptions)) as NodeJS.ReadableStream;
+  });
   const decoder = request.useBuildKit ? createBuildKitDecoder() : createClassicDecoder();
   const splitter = createJsonLineSplitter();
   const guard = createEmptyTraceGuard();

@@ -1,7 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { eq } from "drizzle-orm";
-import { streamDockerfileContext } from "@/lib/builds/build-context";
+import { dockerfileContext } from "@/lib/builds/build-context";
 import type { BuildRecipe, BuildSession } from "@/lib/builds/build-session";
 import { parseDockerfileStages } from "@/lib/builds/dockerfile-stages";
 import { readDriverImageOnce } from "@/lib/driver-images/store-driver-image";
@@ -76,7 +76,7 @@ const mergeRecipe: BuildRecipe = async (session) => {
       const stage = `merge ${extra}`;
       await session.runOnEngine(
         {
-          context: streamDockerfileContext(dockerfile.text),
+          context: dockerfileContext(dockerfile.text),
           dockerfile: "Dockerfile",
           stages: dockerfile.stages,
           // Both spellings of each argument: the real Dockerfile.merge reads DRIVER_*, the seed's DRIVERS_REPO / EXTRA_DRIVERS.
@@ -112,7 +112,7 @@ const squashRecipe: BuildRecipe = async (session) => {
   const temporary = temporaryRef("squash", session.buildId);
   try {
     await session.runOnEngine({
-      context: streamDockerfileContext(dockerfile.text),
+      context: dockerfileContext(dockerfile.text),
       dockerfile: "Dockerfile",
       stages: dockerfile.stages,
       buildargs: { DRIVERS_REPO: o.driversRepo, DRIVERS_TAG: o.driversTag },
@@ -145,7 +145,7 @@ const collectorRecipe: BuildRecipe = async (session) => {
   const temporary = temporaryRef("collector", session.buildId);
   try {
     await session.runOnEngine({
-      context: streamDockerfileContext(dockerfile.text),
+      context: dockerfileContext(dockerfile.text),
       dockerfile: "Dockerfile",
       stages: dockerfile.stages,
       buildargs: { COLLECTOR_REPO: o.collectorRepo, COLLECTOR_TAG: o.collectorTag, DRIVERS_REPO: o.driversRepo, DRIVERS_TAG: o.driversTag, MODULE_VERSION: o.moduleVersion },

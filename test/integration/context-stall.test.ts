@@ -10,7 +10,8 @@ import { waitForBuild } from "./helpers/wait-for-build";
 
 // An engine that stops reading a build's context: a private engine behind a
 // loopback proxy that, when told, forwards only the first MiB of a build's
-// body and leaves the rest unread on both sides. With a stall limit of 2 s
+// body (the classic builder's tar) or of its session (BuildKit's files) and
+// leaves the rest unread on both sides. With a stall limit of 2 s
 // the build must end failed, saying so; with the proxy forwarding all, a
 // step silent for longer than the limit must not trip it.
 
@@ -28,20 +29,20 @@ const CONTEXT_BYTES = 96 * 1024 * 1024;
 const { createBuild } = await import("@/lib/builds/create-build");
 const { createBuildBodySchema } = await import("@/lib/builds/build-schemas");
 const { readLogLines } = await import("@/lib/builds/read-log-lines");
-const { streamBuildContext } = await import("@/lib/builds/build-context");
+const { engineContextOf } = await import("@/lib/builds/build-context");
 const { registerWorkspace } = await import("@/lib/workspace/register-workspace");
 const { getDefaultEngine } = await import("@/lib/docker/engine");
 const { buildImageQuietly } = await import("@/lib/docker/build-image-quietly");
 const { ContextStalled } = await import("@/lib/docker/context-watchdog");
 const buildRoute = await import("@/app/api/builds/[id]/route");
 
-/** A checkout with a Dockerfile whose first stage sleeps past the limit, and a large file that makes the context large. */
+/** A checkout with a Dockerfile whose first stage copies a large file (BuildKit fetches only what a step copies) and sleeps past the limit. */
 function bigWorkspace(name: string): string {
   const dir = path.join(dataDir, "checkouts", name);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
     path.join(dir, "Dockerfile"),
-    [`FROM ${BASE_IMAGE} AS base`, `RUN sleep ${STALL_SECONDS * 2}`, "FROM base", "RUN mkdir -p /kernel-modules /FAILURES", ""].join("\n"),
+    [`FROM ${BASE_IMAGE} AS base`, "COPY collector/blob.bin /blob.bin", `RUN sleep ${STALL_SECONDS * 2}`, "FROM base", "RUN mkdir -p /kernel-modules /FAILURES", ""].join("\n"),
   );
   const git = (...args: string[]) => execFileSync("git", ["-c", "user.name=kobuild test", "-c", "user.email=test@kobuild.invalid", ...args], { cwd: dir, stdio: "pipe" });
   git("init", "-q", "-b", "master");
@@ -103,7 +104,7 @@ describe("an engine that stops taking a build's context", () => {
     proxy.stallBuilds = 1024 * 1024;
     try {
       const sent = buildImageQuietly(getDefaultEngine(), {
-        context: streamBuildContext({ workspacePath: workspaceDir, bundleFiles: [] }),
+        context: engineContextOf({ workspacePath: workspaceDir, bundleFiles: [] }, "plan"),
         dockerfile: "collector/Dockerfile",
         target: "base",
         buildargs: {},

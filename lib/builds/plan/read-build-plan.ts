@@ -4,7 +4,7 @@ import type { Db } from "@/lib/db/client";
 import { buildImageQuietly, QuietBuildFailed } from "@/lib/docker/build-image-quietly";
 import { ContextStalled } from "@/lib/docker/context-watchdog";
 import type { BuildNetwork } from "@/lib/vocabulary";
-import { streamBuildContext, type ContextFingerprint } from "../build-context";
+import { engineContextOf, type ContextFingerprint } from "../build-context";
 import { explainPlan, type ExplainedPlan } from "./explain-plan";
 import { copiesFromContextRoot } from "./context-root-copies";
 import { PLAN_DOCKERFILE, PLAN_STAGE, planDockerfile } from "./plan-dockerfile";
@@ -98,7 +98,7 @@ export async function readBuildPlan(request: PlanRequest): Promise<BuildPlan> {
     const tag = readerRef("plan");
     try {
       await buildImageQuietly(request.engine, {
-        context: streamBuildContext({ workspacePath: request.sourceDir, bundleFiles: request.bundleFiles, extraFiles: planBuild.extraFiles, fingerprint }),
+        context: engineContextOf({ workspacePath: request.sourceDir, bundleFiles: request.bundleFiles, extraFiles: planBuild.extraFiles, fingerprint }, "plan"),
         dockerfile: planBuild.dockerfile,
         target: planBuild.target,
         tag,

@@ -1,7 +1,7 @@
 import "server-only";
 import { splitImageRef } from "@/lib/docker/image/image-ref";
 import { readOperationDockerfile } from "@/lib/workspace/operation-dockerfile";
-import { streamDockerfileContext } from "../build-context";
+import { dockerfileContext } from "../build-context";
 import type { BuildSession } from "../build-session";
 import { parseDockerfileStages } from "../dockerfile-stages";
 import { removeTag } from "../temporary-tags";
@@ -75,7 +75,7 @@ export function arrivingMerges(session: BuildSession, m: MergeSettings) {
     session.note(`merging shard ${shard.index}'s image ${shard.ref} (${k} of ${total()})`, "merge");
     await session.runOnEngine(
       {
-        context: streamDockerfileContext(mergeFile.text),
+        context: dockerfileContext(mergeFile.text),
         dockerfile: "Dockerfile",
         stages: parseDockerfileStages(mergeFile.text),
         buildargs: { DRIVER_REPO: m.driversRepo, DRIVERS_REPO: m.driversRepo, BASE_TAG: tagOf(current), DRIVER_TAG: tagOf(shard.ref), EXTRA_DRIVERS: tagOf(shard.ref) },

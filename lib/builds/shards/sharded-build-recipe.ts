@@ -18,7 +18,7 @@ import { pullForBuild } from "@/lib/registries/registry-transfer";
 import { instanceId } from "@/lib/system/instance-id";
 import { bundlePath } from "@/lib/bundles/bundle-path";
 import { toBuildArgs } from "../build-args";
-import { streamBuildContext, streamDockerfileContext } from "../build-context";
+import { dockerfileContext, engineContextOf } from "../build-context";
 import type { BuildSecrets } from "../build-secrets";
 import type { BuildRecipe, BuildSession } from "../build-session";
 import { parseDockerfileStages } from "../dockerfile-stages";
@@ -93,7 +93,7 @@ async function runSharded(session: BuildSession, secrets: BuildSecrets, source: 
   const planTag = readerRef("plan");
   await session.runOnEngine(
     {
-      context: streamBuildContext({ workspacePath: source.dir, bundleFiles, extraFiles: planBuild.extraFiles }),
+      context: engineContextOf({ workspacePath: source.dir, bundleFiles, extraFiles: planBuild.extraFiles }, "shard"),
       dockerfile: planBuild.dockerfile,
       stages: parseDockerfileStages(dockerfileText),
       target: planBuild.target,
@@ -249,7 +249,7 @@ async function squashWhenDeep(session: BuildSession, driversRepo: string, merged
   session.markStage("squash", "running", "squash into two layers");
   await session.runOnEngine(
     {
-      context: streamDockerfileContext(squash.text),
+      context: dockerfileContext(squash.text),
       dockerfile: "Dockerfile",
       stages: parseDockerfileStages(squash.text),
       buildargs: { DRIVERS_REPO: driversRepo, DRIVERS_TAG: tagOf(merged) },

@@ -275,10 +275,12 @@ export async function stickyProxy(socket: string): Promise<{ host: string; close
 
 /**
  * A TCP front for an engine's unix socket that, while `stallBuilds` is set,
- * forwards only the first `stallBuilds` bytes of each `POST /build` body and
- * then stops reading it, as a wedged engine: the rest of the build context
- * stays unread on both sides. Everything else passes through, sessions and
- * all; a client that goes away takes its engine connection with it.
+ * forwards only the first `stallBuilds` bytes the client sends after each
+ * `POST /build` or `POST /session` request's headers (a tar context, or a
+ * BuildKit session's HTTP/2 stream that carries the files) and then stops
+ * reading, as a wedged engine: the rest of the build context stays unread on
+ * both sides. Everything else passes through; a client that goes away takes
+ * its engine connection with it.
  */
 export async function stallingProxy(socket: string): Promise<{
   host: string;
@@ -312,7 +314,7 @@ export async function stallingProxy(socket: string): Promise<{
       if (body === null) {
         seen = Buffer.concat([seen, chunk]).subarray(-64 * 1024);
         const text = seen.toString("latin1");
-        const request = /POST \/(v[\d.]+\/)?build\?[^\r\n]* HTTP\/1\.1\r\n/.exec(text);
+        const request = /POST \/(v[\d.]+\/)?(build\?|session )[^\r\n]*HTTP\/1\.1\r\n/.exec(text);
         const headersEnd = request ? text.indexOf("\r\n\r\n", request.index) : -1;
         if (headersEnd < 0) return void upstream.write(chunk);
         // This build request is seen: a later one on the connection is found afresh.
