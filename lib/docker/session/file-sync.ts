@@ -83,12 +83,20 @@ export function serveDiffCopy(call: grpc.ServerDuplexStream<Packet, Packet>, tre
     }
   };
 
+  // One file at a time, in the order asked; a request that comes as the last one ends starts the next round.
+  const pump = () => {
+    sending ??= sendRequested()
+      .catch(fail)
+      .finally(() => {
+        sending = null;
+        if (requested.length && !over) pump();
+      });
+  };
+
   call.on("data", (packet: Packet) => {
     if (packet.type === PacketType.REQ) {
       requested.push(packet.id ?? 0);
-      sending ??= sendRequested()
-        .catch(fail)
-        .finally(() => (sending = null));
+      pump();
     } else if (packet.type === PacketType.FIN) {
       void (sending ?? Promise.resolve()).then(() => {
         if (over) return;
