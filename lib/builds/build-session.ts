@@ -276,5 +276,5 @@ export type BuildRecipe = (session: BuildSession) => Promise<{ imageRecordId: nu
 /** What a session sent, for the build's log: after the first build of a workspace, usually little. */
 function describeSent(sent: { files: number; bytes: number }) {
   const size = sent.bytes >= 1024 * 1024 ? `${(sent.bytes / (1024 * 1024)).toFixed(1)} MiB` : `${(sent.bytes / 1024).toFixed(1)} KiB`;
-  return `the context went through a BuildKit session: ${sent.files} file(s), ${size}, sent; the engine kept the rest from the last build of this workspace or did not need it`;
+  return `the context went through a BuildKit session: ${sent.files} file(s), ${size}, sent (only what the steps copy and the engine did not keep from this workspace's last build)`;
 }
