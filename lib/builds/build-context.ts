@@ -24,20 +24,33 @@ export type ContextSource = {
  * through a BuildKit session. `role` keeps the files the engine holds from
  * one build of the workspace to the next apart from those of another kind
  * of build that runs beside it (the plan's), so that each sends only what
- * changed since its own last time.
+ * changed since its own last time (see sharedKeyOf).
  */
 export function engineContextOf(source: ContextSource, role: "build" | "plan" | "shard"): EngineContext {
   return {
     tar: () => streamBuildContext(source),
     tree: {
       name: path.basename(source.workspacePath),
-      sharedKey: createHash("sha256").update(`kobuild\0${role}\0${path.resolve(source.workspacePath)}`).digest("hex"),
+      sharedKey: sharedKeyOf(source, role),
       tree: contextTreeOf(source),
       onSession: () => {
         if (source.fingerprint) source.fingerprint.value = fingerprintOf(source);
       },
     },
   };
+}
+
+/**
+ * Which files the engine may start from: those it kept from the last build
+ * of the same workspace, role and set of bundles. A build whose bundles
+ * differ (a channel's catch-up of one new kernel after a build of thousands,
+ * a shard of another slice) starts afresh: changing the engine's copy into
+ * it would cost the engine more than receiving it.
+ */
+function sharedKeyOf(source: ContextSource, role: string): string {
+  const hash = createHash("sha256").update(`kobuild\0${role}\0${path.resolve(source.workspacePath)}\0`);
+  for (const name of source.bundleFiles.map((file) => path.basename(file)).sort()) hash.update(`${name}\0`);
+  return hash.digest("hex");
 }
 
 /** The context's layout as a tree: kobuild's files at the root, `collector/` and `bundles/`, as in the tar. */
