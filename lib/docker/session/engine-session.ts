@@ -45,6 +45,19 @@ export type SessionOptions = {
   trees: ReadonlyMap<string, ContextTree>;
 };
 
+/**
+ * Headers of an upgrade request without a body. docker-modem marks every
+ * upgrade request chunked, and the chunked body's end ("0\r\n\r\n") can
+ * reach the engine after it has taken the connection over, where it reads
+ * as the first bytes of HTTP/2 and the engine drops the session (seen
+ * through a TCP proxy). The modem's Transfer-Encoding is ignored here.
+ */
+function bodylessUpgrade(headers: Record<string, string | string[]>) {
+  const bodyless = { ...headers, "Content-Length": "0" };
+  Object.defineProperty(bodyless, "Transfer-Encoding", { set: () => undefined, enumerable: false });
+  return bodyless;
+}
+
 export class SessionUnsupported extends Error {
   constructor(message: string) {
     super(message);
@@ -67,13 +80,13 @@ export async function openEngineSession(engine: Docker, options: SessionOptions)
         method: "POST",
         path: "/session",
         hijack: true,
-        headers: {
+        headers: bodylessUpgrade({
           Upgrade: "h2c",
           "X-Docker-Expose-Session-Uuid": id,
           "X-Docker-Expose-Session-Name": options.name,
           "X-Docker-Expose-Session-Sharedkey": options.sharedKey,
           "X-Docker-Expose-Session-Grpc-Method": [DIFF_COPY, HEALTH_CHECK],
-        },
+        }),
         statusCodes: { 101: true, 200: true, 400: "bad request", 404: "no such endpoint", 500: "server error" },
       } as never,
       (error: unknown, socket: unknown) => {
