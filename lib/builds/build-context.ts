@@ -74,19 +74,18 @@ function fingerprintOf({ workspacePath, bundleFiles }: ContextSource): string {
       const full = path.join(dir, entry.name);
       const entryName = `${name}/${entry.name}`;
       if (entry.isDirectory()) walk(full, entryName);
-      else if (entry.isSymbolicLink()) hash.update(`${entryName}\0->${fs.readlinkSync(full)}\0`);
-      else if (entry.isFile()) hashFile(hash, full, entryName);
+      else if (entry.isSymbolicLink()) fingerprintLink(hash, entryName, fs.readlinkSync(full));
+      else if (entry.isFile()) fingerprintFile(hash, entryName, fs.statSync(full));
     }
   };
   walk(workspacePath, "collector");
-  for (const file of bundleFiles) hashFile(hash, file, `bundles/${path.basename(file)}`);
+  for (const file of bundleFiles) fingerprintFile(hash, `bundles/${path.basename(file)}`, fs.statSync(file));
   return hash.digest("hex");
 }
 
-function hashFile(hash: Hash, file: string, name: string) {
-  const stat = fs.statSync(file);
-  hash.update(`${name}\0${stat.size}\0${stat.mtimeMs}\0${stat.mode}\0`);
-}
+// What a fingerprint holds of each entry, the same whichever way the context is sent.
+const fingerprintFile = (hash: Hash, name: string, stat: fs.Stats, size = stat.size) => hash.update(`${name}\0${size}\0${stat.mtimeMs}\0${stat.mode}\0`);
+const fingerprintLink = (hash: Hash, name: string, linkname: string) => hash.update(`${name}\0->${linkname}\0`);
 
 /** Two contexts made from the same files have the same value; kobuild's extra files do not count. */
 export type ContextFingerprint = { value: string };
@@ -206,7 +205,7 @@ async function addTree(pack: tar.Pack, dir: string, name: string, hash: Hash, re
       await reader.turn();
       const stat = fs.lstatSync(full);
       const linkname = fs.readlinkSync(full);
-      hash.update(`${entryName}\0->${linkname}\0`);
+      fingerprintLink(hash, entryName, linkname);
       await entryDone(pack, { name: entryName, type: "symlink", linkname, mode: stat.mode & 0o7777, mtime: stat.mtime });
     } else if (entry.isFile()) {
       await addFile(pack, full, entryName, hash, reader);
@@ -233,10 +232,10 @@ async function addFile(pack: tar.Pack, file: string, name: string, hash: Hash, r
   if (stat.size <= SMALL_FILE) {
     const bytes = fs.readFileSync(file);
     // The bytes read are what is sent: a file that changed since its stat keeps the tar whole.
-    hash.update(`${name}\0${bytes.length}\0${stat.mtimeMs}\0${stat.mode}\0`);
+    fingerprintFile(hash, name, stat, bytes.length);
     return entryDone(pack, { name, size: bytes.length, mode: stat.mode & 0o7777, mtime: stat.mtime }, bytes);
   }
-  hash.update(`${name}\0${stat.size}\0${stat.mtimeMs}\0${stat.mode}\0`);
+  fingerprintFile(hash, name, stat);
   // tar-stream writes one entry at a time; the pipeline waits for the engine to take the bytes.
   const entry = pack.entry({ name, size: stat.size, mode: stat.mode & 0o7777, mtime: stat.mtime });
   await pipeline(fs.createReadStream(file, { highWaterMark: STREAM_CHUNK }), entry);

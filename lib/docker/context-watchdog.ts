@@ -106,18 +106,28 @@ export async function sendWatchedContext<T>(context: Readable, options: ContextW
       if (watch.stalled) reject(watch.stalled);
     }, { once: true }),
   );
+  try {
+    return await raceStall(send(watch.body, watch.signal), stall, () => watch.stalled);
+  } finally {
+    watch.stop();
+  }
+}
+
+/**
+ * A request against its context's stall: whichever ends first decides. On a
+ * stall, what the aborted request still reads is handled before the caller
+ * records the end (for up to SETTLE_MS), and the stall is what is thrown.
+ */
+export async function raceStall<T>(sending: Promise<T>, stall: Promise<never>, stalled: () => ContextStalled | null): Promise<T> {
   stall.catch(() => undefined);
-  const sending = send(watch.body, watch.signal);
   sending.catch(() => undefined);
   try {
     return await Promise.race([sending, stall]);
   } catch (error) {
-    if (!watch.stalled) throw error;
-    // What the aborted request still reads is handled before the caller records the end, not after.
+    const reason = stalled();
+    if (!reason) throw error;
     await Promise.race([sending.then(noop, noop), new Promise((r) => setTimeout(r, SETTLE_MS).unref())]);
-    throw watch.stalled;
-  } finally {
-    watch.stop();
+    throw reason;
   }
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Readable } from "node:stream";
 import type Docker from "dockerode";
-import { ContextStalled, sendWatchedContext } from "./context-watchdog";
+import { ContextStalled, raceStall, sendWatchedContext } from "./context-watchdog";
 import type { ContextTree } from "./session/context-tree";
 import { openEngineSession, SessionUnsupported, type EngineSession } from "./session/engine-session";
 import type { SentFiles } from "./session/file-sync";
@@ -67,16 +67,8 @@ async function sendThroughSession<T>(session: EngineSession, options: SendOption
       reject(stalled);
     }, STALL_CHECK_MS).unref();
   });
-  stall.catch(() => undefined);
-  const sending = send({ session: session.id }, signal);
-  sending.catch(() => undefined);
   try {
-    return await Promise.race([sending, stall]);
-  } catch (error) {
-    if (!stalled) throw error;
-    // What the aborted request still reads is handled before the caller records the end, not after.
-    await Promise.race([sending.then(noop, noop), new Promise((r) => setTimeout(r, SETTLE_MS).unref())]);
-    throw stalled;
+    return await raceStall(send({ session: session.id }, signal), stall, () => stalled);
   } finally {
     clearInterval(timer);
     session.close();
@@ -85,8 +77,6 @@ async function sendThroughSession<T>(session: EngineSession, options: SendOption
 }
 
 const STALL_CHECK_MS = 250;
-const SETTLE_MS = 5000;
-const noop = () => undefined;
 
 /**
  * POST /build with the context as `delivery` says. `query` holds the

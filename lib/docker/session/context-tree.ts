@@ -63,14 +63,19 @@ export function nodeOf(entry: TreeEntry): TreeNode | null {
 /** Files of the caller's own: 0644, dated 1970, as in a tar context. */
 const CONTENT_STAT = { mode: BigInt(fs.constants.S_IFREG | 0o644), mtimeNs: 0n, uid: 0n, gid: 0n } as fs.BigIntStats;
 
+/** The tree's root: never sent itself (fsutil skips "."), only what it holds. */
+export const rootOf = (tree: ContextTree): TreeNode => ({ kind: "made", stat: null as never, entries: tree.entries });
+
 /** The children of a node that is a directory, by name as Go sorts them (bytewise), or null for any other node. */
 export function childrenOf(node: TreeNode): Map<string, TreeEntry> | null {
   let entries: TreeEntry[];
   if (node.kind === "made") entries = node.entries;
   else if (node.kind === "disk" && node.stat.isDirectory()) entries = fs.readdirSync(node.path).map((name) => ({ name, disk: path.join(node.path, name) }));
   else return null;
-  entries.sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
-  return new Map(entries.map((entry) => [entry.name, entry]));
+  // Each name's bytes once, not once per comparison: a directory may hold thousands of bundles.
+  const keyed = entries.map((entry) => ({ entry, bytes: Buffer.from(entry.name) }));
+  keyed.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+  return new Map(keyed.map(({ entry }) => [entry.name, entry]));
 }
 
 /** The stat fsutil sends for a node at `rel`; null for what a context never holds (sockets, fifos, devices). */

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { childrenOf, nodeOf, statOf, type ContextTree, type TreeEntry, type TreeNode, type WalkedEntry } from "./context-tree";
+import { childrenOf, nodeOf, rootOf, statOf, type ContextTree, type TreeEntry, type TreeNode, type WalkedEntry } from "./context-tree";
 import { cleanPath, IgnoreMatcher, matchPrefix } from "./file-patterns";
 
 /** What the engine asked for with its request: fsutil's WalkOpt. */
@@ -57,7 +57,7 @@ export async function walkTree(tree: ContextTree, filters: WalkFilters, visit: (
       if (isDir) await walkDir(child, rel);
     }
   };
-  await walkDir({ kind: "made", stat: null as never, entries: tree.entries }, "");
+  await walkDir(rootOf(tree), "");
 }
 
 /** A left-out directory is still walked when an exception (`!dir/keep`) names something below it. */
@@ -98,7 +98,7 @@ function followedPaths(tree: ContextTree, paths: string[]): string[] {
 }
 
 function lookup(tree: ContextTree, rel: string): TreeNode | null {
-  let node: TreeNode = { kind: "made", stat: null as never, entries: tree.entries };
+  let node: TreeNode = rootOf(tree);
   for (const name of rel.split("/")) {
     if (name === "." || name === "") continue;
     const entry: TreeEntry | undefined = childrenOf(node)?.get(name);
